@@ -1,0 +1,183 @@
+package client
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"strings"
+	"testing"
+	"time"
+)
+
+func validConfig() Config {
+	return Config{Host: "http://127.0.0.1:8000", Username: "admin", Password: testPassword}
+}
+
+func TestNewAppliesDefaults(t *testing.T) {
+	c, err := New(validConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.cfg.RequestTimeout != 30*time.Second || c.cfg.MaxRetries != 4 ||
+		c.cfg.RetryWaitMin != 500*time.Millisecond || c.cfg.RetryWaitMax != 10*time.Second ||
+		c.cfg.UserAgent != DefaultUserAgent {
+		t.Errorf("defaults not applied: %v", c.cfg)
+	}
+	if c.cfg.InsecureSkipVerify {
+		t.Error("InsecureSkipVerify must be off by default")
+	}
+}
+
+func TestNewHostForms(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"http://127.0.0.1:8000", "http://127.0.0.1:8000"},
+		{"http://127.0.0.1:8000/", "http://127.0.0.1:8000"},
+		{" https://ufdl.example.org/api/ ", "https://ufdl.example.org/api"},
+		{"http://[::1]:8000//", "http://[::1]:8000"},
+	} {
+		cfg := validConfig()
+		cfg.Host = tc.in
+		c, err := New(cfg)
+		if err != nil {
+			t.Errorf("%q: %v", tc.in, err)
+			continue
+		}
+		if c.Host() != tc.want {
+			t.Errorf("Host(%q) = %q, want %q", tc.in, c.Host(), tc.want)
+		}
+	}
+}
+
+func TestNewRejects(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		mod   func(*Config)
+		field string
+		text  string
+	}{
+		{"empty host", func(c *Config) { c.Host = "" }, "Host", "must not be empty"},
+		{"no scheme", func(c *Config) { c.Host = "127.0.0.1:8000" }, "Host", "http:// or https://"},
+		{"ftp", func(c *Config) { c.Host = "ftp://x.org" }, "Host", "http:// or https://"},
+		{"no host", func(c *Config) { c.Host = "http://" }, "Host", "no host name"},
+		{"credentials", func(c *Config) { c.Host = "http://admin:hunter2@x.org" }, "Host", "must not contain credentials"},
+		{"query", func(c *Config) { c.Host = "http://x.org/?a=b" }, "Host", "query or fragment"},
+		{"no user", func(c *Config) { c.Username = "" }, "Username", "must not be empty"},
+		{"no password", func(c *Config) { c.Password = "" }, "Password", "must not be empty"},
+		{"bad PEM", func(c *Config) {
+			c.CACertPEM = []byte("-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n")
+		}, "CACertPEM", "no PEM-encoded certificate"},
+		{"negative timeout", func(c *Config) { c.RequestTimeout = -time.Second }, "RequestTimeout", "negative"},
+		{"max below min", func(c *Config) { c.RetryWaitMin = time.Second; c.RetryWaitMax = time.Millisecond }, "RetryWaitMax", "less than RetryWaitMin"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := validConfig()
+			tc.mod(&cfg)
+			_, err := New(cfg)
+			var ce *ConfigError
+			if !errors.As(err, &ce) {
+				t.Fatalf("got %v, want *ConfigError", err)
+			}
+			if ce.Field != tc.field || !strings.Contains(err.Error(), tc.text) {
+				t.Errorf("got field %q error %q, want field %q containing %q", ce.Field, err, tc.field, tc.text)
+			}
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("error shows the password from the URL: %v", err)
+			}
+		})
+	}
+}
+
+func TestNewMaxRetries(t *testing.T) {
+	cfg := validConfig()
+	cfg.MaxRetries = -1
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.cfg.MaxRetries != 0 {
+		t.Errorf("MaxRetries -1 gave %d, want 0 (no retries)", c.cfg.MaxRetries)
+	}
+	cfg.MaxRetries = 7
+	c, _ = New(cfg)
+	if c.cfg.MaxRetries != 7 {
+		t.Errorf("MaxRetries 7 gave %d", c.cfg.MaxRetries)
+	}
+}
+
+func TestNewAcceptsCAPEM(t *testing.T) {
+	cfg := validConfig()
+	cfg.Host = "https://ufdl.example.org"
+	cfg.CACertPEM = selfSignedPEM(t)
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.transport == nil {
+		t.Fatal("no transport")
+	}
+}
+
+func TestConfigNeverPrintsPassword(t *testing.T) {
+	cfg := validConfig()
+	cfg.CACertPEM = []byte("pem")
+	cfg.Logger = &captureLogger{}
+	var buf bytes.Buffer
+	slog.New(slog.NewTextHandler(&buf, nil)).Info("config", "cfg", cfg)
+	js, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outputs := map[string]string{
+		"%v":    fmt.Sprintf("%v", cfg),
+		"%+v":   fmt.Sprintf("%+v", cfg),
+		"%#v":   fmt.Sprintf("%#v", cfg),
+		"%s":    fmt.Sprintf("%s", cfg),
+		"%q":    fmt.Sprintf("%q", cfg),
+		"%x":    fmt.Sprintf("%x", cfg),
+		"ptr":   fmt.Sprintf("%+v", &cfg),
+		"slice": fmt.Sprintf("%v", []Config{cfg}),
+		"json":  string(js),
+		"slog":  buf.String(),
+		"str":   cfg.String(),
+	}
+	for name, out := range outputs {
+		if strings.Contains(out, testPassword) {
+			t.Errorf("%s shows the password: %s", name, out)
+		}
+		if !strings.Contains(out, "***") {
+			t.Errorf("%s does not show the masked password: %s", name, out)
+		}
+		if !strings.Contains(out, "127.0.0.1:8000") {
+			t.Errorf("%s lost the host: %s", name, out)
+		}
+	}
+}
+
+func selfSignedPEM(t *testing.T) []byte {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "test CA"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		IsCA:         true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+}

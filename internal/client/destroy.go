@@ -1,0 +1,104 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+)
+
+// StillReferencedError says the server kept an image that was asked to go: other objects
+// on the server still refer to it. The image is left exactly as it was.
+type StillReferencedError struct {
+	PK     int64
+	Detail string
+}
+
+func (e *StillReferencedError) Error() string {
+	return fmt.Sprintf("docker image %d is still referenced and was kept: %s", e.PK, e.Detail)
+}
+
+// keptDetail is what StillReferencedError says when the server gave no reason of its own.
+const keptDetail = "the server answered the delete with success but still holds the image"
+
+// DestroyImage deletes image pk and proves it is gone by reading it back: servers that
+// refuse a delete may still answer 204 and keep the row. tasks are the image's job
+// contracts as last read; they are restored if clearing them was tried and did not help.
+//
+// The real UFDL backend refuses to delete an image that has tasks (it counts its own task
+// links as references) but answers 204. So when the read-back finds the image with tasks,
+// DestroyImage clears them, deletes again and reads back; if the image is still there, it
+// puts the tasks back and returns *StillReferencedError. Once a server has shown this, the
+// Client clears tasks first for every later destroy, saving two calls per image.
+func (c *Client) DestroyImage(ctx context.Context, pk int64, tasks []string) error {
+	if c.clearTasksFirst.Load() && len(tasks) > 0 {
+		return c.destroyWithoutTasks(ctx, pk, tasks)
+	}
+	gone, err := c.deleteAndCheck(ctx, pk)
+	if err != nil || gone {
+		return err
+	}
+	img, err := c.GetImage(ctx, pk)
+	if err != nil {
+		return err
+	}
+	if len(img.Tasks) == 0 {
+		return &StillReferencedError{PK: pk, Detail: keptDetail}
+	}
+	return c.destroyWithoutTasks(ctx, pk, img.Tasks)
+}
+
+// destroyWithoutTasks clears the tasks of pk, deletes it and reads back; when the image
+// survives, it restores tasks and reports why.
+func (c *Client) destroyWithoutTasks(ctx context.Context, pk int64, tasks []string) error {
+	clear := ImageSpec{Tasks: []string{}}
+	if _, err := c.PatchImage(ctx, pk, clear, []string{FieldTasks}); err != nil {
+		if IsNotFound(err) {
+			return nil
+		}
+		return err
+	}
+	gone, err := c.deleteAndCheck(ctx, pk)
+	if err == nil && gone {
+		c.clearTasksFirst.Store(true)
+		return nil
+	}
+	cause := err
+	restore := ImageSpec{Tasks: slices.Clone(tasks)}
+	if _, rerr := c.PatchImage(ctx, pk, restore, []string{FieldTasks}); rerr != nil {
+		return fmt.Errorf("docker image %d was kept and its tasks %v could not be restored (%v); set them again, e.g. with terraform apply: %w",
+			pk, tasks, rerr, errOr(cause, &StillReferencedError{PK: pk, Detail: keptDetail}))
+	}
+	if cause != nil {
+		return cause
+	}
+	return &StillReferencedError{PK: pk, Detail: keptDetail + ", also with its tasks cleared"}
+}
+
+// deleteAndCheck sends DELETE and reads the image back. gone is true when the image no
+// longer exists. A 400 refusal becomes *StillReferencedError with the server's reason.
+func (c *Client) deleteAndCheck(ctx context.Context, pk int64) (gone bool, err error) {
+	err = c.DeleteImage(ctx, pk)
+	var ae *APIError
+	switch {
+	case IsNotFound(err):
+		return true, nil
+	case errors.As(err, &ae) && ae.Status == http.StatusBadRequest:
+		return false, &StillReferencedError{PK: pk, Detail: ae.Message()}
+	case err != nil:
+		return false, err
+	}
+	_, err = c.GetImage(ctx, pk)
+	if IsNotFound(err) {
+		return true, nil
+	}
+	return false, err
+}
+
+func errOr(err, fallback error) error {
+	if err != nil {
+		return err
+	}
+	return fallback
+}

@@ -1,0 +1,435 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// CUDAVersion is a row of /v1/cuda.
+type CUDAVersion struct {
+	PK               int64  `json:"pk"`
+	Version          string `json:"version"`      // "11.1"
+	FullVersion      string `json:"full_version"` // "11.1.1"
+	MinDriverVersion string `json:"min_driver_version"`
+}
+
+// Framework is a row of /v1/frameworks.
+type Framework struct {
+	PK      int64  `json:"pk"`
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// HardwareGeneration is a row of /v1/hardware.
+type HardwareGeneration struct {
+	PK                   int64   `json:"pk"`
+	Generation           string  `json:"generation"`
+	MinComputeCapability float64 `json:"min_compute_capability"` // inclusive
+	MaxComputeCapability float64 `json:"max_compute_capability"` // exclusive
+}
+
+// Domain is a row of /v1/domains.
+type Domain struct {
+	PK          int64  `json:"pk"`
+	Name        string `json:"name"`        // 2-letter code, "od"
+	Description string `json:"description"` // "Object Detection"
+}
+
+// Licence is a row of /v1/licences.
+type Licence struct {
+	PK          int64    `json:"pk"`
+	Name        string   `json:"name"`
+	URL         string   `json:"url"`
+	Domains     []string `json:"domains"`
+	Permissions []string `json:"permissions"`
+	Limitations []string `json:"limitations"`
+	Conditions  []string `json:"conditions"`
+}
+
+// JobContract is a row of /v1/job-contracts.
+type JobContract struct {
+	PK   int64  `json:"pk"`
+	Name string `json:"name"`
+	Pkg  string `json:"pkg"`
+	Cls  string `json:"cls"`
+}
+
+// Lookups holds every lookup table an image refers to. A *Lookups returned by
+// the Client is shared: treat it as read-only.
+type Lookups struct {
+	Domains             []Domain
+	CUDAVersions        []CUDAVersion
+	HardwareGenerations []HardwareGeneration
+	Licences            []Licence
+	JobContracts        []JobContract
+	Frameworks          []Framework
+}
+
+// lookupCache loads the tables once per Client; concurrent callers share one load.
+type lookupCache struct {
+	mu     sync.Mutex
+	val    *Lookups
+	flight *lookupFlight
+}
+
+type lookupFlight struct {
+	done chan struct{}
+	val  *Lookups
+	err  error
+}
+
+// Lookups returns the lookup tables, loading them on first use. Concurrent
+// first callers share one load; a failed load is not cached.
+func (c *Client) Lookups(ctx context.Context) (*Lookups, error) {
+	return c.loadLookups(ctx, false)
+}
+
+// ReloadLookups loads the tables again now (e.g. once when a value is not found:
+// it may have been added since). A reload already in progress is shared.
+func (c *Client) ReloadLookups(ctx context.Context) (*Lookups, error) {
+	return c.loadLookups(ctx, true)
+}
+
+func (c *Client) loadLookups(ctx context.Context, reload bool) (*Lookups, error) {
+	lc := &c.lookups
+	for tries := 0; ; tries++ {
+		lc.mu.Lock()
+		if lc.val != nil && !reload {
+			v := lc.val
+			lc.mu.Unlock()
+			return v, nil
+		}
+		f := lc.flight
+		if f == nil {
+			f = &lookupFlight{done: make(chan struct{})}
+			lc.flight = f
+			lc.mu.Unlock()
+			f.val, f.err = c.fetchLookups(ctx)
+			lc.mu.Lock()
+			if f.err == nil {
+				lc.val = f.val
+			}
+			lc.flight = nil
+			lc.mu.Unlock()
+			close(f.done)
+		} else {
+			lc.mu.Unlock()
+		}
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("loading the UFDL lookup tables: %w", ctx.Err())
+		}
+		if f.err == nil {
+			return f.val, nil
+		}
+		// The goroutine that led the load was cancelled, not this one: try again.
+		var ce *canceledError
+		if errors.As(f.err, &ce) && ctx.Err() == nil && tries < 3 {
+			continue
+		}
+		return nil, f.err
+	}
+}
+
+// fetchLookups lists the six tables concurrently.
+func (c *Client) fetchLookups(ctx context.Context) (*Lookups, error) {
+	lk := &Lookups{}
+	var wg sync.WaitGroup
+	errs := make([]error, 6)
+	run := func(i int, fn func() error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = fn()
+		}()
+	}
+	run(0, func() (err error) { lk.Domains, err = c.ListDomains(ctx, nil); return })
+	run(1, func() (err error) { lk.CUDAVersions, err = c.ListCUDAVersions(ctx, nil); return })
+	run(2, func() (err error) { lk.HardwareGenerations, err = c.ListHardwareGenerations(ctx, nil); return })
+	run(3, func() (err error) { lk.Licences, err = c.ListLicences(ctx, nil); return })
+	run(4, func() (err error) { lk.JobContracts, err = c.ListJobContracts(ctx, nil); return })
+	run(5, func() (err error) { lk.Frameworks, err = c.ListFrameworks(ctx, nil); return })
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return lk, nil
+}
+
+// listLookup lists one table and checks every row has a pk and its key field.
+func listLookup[T any](ctx context.Context, c *Client, path, want string, s shape, check func(*T) string, f *Filter) ([]T, error) {
+	req, err := listRequest(path, f)
+	if err != nil {
+		return nil, err
+	}
+	var out []T
+	err = c.call(ctx, req, want, func(b []byte) string {
+		var reason string
+		out, reason = decodeList(b, s, check)
+		return reason
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func positivePK(pk int64) string {
+	if pk <= 0 {
+		return fmt.Sprintf("field \"pk\" is %d, not a primary key", pk)
+	}
+	return ""
+}
+
+func nonEmpty(field, v string) string {
+	if v == "" {
+		return fmt.Sprintf("field %q is empty", field)
+	}
+	return ""
+}
+
+func firstReason(reasons ...string) string {
+	for _, r := range reasons {
+		if r != "" {
+			return r
+		}
+	}
+	return ""
+}
+
+// ListDomains lists /v1/domains (nil filter: all).
+func (c *Client) ListDomains(ctx context.Context, f *Filter) ([]Domain, error) {
+	return listLookup(ctx, c, "/v1/domains/list", "a list of domains",
+		shape{required: []string{"pk", "name", "description"}},
+		func(d *Domain) string { return firstReason(positivePK(d.PK), nonEmpty("name", d.Name)) }, f)
+}
+
+// ListCUDAVersions lists /v1/cuda (nil filter: all).
+func (c *Client) ListCUDAVersions(ctx context.Context, f *Filter) ([]CUDAVersion, error) {
+	return listLookup(ctx, c, "/v1/cuda/list", "a list of CUDA versions",
+		shape{required: []string{"pk", "version"}},
+		func(v *CUDAVersion) string { return firstReason(positivePK(v.PK), nonEmpty("version", v.Version)) }, f)
+}
+
+// ListHardwareGenerations lists /v1/hardware (nil filter: all).
+func (c *Client) ListHardwareGenerations(ctx context.Context, f *Filter) ([]HardwareGeneration, error) {
+	return listLookup(ctx, c, "/v1/hardware/list", "a list of hardware generations",
+		shape{required: []string{"pk", "generation"}},
+		func(h *HardwareGeneration) string {
+			return firstReason(positivePK(h.PK), nonEmpty("generation", h.Generation))
+		}, f)
+}
+
+// ListLicences lists /v1/licences (nil filter: all).
+func (c *Client) ListLicences(ctx context.Context, f *Filter) ([]Licence, error) {
+	return listLookup(ctx, c, "/v1/licences/list", "a list of licences",
+		shape{required: []string{"pk", "name"}},
+		func(l *Licence) string { return firstReason(positivePK(l.PK), nonEmpty("name", l.Name)) }, f)
+}
+
+// ListJobContracts lists /v1/job-contracts (nil filter: all).
+func (c *Client) ListJobContracts(ctx context.Context, f *Filter) ([]JobContract, error) {
+	return listLookup(ctx, c, "/v1/job-contracts/list", "a list of job contracts",
+		shape{required: []string{"pk", "name"}},
+		func(j *JobContract) string { return firstReason(positivePK(j.PK), nonEmpty("name", j.Name)) }, f)
+}
+
+// ListFrameworks lists /v1/frameworks (nil filter: all).
+func (c *Client) ListFrameworks(ctx context.Context, f *Filter) ([]Framework, error) {
+	return listLookup(ctx, c, "/v1/frameworks/list", "a list of frameworks",
+		shape{required: []string{"pk", "name", "version"}},
+		func(fw *Framework) string { return firstReason(positivePK(fw.PK), nonEmpty("name", fw.Name)) }, f)
+}
+
+// DomainByCode finds a domain by its 2-letter code ("od").
+func (l *Lookups) DomainByCode(code string) (Domain, bool) {
+	for _, d := range l.Domains {
+		if d.Name == code {
+			return d, true
+		}
+	}
+	return Domain{}, false
+}
+
+// DomainByDescription finds a domain by the description images are returned with.
+func (l *Lookups) DomainByDescription(desc string) (Domain, bool) {
+	for _, d := range l.Domains {
+		if d.Description == desc {
+			return d, true
+		}
+	}
+	return Domain{}, false
+}
+
+// CUDAByVersion finds a CUDA version by its version string ("11.1").
+func (l *Lookups) CUDAByVersion(version string) (CUDAVersion, bool) {
+	for _, v := range l.CUDAVersions {
+		if v.Version == version {
+			return v, true
+		}
+	}
+	return CUDAVersion{}, false
+}
+
+// FrameworkByPK finds a framework by primary key.
+func (l *Lookups) FrameworkByPK(pk int64) (Framework, bool) {
+	for _, f := range l.Frameworks {
+		if f.PK == pk {
+			return f, true
+		}
+	}
+	return Framework{}, false
+}
+
+// FrameworkByNameVersion finds a framework by name and version ("yolo", "v7").
+func (l *Lookups) FrameworkByNameVersion(name, version string) (Framework, bool) {
+	for _, f := range l.Frameworks {
+		if f.Name == name && f.Version == version {
+			return f, true
+		}
+	}
+	return Framework{}, false
+}
+
+// HardwareByGeneration finds a hardware generation by name ("Pascal").
+func (l *Lookups) HardwareByGeneration(generation string) (HardwareGeneration, bool) {
+	for _, h := range l.HardwareGenerations {
+		if h.Generation == generation {
+			return h, true
+		}
+	}
+	return HardwareGeneration{}, false
+}
+
+// LicenceByName finds a licence by name ("GPL3").
+func (l *Lookups) LicenceByName(name string) (Licence, bool) {
+	for _, x := range l.Licences {
+		if x.Name == name {
+			return x, true
+		}
+	}
+	return Licence{}, false
+}
+
+// JobContractByName finds a job contract by name ("Train").
+func (l *Lookups) JobContractByName(name string) (JobContract, bool) {
+	for _, j := range l.JobContracts {
+		if j.Name == name {
+			return j, true
+		}
+	}
+	return JobContract{}, false
+}
+
+// DomainCodes lists the domain codes, sorted: "ic, is, od, sc, sp".
+func (l *Lookups) DomainCodes() []string {
+	out := make([]string, 0, len(l.Domains))
+	for _, d := range l.Domains {
+		out = append(out, d.Name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// CUDAVersionStrings lists the CUDA version strings in numeric order (9.0 before 10.0).
+func (l *Lookups) CUDAVersionStrings() []string {
+	out := make([]string, 0, len(l.CUDAVersions))
+	for _, v := range l.CUDAVersions {
+		out = append(out, v.Version)
+	}
+	sort.Slice(out, func(i, j int) bool { return versionLess(out[i], out[j]) })
+	return out
+}
+
+// HardwareGenerationNames lists the generations from oldest to newest (by
+// minimum compute capability), the order people know them in.
+func (l *Lookups) HardwareGenerationNames() []string {
+	hw := append([]HardwareGeneration{}, l.HardwareGenerations...)
+	sort.SliceStable(hw, func(i, j int) bool {
+		if hw[i].MinComputeCapability != hw[j].MinComputeCapability {
+			return hw[i].MinComputeCapability < hw[j].MinComputeCapability
+		}
+		return hw[i].Generation < hw[j].Generation
+	})
+	out := make([]string, len(hw))
+	for i, h := range hw {
+		out[i] = h.Generation
+	}
+	return out
+}
+
+// LicenceNames lists the licence names, sorted ignoring case.
+func (l *Lookups) LicenceNames() []string {
+	out := make([]string, 0, len(l.Licences))
+	for _, x := range l.Licences {
+		out = append(out, x.Name)
+	}
+	sortFold(out)
+	return out
+}
+
+// JobContractNames lists the job-contract names, sorted ignoring case.
+func (l *Lookups) JobContractNames() []string {
+	out := make([]string, 0, len(l.JobContracts))
+	for _, j := range l.JobContracts {
+		out = append(out, j.Name)
+	}
+	sortFold(out)
+	return out
+}
+
+// FrameworkPKs lists the framework primary keys in ascending order.
+func (l *Lookups) FrameworkPKs() []int64 {
+	out := make([]int64, 0, len(l.Frameworks))
+	for _, f := range l.Frameworks {
+		out = append(out, f.PK)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// FrameworkChoices lists the frameworks as "17 (yolo v7)", by pk.
+func (l *Lookups) FrameworkChoices() []string {
+	fw := append([]Framework{}, l.Frameworks...)
+	sort.Slice(fw, func(i, j int) bool { return fw[i].PK < fw[j].PK })
+	out := make([]string, len(fw))
+	for i, f := range fw {
+		out[i] = fmt.Sprintf("%d (%s %s)", f.PK, f.Name, f.Version)
+	}
+	return out
+}
+
+func sortFold(list []string) {
+	sort.SliceStable(list, func(i, j int) bool {
+		a, b := strings.ToLower(list[i]), strings.ToLower(list[j])
+		if a != b {
+			return a < b
+		}
+		return list[i] < list[j]
+	})
+}
+
+// versionLess orders dotted versions numerically part by part; parts that are
+// not numbers compare as text.
+func versionLess(a, b string) bool {
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(pa) && i < len(pb); i++ {
+		na, errA := strconv.Atoi(pa[i])
+		nb, errB := strconv.Atoi(pb[i])
+		switch {
+		case errA == nil && errB == nil && na != nb:
+			return na < nb
+		case (errA != nil || errB != nil) && pa[i] != pb[i]:
+			return pa[i] < pb[i]
+		}
+	}
+	return len(pa) < len(pb)
+}

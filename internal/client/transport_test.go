@@ -1,0 +1,381 @@
+package client
+
+import (
+	"context"
+	"encoding/pem"
+	"errors"
+	"io"
+	stdlog "log"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRetries503ThenSuccess(t *testing.T) {
+	f := newFake(t)
+	pk := f.put(yoloSpec())
+	f.intercept("GET", "/v1/docker/{pk}", 3, status(503, "text/plain", "busy"))
+	c := f.client()
+	img, err := c.GetImage(context.Background(), pk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img.PK != pk || img.Name != "yolo" {
+		t.Errorf("got %+v", img)
+	}
+	if n := f.count("GET /v1/docker/{pk}"); n != 4 {
+		t.Errorf("GET calls = %d, want 4 (three 503s, then 200)", n)
+	}
+}
+
+func TestRetriesExhaustedGiveLastStatus(t *testing.T) {
+	f := newFake(t)
+	f.intercept("GET", "/v1/docker/{pk}", -1, status(502, "text/html", "<html><title>502 Bad Gateway</title></html>"))
+	c := f.client(func(cfg *Config) { cfg.MaxRetries = 2 })
+	_, err := c.GetImage(context.Background(), 5)
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status != 502 {
+		t.Fatalf("got %v, want APIError 502", err)
+	}
+	if got, want := err.Error(), "GET /v1/docker/5: 502 Bad Gateway: 502 Bad Gateway"; got != want {
+		t.Errorf("error = %q, want %q", got, want)
+	}
+	if n := f.count("GET /v1/docker/{pk}"); n != 3 {
+		t.Errorf("GET calls = %d, want 3 (1 + MaxRetries 2)", n)
+	}
+}
+
+func TestRetry429WithRetryAfter(t *testing.T) {
+	f := newFake(t)
+	pk := f.put(yoloSpec())
+	f.intercept("GET", "/v1/docker/{pk}", 1, status(429, "application/json", `{"detail":"Request was throttled."}`, "Retry-After", "0"))
+	log := &captureLogger{}
+	c := f.client(func(cfg *Config) { cfg.Logger = log })
+	if _, err := c.GetImage(context.Background(), pk); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count("GET /v1/docker/{pk}"); n != 2 {
+		t.Errorf("GET calls = %d, want 2", n)
+	}
+	var warned bool
+	for _, l := range log.all() {
+		if l.level == "warn" && l.msg == "retrying UFDL API request" && l.fields["status"] == 429 && l.fields["wait_ms"] == int64(0) {
+			warned = true
+		}
+	}
+	if !warned {
+		t.Errorf("no Warn line for the 429 retry with wait 0 (Retry-After: 0):\n%s", log.text())
+	}
+}
+
+func TestNoRetryOn4xx(t *testing.T) {
+	for _, code := range []int{400, 403, 404, 409, 422} {
+		f := newFake(t)
+		f.intercept("GET", "/v1/docker/{pk}", -1, status(code, "application/json", `{"detail":"no"}`))
+		c := f.client()
+		_, err := c.GetImage(context.Background(), 9)
+		var ae *APIError
+		if !errors.As(err, &ae) || ae.Status != code {
+			t.Errorf("%d: got %v", code, err)
+		}
+		if n := f.count("GET /v1/docker/{pk}"); n != 1 {
+			t.Errorf("%d: GET calls = %d, want 1", code, n)
+		}
+	}
+}
+
+func TestNotFoundPredicate(t *testing.T) {
+	f := newFake(t)
+	c := f.client()
+	_, err := c.GetImage(context.Background(), 42)
+	if !IsNotFound(err) || IsForbidden(err) || IsBadRequest(err) || IsUnauthorized(err) {
+		t.Fatalf("predicates wrong for %v", err)
+	}
+	if got, want := err.Error(), "GET /v1/docker/42: 404 Not Found: Not found."; got != want {
+		t.Errorf("error = %q, want %q", got, want)
+	}
+	if n := f.count("GET /v1/docker/{pk}"); n != 1 {
+		t.Errorf("GET calls = %d, want 1", n)
+	}
+}
+
+func TestDroppedConnectionIsRetried(t *testing.T) {
+	f := newFake(t)
+	pk := f.put(yoloSpec())
+	f.intercept("GET", "/v1/docker/{pk}", 2, drop)
+	c := f.client()
+	img, err := c.GetImage(context.Background(), pk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img.PK != pk {
+		t.Errorf("pk = %d", img.PK)
+	}
+	if n := f.count("GET /v1/docker/{pk}"); n != 3 {
+		t.Errorf("GET calls = %d, want 3", n)
+	}
+}
+
+func TestDroppedConnectionOnIdempotentWriteIsRetried(t *testing.T) {
+	f := newFake(t)
+	pk := f.put(yoloSpec())
+	f.intercept("PATCH", "/v1/docker/{pk}", 1, commitThenDrop)
+	c := f.client()
+	spec := yoloSpec()
+	spec.CPU = true
+	img, err := c.PatchImage(context.Background(), pk, spec, []string{FieldCPU})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !img.CPU {
+		t.Error("cpu not patched")
+	}
+	if n := f.count("PATCH /v1/docker/{pk}"); n != 2 {
+		t.Errorf("PATCH calls = %d, want 2", n)
+	}
+}
+
+func TestConnectionRefused(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	c, err := New(Config{Host: "http://" + addr, Username: "admin", Password: testPassword,
+		MaxRetries: 2, RetryWaitMin: time.Millisecond, RetryWaitMax: 2 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Login(context.Background())
+	var ce *ConnectionError
+	if !errors.As(err, &ce) {
+		t.Fatalf("got %T %v, want *ConnectionError", err, err)
+	}
+	want := "cannot reach the UFDL server at http://" + addr + " (POST /v1/auth/obtain, 3 attempts): connection refused"
+	if err.Error() != want {
+		t.Errorf("error = %q, want %q", err.Error(), want)
+	}
+	if ce.maybeSent {
+		t.Error("a refused connection cannot have sent anything")
+	}
+}
+
+func TestPerAttemptTimeout(t *testing.T) {
+	f := newFake(t)
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	f.intercept("GET", "/v1/docker/{pk}", -1, func(_ *fake, _ http.ResponseWriter, r *http.Request, _ []byte) bool {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+		return true
+	})
+	c := f.client(func(cfg *Config) { cfg.RequestTimeout = 20 * time.Millisecond; cfg.MaxRetries = 1 })
+	if err := c.Login(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.GetImage(context.Background(), 3)
+	var ce *ConnectionError
+	if !errors.As(err, &ce) {
+		t.Fatalf("got %T %v", err, err)
+	}
+	if !strings.Contains(err.Error(), "(GET /v1/docker/3, 2 attempts): no answer within 20ms") {
+		t.Errorf("error = %q", err)
+	}
+	if n := f.count("GET /v1/docker/{pk}"); n != 2 {
+		t.Errorf("GET calls = %d, want 2", n)
+	}
+}
+
+func TestContextCancelStopsRetries(t *testing.T) {
+	f := newFake(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	// The server cancels the caller on the second attempt, then keeps failing.
+	f.intercept("GET", "/v1/docker/{pk}", -1, func(f *fake, w http.ResponseWriter, r *http.Request, b []byte) bool {
+		if f.count("GET /v1/docker/{pk}") == 2 {
+			cancel()
+		}
+		return status(503, "", "")(f, w, r, b)
+	})
+	c := f.client(func(cfg *Config) { cfg.MaxRetries = 50 })
+	_, err := c.GetImage(ctx, 3)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	if n := f.count("GET /v1/docker/{pk}"); n != 2 {
+		t.Errorf("GET calls = %d, want 2: no attempt after cancellation", n)
+	}
+}
+
+func TestHeadersAndBodylessList(t *testing.T) {
+	f := newFake(t)
+	c := f.client()
+	if _, err := c.ListImages(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	last := f.headers[len(f.headers)-1]
+	if got := last.Get("User-Agent"); got != "client-test/1.0" {
+		t.Errorf("User-Agent = %q", got)
+	}
+	if got := last.Get("Content-Type"); got != "" {
+		t.Errorf("list without filter sent Content-Type %q", got)
+	}
+	if !strings.HasPrefix(last.Get("Authorization"), "Bearer acc-") {
+		t.Errorf("Authorization = %q", last.Get("Authorization"))
+	}
+	if got := f.bodies["POST /v1/docker/list"]; len(got) != 1 || got[0] != "" {
+		t.Errorf("list bodies = %q, want one empty body", got)
+	}
+}
+
+func TestRedirectNotFollowed(t *testing.T) {
+	f := newFake(t)
+	f.intercept("GET", "/v1/docker/{pk}", -1, status(301, "", "", "Location", "https://elsewhere.example/v1/docker/4"))
+	c := f.client()
+	_, err := c.GetImage(context.Background(), 4)
+	want := "GET /v1/docker/4: 301 Moved Permanently: redirected to https://elsewhere.example/v1/docker/4; the client does not follow redirects, check the host URL"
+	if err == nil || err.Error() != want {
+		t.Errorf("error = %v, want %q", err, want)
+	}
+}
+
+func TestRetryWait(t *testing.T) {
+	now := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	noJitter := func(time.Duration) time.Duration { return 0 }
+	fullJitter := func(d time.Duration) time.Duration { return d }
+	resp := func(code int, retryAfter string) *http.Response {
+		h := http.Header{}
+		if retryAfter != "" {
+			h.Set("Retry-After", retryAfter)
+		}
+		return &http.Response{StatusCode: code, Header: h}
+	}
+	lo, hi := 100*time.Millisecond, 2*time.Second
+	for _, tc := range []struct {
+		name    string
+		attempt int
+		resp    *http.Response
+		rnd     func(time.Duration) time.Duration
+		want    time.Duration
+	}{
+		{"first, no jitter", 0, nil, noJitter, 50 * time.Millisecond},
+		{"first, full jitter", 0, nil, fullJitter, 100 * time.Millisecond},
+		{"third", 2, nil, fullJitter, 400 * time.Millisecond},
+		{"capped", 10, nil, fullJitter, 2 * time.Second},
+		{"huge attempt", 200, nil, noJitter, time.Second},
+		{"429 seconds", 0, resp(429, "7"), noJitter, 7 * time.Second},
+		{"503 seconds", 3, resp(503, "0"), fullJitter, 0},
+		{"429 date", 0, resp(429, now.Add(9*time.Second).Format(http.TimeFormat)), noJitter, 9 * time.Second},
+		{"429 past date", 0, resp(429, now.Add(-time.Hour).Format(http.TimeFormat)), noJitter, 0},
+		{"429 capped at a minute", 0, resp(429, "3600"), noJitter, time.Minute},
+		{"429 garbage", 1, resp(429, "soon"), fullJitter, 200 * time.Millisecond},
+		{"429 negative", 1, resp(429, "-5"), fullJitter, 200 * time.Millisecond},
+		{"500 ignores Retry-After", 0, resp(500, "30"), fullJitter, 100 * time.Millisecond},
+	} {
+		if got := retryWait(lo, hi, tc.attempt, tc.resp, now, tc.rnd); got != tc.want {
+			t.Errorf("%s: wait = %s, want %s", tc.name, got, tc.want)
+		}
+	}
+	for i := 0; i < 200; i++ {
+		if w := retryWait(lo, hi, 1, nil, now, jitter); w < 100*time.Millisecond || w > 200*time.Millisecond {
+			t.Fatalf("jittered wait %s outside [100ms, 200ms]", w)
+		}
+	}
+}
+
+func TestCheckRetryPolicy(t *testing.T) {
+	ctx := context.Background()
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}
+	reset := &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")}
+	r := func(code int, h ...string) *http.Response {
+		hdr := http.Header{}
+		for i := 0; i+1 < len(h); i += 2 {
+			hdr.Set(h[i], h[i+1])
+		}
+		return &http.Response{StatusCode: code, Header: hdr}
+	}
+	for _, tc := range []struct {
+		name string
+		once bool
+		resp *http.Response
+		err  error
+		want bool
+	}{
+		{"read 503", false, r(503), nil, true},
+		{"read 500", false, r(500), nil, true},
+		{"read 501", false, r(501), nil, false},
+		{"read 429", false, r(429), nil, true},
+		{"read 400", false, r(400), nil, false},
+		{"read 401", false, r(401), nil, false},
+		{"read 200", false, r(200), nil, false},
+		{"read reset", false, nil, reset, true},
+		{"read refused", false, nil, refused, true},
+		{"create 500", true, r(500), nil, false},
+		{"create 503", true, r(503), nil, false},
+		{"create 503 Retry-After", true, r(503, "Retry-After", "1"), nil, true},
+		{"create 429", true, r(429), nil, true},
+		{"create reset", true, nil, reset, false},
+		{"create refused", true, nil, refused, true},
+	} {
+		st := &attemptState{req: &request{once: tc.once}}
+		got, _ := st.checkRetry(ctx, tc.resp, tc.err)
+		if got != tc.want {
+			t.Errorf("%s: retry = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	st := &attemptState{req: &request{}}
+	if retry, err := st.checkRetry(cancelled, r(503), nil); retry || !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled ctx: retry=%v err=%v", retry, err)
+	}
+}
+
+func TestTLS(t *testing.T) {
+	f := newFake(t)
+	srv := httptest.NewUnstartedServer(f.srv.Config.Handler)
+	srv.Config.ErrorLog = stdlog.New(io.Discard, "", 0) // the refused handshake is expected
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	cfg := func(mod func(*Config)) Config {
+		c := Config{Host: srv.URL, Username: testUser, Password: testPassword, MaxRetries: 3,
+			RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond}
+		mod(&c)
+		return c
+	}
+	ctx := context.Background()
+
+	c, err := New(cfg(func(*Config) {}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Login(ctx)
+	var ce *ConnectionError
+	if !errors.As(err, &ce) || ce.Attempts != 1 || !strings.Contains(err.Error(), "TLS certificate not accepted: x509: certificate signed by unknown authority") {
+		t.Errorf("unknown CA: %v (a certificate error is not retried)", err)
+	}
+
+	c, _ = New(cfg(func(c *Config) { c.CACertPEM = certPEM }))
+	if err := c.Login(ctx); err != nil {
+		t.Errorf("with the CA bundle: %v", err)
+	}
+
+	c, _ = New(cfg(func(c *Config) { c.InsecureSkipVerify = true }))
+	if err := c.Login(ctx); err != nil {
+		t.Errorf("insecure: %v", err)
+	}
+
+	c, _ = New(cfg(func(c *Config) { c.Host = f.srv.URL; c.Host = strings.Replace(c.Host, "http://", "https://", 1) }))
+	err = c.Login(ctx)
+	if !errors.As(err, &ce) || ce.Attempts != 1 || !strings.Contains(err.Error(), "the server did not answer TLS (does the host need http:// instead of https://?)") {
+		t.Errorf("https to an http server: %v", err)
+	}
+}

@@ -1,0 +1,227 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/client"
+)
+
+// Column sizes of the server's docker image table.
+const (
+	maxName       = 64
+	maxVersion    = 32
+	maxURL        = 200
+	maxCredential = 64
+)
+
+// imageSpecFromModel builds the request form of an image from a plan. wo is the write-only
+// password from the configuration; when set it is what the server receives.
+func imageSpecFromModel(ctx context.Context, m dockerImageModel, wo types.String) (client.ImageSpec, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	spec := client.ImageSpec{
+		Name:             m.Name.ValueString(),
+		Version:          m.Version.ValueString(),
+		URL:              m.URL.ValueString(),
+		RegistryURL:      m.RegistryURL.ValueString(),
+		RegistryUsername: m.RegistryUsername.ValueStringPointer(),
+		RegistryPassword: m.RegistryPassword.ValueStringPointer(),
+		CUDAVersion:      m.CUDAVersion.ValueString(),
+		Framework:        m.Framework.ValueInt64(),
+		Domain:           m.Domain.ValueString(),
+		CPU:              m.CPU.ValueBool(),
+		Licence:          m.Licence.ValueString(),
+	}
+	if !wo.IsNull() && !wo.IsUnknown() {
+		spec.RegistryPassword = wo.ValueStringPointer()
+	}
+	if !m.MinHardwareGeneration.IsNull() {
+		spec.MinHardwareGeneration = m.MinHardwareGeneration.ValueStringPointer()
+	}
+	spec.Tasks = []string{}
+	if !m.Tasks.IsNull() && !m.Tasks.IsUnknown() {
+		diags.Append(m.Tasks.ElementsAs(ctx, &spec.Tasks, false)...)
+	}
+	slices.Sort(spec.Tasks)
+	return spec, diags
+}
+
+// flattenImage copies a server response into m in the forms users write. Attributes that only
+// Terraform knows (the write-only password version) are kept from m; when the write-only
+// password is in use, the password the server echoes back is not stored.
+func flattenImage(ctx context.Context, img *client.Image, lk *client.Lookups, m *dockerImageModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.ID = types.StringValue(strconv.FormatInt(img.PK, 10))
+	m.PK = types.Int64Value(img.PK)
+	m.Name = types.StringValue(img.Name)
+	m.Version = types.StringValue(img.Version)
+	m.URL = types.StringValue(img.URL)
+	m.RegistryURL = types.StringValue(img.RegistryURL)
+	m.RegistryUsername = types.StringPointerValue(img.RegistryUsername)
+	m.RegistryPasswordWO = types.StringNull()
+	if m.RegistryPasswordWOVersion.IsNull() || m.RegistryPasswordWOVersion.IsUnknown() {
+		m.RegistryPasswordWOVersion = types.Int64Null()
+		m.RegistryPassword = types.StringPointerValue(img.RegistryPassword)
+	} else {
+		m.RegistryPassword = types.StringNull()
+	}
+	m.CUDAVersion = types.StringValue(img.CUDAVersion.Version)
+	m.CUDAFullVersion = types.StringValue(img.CUDAVersion.FullVersion)
+	m.Framework = types.Int64Value(img.Framework.PK)
+	m.FrameworkName = types.StringValue(img.Framework.Name)
+	m.FrameworkVersion = types.StringValue(img.Framework.Version)
+	m.DomainDescription = types.StringValue(img.Domain)
+	if d, ok := lk.DomainByDescription(img.Domain); ok {
+		m.Domain = types.StringValue(d.Name)
+	} else {
+		diags.AddError("Unknown Domain In Server Response",
+			fmt.Sprintf("Docker image %d has domain %q, which is not among the server's domains (%s). The server's domain table changed while Terraform ran; run the command again.",
+				img.PK, img.Domain, strings.Join(lk.DomainCodes(), ", ")))
+	}
+	tasks, d := types.SetValueFrom(ctx, types.StringType, nonNil(img.Tasks))
+	diags.Append(d...)
+	m.Tasks = tasks
+	if img.MinHardwareGeneration != nil {
+		m.MinHardwareGeneration = types.StringValue(img.MinHardwareGeneration.Generation)
+	} else {
+		m.MinHardwareGeneration = types.StringNull()
+	}
+	m.CPU = types.BoolValue(img.CPU)
+	m.Licence = types.StringValue(img.Licence)
+	return diags
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// changedFields lists the API fields whose planned value differs from state: the body of a PATCH.
+func changedFields(plan, state dockerImageModel) []string {
+	var fields []string
+	add := func(changed bool, field string) {
+		if changed {
+			fields = append(fields, field)
+		}
+	}
+	add(!plan.Name.Equal(state.Name), client.FieldName)
+	add(!plan.Version.Equal(state.Version), client.FieldVersion)
+	add(!plan.URL.Equal(state.URL), client.FieldURL)
+	add(!plan.RegistryURL.Equal(state.RegistryURL), client.FieldRegistryURL)
+	add(!plan.RegistryUsername.Equal(state.RegistryUsername), client.FieldRegistryUsername)
+	add(!plan.RegistryPassword.Equal(state.RegistryPassword) || !plan.RegistryPasswordWOVersion.Equal(state.RegistryPasswordWOVersion),
+		client.FieldRegistryPassword)
+	add(!plan.CUDAVersion.Equal(state.CUDAVersion), client.FieldCUDAVersion)
+	add(!plan.Framework.Equal(state.Framework), client.FieldFramework)
+	add(!plan.Domain.Equal(state.Domain), client.FieldDomain)
+	add(!plan.Tasks.Equal(state.Tasks), client.FieldTasks)
+	add(!plan.MinHardwareGeneration.Equal(state.MinHardwareGeneration), client.FieldMinHardwareGeneration)
+	add(!plan.CPU.Equal(state.CPU), client.FieldCPU)
+	add(!plan.Licence.Equal(state.Licence), client.FieldLicence)
+	return fields
+}
+
+// markChangedDetailsUnknown makes the computed details of a changed lookup "known after
+// apply": they come from the server's answer, and the state's copy describes the old value.
+func markChangedDetailsUnknown(plan *dockerImageModel, state dockerImageModel) {
+	if !plan.CUDAVersion.Equal(state.CUDAVersion) {
+		plan.CUDAFullVersion = types.StringUnknown()
+	}
+	if !plan.Framework.Equal(state.Framework) {
+		plan.FrameworkName = types.StringUnknown()
+		plan.FrameworkVersion = types.StringUnknown()
+	}
+	if !plan.Domain.Equal(state.Domain) {
+		plan.DomainDescription = types.StringUnknown()
+	}
+}
+
+// lookupProblem is one configured lookup value that the server does not know.
+type lookupProblem struct {
+	path            path.Path
+	summary, detail string
+}
+
+// lookupProblems checks every known lookup value of m against the server's tables and says,
+// for each unknown one, which values are valid.
+func lookupProblems(lk *client.Lookups, m dockerImageModel) []lookupProblem {
+	var out []lookupProblem
+	bad := func(attr, what, got string, choices []string) {
+		out = append(out, lookupProblem{
+			path:    path.Root(attr),
+			summary: "Unknown " + titleCase(attr),
+			detail: fmt.Sprintf("%s %s is not one of %s. Use one of these, or add it on the server first.",
+				attr, got, strings.Join(choices, ", ")) + what,
+		})
+	}
+	known := func(v interface {
+		IsNull() bool
+		IsUnknown() bool
+	}) bool {
+		return !v.IsNull() && !v.IsUnknown()
+	}
+
+	if known(m.CUDAVersion) {
+		if _, ok := lk.CUDAByVersion(m.CUDAVersion.ValueString()); !ok {
+			bad("cuda_version", "", strconv.Quote(m.CUDAVersion.ValueString()), lk.CUDAVersionStrings())
+		}
+	}
+	if known(m.Framework) {
+		if _, ok := lk.FrameworkByPK(m.Framework.ValueInt64()); !ok {
+			bad("framework", " The ufdl_framework data source finds a framework's pk by name and version.",
+				strconv.FormatInt(m.Framework.ValueInt64(), 10), frameworkChoices(lk))
+		}
+	}
+	if known(m.Domain) {
+		if _, ok := lk.DomainByCode(m.Domain.ValueString()); !ok {
+			bad("domain", "", strconv.Quote(m.Domain.ValueString()), lk.DomainCodes())
+		}
+	}
+	if known(m.MinHardwareGeneration) {
+		if _, ok := lk.HardwareByGeneration(m.MinHardwareGeneration.ValueString()); !ok {
+			bad("min_hardware_generation", "", strconv.Quote(m.MinHardwareGeneration.ValueString()), lk.HardwareGenerationNames())
+		}
+	}
+	if known(m.Licence) {
+		if _, ok := lk.LicenceByName(m.Licence.ValueString()); !ok {
+			bad("licence", "", strconv.Quote(m.Licence.ValueString()), quoteAll(lk.LicenceNames()))
+		}
+	}
+	if known(m.Tasks) {
+		for _, e := range m.Tasks.Elements() {
+			s, ok := e.(types.String)
+			if !ok || !known(s) {
+				continue
+			}
+			if _, ok := lk.JobContractByName(s.ValueString()); !ok {
+				bad("tasks", "", strconv.Quote(s.ValueString()), lk.JobContractNames())
+			}
+		}
+	}
+	return out
+}
+
+func frameworkChoices(lk *client.Lookups) []string {
+	out := make([]string, len(lk.Frameworks))
+	for i, f := range lk.Frameworks {
+		out[i] = fmt.Sprintf("%d (%s %s)", f.PK, f.Name, f.Version)
+	}
+	return out
+}
+
+func quoteAll(s []string) []string {
+	out := make([]string, len(s))
+	for i, v := range s {
+		out[i] = strconv.Quote(v)
+	}
+	return out
+}

@@ -1,0 +1,308 @@
+// Package provider implements the ufdl Terraform provider on terraform-plugin-framework.
+// It is the only package that imports the framework; HTTP and API details live in
+// internal/client.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/client"
+)
+
+// Address is the provider's registry address, used by main and by dev_overrides.
+const Address = "registry.terraform.io/waikato-ufdl/ufdl"
+
+// Environment variables that stand in for provider attributes. The configuration wins.
+const (
+	envHost           = "UFDL_HOST"
+	envUsername       = "UFDL_USERNAME"
+	envPassword       = "UFDL_PASSWORD"
+	envCACertPEM      = "UFDL_CA_CERT_PEM"
+	envCACertFile     = "UFDL_CA_CERT_FILE"
+	envInsecure       = "UFDL_INSECURE_SKIP_VERIFY"
+	envRequestTimeout = "UFDL_REQUEST_TIMEOUT_SECONDS"
+	envMaxRetries     = "UFDL_MAX_RETRIES"
+	envUpdateMethod   = "UFDL_UPDATE_METHOD"
+)
+
+// Defaults shown in the schema descriptions and used when neither config nor env sets a value.
+const (
+	defaultRequestTimeoutSeconds = 30
+	defaultMaxRetries            = 4
+	updateMethodPatch            = "patch"
+	updateMethodPut              = "put"
+)
+
+var updateMethods = []string{updateMethodPatch, updateMethodPut}
+
+var (
+	_ provider.Provider = (*ufdlProvider)(nil)
+)
+
+// New returns a constructor for the provider, as providerserver expects.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &ufdlProvider{version: version}
+	}
+}
+
+type ufdlProvider struct {
+	version string
+}
+
+type providerModel struct {
+	Host                  types.String `tfsdk:"host"`
+	Username              types.String `tfsdk:"username"`
+	Password              types.String `tfsdk:"password"`
+	CACertPEM             types.String `tfsdk:"ca_cert_pem"`
+	CACertFile            types.String `tfsdk:"ca_cert_file"`
+	InsecureSkipVerify    types.Bool   `tfsdk:"insecure_skip_verify"`
+	RequestTimeoutSeconds types.Int64  `tfsdk:"request_timeout_seconds"`
+	MaxRetries            types.Int64  `tfsdk:"max_retries"`
+	UpdateMethod          types.String `tfsdk:"update_method"`
+}
+
+func (p *ufdlProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "ufdl"
+	resp.Version = p.version
+}
+
+func (p *ufdlProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages the docker-image catalog of a [UFDL](https://github.com/waikato-ufdl) deployment. " +
+			"Every attribute can also be set through an environment variable; a value in the configuration wins.",
+		Attributes: map[string]schema.Attribute{
+			"host": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the UFDL server, e.g. `http://127.0.0.1:8000`. Environment variable: `" + envHost + "`.",
+				Optional:            true,
+			},
+			"username": schema.StringAttribute{
+				MarkdownDescription: "User to log in as. Creating, changing and deleting images needs an admin (`is_staff`) user. Environment variable: `" + envUsername + "`.",
+				Optional:            true,
+			},
+			"password": schema.StringAttribute{
+				MarkdownDescription: "Password of `username`. Environment variable: `" + envPassword + "`.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"ca_cert_pem": schema.StringAttribute{
+				MarkdownDescription: "PEM-encoded CA certificates to trust in addition to the system's, for servers with a private CA. Conflicts with `ca_cert_file`. Environment variable: `" + envCACertPEM + "`.",
+				Optional:            true,
+			},
+			"ca_cert_file": schema.StringAttribute{
+				MarkdownDescription: "Path of a PEM file with CA certificates to trust in addition to the system's. Conflicts with `ca_cert_pem`. Environment variable: `" + envCACertFile + "`.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("ca_cert_pem"))},
+			},
+			"insecure_skip_verify": schema.BoolAttribute{
+				MarkdownDescription: "Skip TLS certificate verification. Only for throw-away test servers. Defaults to `false`. Environment variable: `" + envInsecure + "`.",
+				Optional:            true,
+			},
+			"request_timeout_seconds": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("Timeout of one HTTP attempt, in seconds. Defaults to `%d`. Environment variable: `%s`.", defaultRequestTimeoutSeconds, envRequestTimeout),
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.Between(1, 3600)},
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How often a failed request (connection error, 429 or 5xx) is retried, with jittered exponential back-off. Defaults to `%d`. Environment variable: `%s`.", defaultMaxRetries, envMaxRetries),
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"update_method": schema.StringAttribute{
+				MarkdownDescription: "How changes are sent: " + quotedList(updateMethods) + ". `patch` sends only the changed fields, `put` the whole image. Defaults to `patch`. Environment variable: `" + envUpdateMethod + "`.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.OneOf(updateMethods...)},
+			},
+		},
+	}
+}
+
+func (p *ufdlProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	settings, diags := resolveSettings(cfg, os.LookupEnv)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = maskSecrets(ctx, settings.password)
+
+	c, err := client.New(client.Config{
+		Host:               settings.host,
+		Username:           settings.username,
+		Password:           settings.password,
+		CACertPEM:          settings.caCertPEM,
+		InsecureSkipVerify: settings.insecure,
+		RequestTimeout:     settings.requestTimeout,
+		MaxRetries:         settings.maxRetries,
+		UserAgent:          "terraform-provider-ufdl/" + p.version + " (+" + req.TerraformVersion + ")",
+		Logger:             tflogAdapter{secrets: nonEmpty(settings.password)},
+	})
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("host"), "Invalid UFDL Client Settings",
+			fmt.Sprintf("The provider settings could not be used: %s. Check host (%s) and the TLS settings.", err, envHost))
+		return
+	}
+	if err := c.Login(ctx); err != nil {
+		addLoginError(&resp.Diagnostics, settings, err)
+		return
+	}
+	tflog.Debug(ctx, "logged in to UFDL server", map[string]any{"host": settings.host, "username": settings.username})
+
+	data := newProviderData(c, settings.updateMethod)
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+func (p *ufdlProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewDockerImageResource,
+	}
+}
+
+func (p *ufdlProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return nil
+}
+
+// settings is the provider configuration after environment fallbacks and defaults.
+type settings struct {
+	host, username, password string
+	caCertPEM                []byte
+	insecure                 bool
+	requestTimeout           time.Duration
+	maxRetries               int
+	updateMethod             string
+}
+
+// resolveSettings merges configuration, environment and defaults, and reports every missing
+// or malformed value at once, naming both the attribute and its environment variable.
+func resolveSettings(cfg providerModel, lookupEnv func(string) (string, bool)) (settings, diag.Diagnostics) {
+	var s settings
+	var d diag.Diagnostics
+
+	str := func(v types.String, attr, env string, required bool) string {
+		if v.IsUnknown() {
+			d.AddAttributeError(path.Root(attr), "Unknown Provider Setting",
+				fmt.Sprintf("%s depends on a value that is only known after apply. The provider must be configured before any resource is planned; use a literal, a variable or %s.", attr, env))
+			return ""
+		}
+		if !v.IsNull() {
+			return v.ValueString()
+		}
+		if e, ok := lookupEnv(env); ok && e != "" {
+			return e
+		}
+		if required {
+			d.AddAttributeError(path.Root(attr), "Missing UFDL "+titleCase(attr),
+				fmt.Sprintf("The provider needs %s. Set %s in the provider block or the %s environment variable.", attrPurpose[attr], attr, env))
+		}
+		return ""
+	}
+	s.host = strings.TrimRight(str(cfg.Host, "host", envHost, true), "/")
+	s.username = str(cfg.Username, "username", envUsername, true)
+	s.password = str(cfg.Password, "password", envPassword, true)
+
+	if s.host != "" && !strings.HasPrefix(s.host, "http://") && !strings.HasPrefix(s.host, "https://") {
+		d.AddAttributeError(path.Root("host"), "Invalid UFDL Host",
+			fmt.Sprintf("host (or %s) must be a URL starting with http:// or https://, e.g. http://127.0.0.1:8000; got %q.", envHost, s.host))
+	}
+
+	if pem := str(cfg.CACertPEM, "ca_cert_pem", envCACertPEM, false); pem != "" {
+		s.caCertPEM = []byte(pem)
+	}
+	if file := str(cfg.CACertFile, "ca_cert_file", envCACertFile, false); file != "" {
+		if s.caCertPEM != nil {
+			d.AddAttributeError(path.Root("ca_cert_file"), "Conflicting CA Settings",
+				fmt.Sprintf("Set either ca_cert_pem (%s) or ca_cert_file (%s), not both.", envCACertPEM, envCACertFile))
+		} else if b, err := os.ReadFile(file); err != nil {
+			d.AddAttributeError(path.Root("ca_cert_file"), "Unreadable CA File",
+				fmt.Sprintf("ca_cert_file (or %s) names %q, which cannot be read: %s.", envCACertFile, file, err))
+		} else {
+			s.caCertPEM = b
+		}
+	}
+
+	s.insecure = boolSetting(cfg.InsecureSkipVerify, "insecure_skip_verify", envInsecure, false, lookupEnv, &d)
+	s.requestTimeout = time.Duration(intSetting(cfg.RequestTimeoutSeconds, "request_timeout_seconds", envRequestTimeout, defaultRequestTimeoutSeconds, 1, 3600, lookupEnv, &d)) * time.Second
+	s.maxRetries = int(intSetting(cfg.MaxRetries, "max_retries", envMaxRetries, defaultMaxRetries, 0, 20, lookupEnv, &d))
+
+	s.updateMethod = str(cfg.UpdateMethod, "update_method", envUpdateMethod, false)
+	if s.updateMethod == "" {
+		s.updateMethod = updateMethodPatch
+	}
+	if !contains(updateMethods, s.updateMethod) {
+		d.AddAttributeError(path.Root("update_method"), "Invalid Update Method",
+			fmt.Sprintf("update_method (or %s) must be one of %s; got %q.", envUpdateMethod, quotedList(updateMethods), s.updateMethod))
+	}
+	return s, d
+}
+
+var attrPurpose = map[string]string{
+	"host":     "the address of the UFDL server (e.g. http://127.0.0.1:8000)",
+	"username": "a user name to log in with",
+	"password": "the password of that user",
+}
+
+func boolSetting(v types.Bool, attr, env string, def bool, lookupEnv func(string) (string, bool), d *diag.Diagnostics) bool {
+	if !v.IsNull() && !v.IsUnknown() {
+		return v.ValueBool()
+	}
+	e, ok := lookupEnv(env)
+	if !ok || e == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(e)
+	if err != nil {
+		d.AddAttributeError(path.Root(attr), "Invalid Environment Variable",
+			fmt.Sprintf("%s (for %s) must be true or false; got %q.", env, attr, e))
+	}
+	return b
+}
+
+func intSetting(v types.Int64, attr, env string, def, lo, hi int64, lookupEnv func(string) (string, bool), d *diag.Diagnostics) int64 {
+	if !v.IsNull() && !v.IsUnknown() {
+		return v.ValueInt64()
+	}
+	e, ok := lookupEnv(env)
+	if !ok || e == "" {
+		return def
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(e), 10, 64)
+	if err != nil || n < lo || n > hi {
+		d.AddAttributeError(path.Root(attr), "Invalid Environment Variable",
+			fmt.Sprintf("%s (for %s) must be a whole number from %d to %d; got %q.", env, attr, lo, hi, e))
+		return def
+	}
+	return n
+}
+
+func nonEmpty(s ...string) []string {
+	var out []string
+	for _, v := range s {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}

@@ -1,0 +1,105 @@
+package provider
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+func envFrom(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+func nullConfig() providerModel {
+	return providerModel{
+		Host: types.StringNull(), Username: types.StringNull(), Password: types.StringNull(),
+		CACertPEM: types.StringNull(), CACertFile: types.StringNull(), InsecureSkipVerify: types.BoolNull(),
+		RequestTimeoutSeconds: types.Int64Null(), MaxRetries: types.Int64Null(), UpdateMethod: types.StringNull(),
+	}
+}
+
+func TestResolveSettingsFromEnvironment(t *testing.T) {
+	s, diags := resolveSettings(nullConfig(), envFrom(map[string]string{
+		envHost: "http://ufdl.example.com:8000/", envUsername: "admin", envPassword: "pw",
+		envRequestTimeout: "7", envMaxRetries: "0", envUpdateMethod: "put", envInsecure: "true",
+	}))
+	if diags.HasError() {
+		t.Fatalf("unexpected errors: %v", diags)
+	}
+	if s.host != "http://ufdl.example.com:8000" || s.username != "admin" || s.password != "pw" {
+		t.Errorf("credentials = %q %q %q", s.host, s.username, s.password)
+	}
+	if s.requestTimeout != 7*time.Second || s.maxRetries != 0 || s.updateMethod != "put" || !s.insecure {
+		t.Errorf("settings = %+v", s)
+	}
+}
+
+func TestResolveSettingsConfigWinsAndDefaults(t *testing.T) {
+	cfg := nullConfig()
+	cfg.Host = types.StringValue("https://cfg.example.com")
+	cfg.Username = types.StringValue("cfg-user")
+	cfg.Password = types.StringValue("cfg-pw")
+	s, diags := resolveSettings(cfg, envFrom(map[string]string{envHost: "http://env", envUsername: "env-user", envPassword: "env-pw"}))
+	if diags.HasError() {
+		t.Fatalf("unexpected errors: %v", diags)
+	}
+	if s.host != "https://cfg.example.com" || s.username != "cfg-user" || s.password != "cfg-pw" {
+		t.Errorf("config did not win: %+v", s)
+	}
+	if s.requestTimeout != defaultRequestTimeoutSeconds*time.Second || s.maxRetries != defaultMaxRetries || s.updateMethod != "patch" || s.insecure {
+		t.Errorf("defaults not applied: %+v", s)
+	}
+}
+
+func TestResolveSettingsReportsEveryProblem(t *testing.T) {
+	_, diags := resolveSettings(nullConfig(), envFrom(map[string]string{
+		envMaxRetries: "lots", envInsecure: "maybe", envUpdateMethod: "post",
+	}))
+	var all []string
+	for _, d := range diags.Errors() {
+		all = append(all, d.Summary()+": "+d.Detail())
+	}
+	text := strings.Join(all, "\n")
+	for _, want := range []string{
+		"Missing UFDL Host: The provider needs the address of the UFDL server",
+		"UFDL_HOST environment variable",
+		"Missing UFDL Username",
+		"UFDL_USERNAME",
+		"Missing UFDL Password",
+		"UFDL_PASSWORD",
+		`UFDL_MAX_RETRIES (for max_retries) must be a whole number from 0 to 20; got "lots"`,
+		`UFDL_INSECURE_SKIP_VERIFY (for insecure_skip_verify) must be true or false; got "maybe"`,
+		`update_method (or UFDL_UPDATE_METHOD) must be one of ` + "`patch` or `put`" + `; got "post"`,
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("diagnostics lack %q; got:\n%s", want, text)
+		}
+	}
+}
+
+func TestResolveSettingsHostAndCAFile(t *testing.T) {
+	dir := t.TempDir()
+	ca := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(ca, []byte("PEM"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, diags := resolveSettings(nullConfig(), envFrom(map[string]string{
+		envHost: "ufdl.example.com", envUsername: "u", envPassword: "p", envCACertFile: ca,
+	}))
+	if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), `must be a URL starting with http:// or https://`) {
+		t.Errorf("want a host error, got %v", diags)
+	}
+	if string(s.caCertPEM) != "PEM" {
+		t.Errorf("CA file not read: %q", s.caCertPEM)
+	}
+	_, diags = resolveSettings(nullConfig(), envFrom(map[string]string{
+		envHost: "http://h", envUsername: "u", envPassword: "p", envCACertFile: filepath.Join(dir, "missing.pem"),
+	}))
+	if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), "cannot be read") {
+		t.Errorf("want an unreadable CA file error, got %v", diags)
+	}
+}

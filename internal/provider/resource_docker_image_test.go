@@ -1,0 +1,618 @@
+package provider_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/acctest"
+	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/refserver"
+)
+
+const addr = "ufdl_dockerimage.test"
+
+// yoloV7 is the pk of framework "yolo v7" in the seeded lookup tables (row 18 of frameworks.csv).
+const yoloV7 = 18
+
+// gpuImage returns the attributes of a GPU image as HCL expressions; tests override some.
+func gpuImage(name string) map[string]string {
+	return map[string]string{
+		"name":                    strconv.Quote(name),
+		"version":                 `"v7_2022-10-08_cuda11.1"`,
+		"url":                     `"public.aml-repo.cms.waikato.ac.nz:443/waikatodatamining/pytorch-yolov7:2022-10-08_cuda11.1"`,
+		"registry_url":            `"public.aml-repo.cms.waikato.ac.nz:443"`,
+		"registry_username":       `"public"`,
+		"registry_password":       `"s3cret-registry-pw"`,
+		"cuda_version":            `"11.1"`,
+		"framework":               strconv.Itoa(yoloV7),
+		"domain":                  `"od"`,
+		"tasks":                   `["Train", "Predict"]`,
+		"min_hardware_generation": `"Pascal"`,
+		"licence":                 `"GPL3"`,
+	}
+}
+
+// with returns a copy of attrs with the given attributes replaced ("" value removes one).
+func with(attrs map[string]string, kv ...string) map[string]string {
+	out := maps.Clone(attrs)
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == "" {
+			delete(out, kv[i])
+		} else {
+			out[kv[i]] = kv[i+1]
+		}
+	}
+	return out
+}
+
+// imageConfig renders a provider block and one ufdl_dockerimage "test" with attrs.
+func imageConfig(providerBlock string, attrs map[string]string) string {
+	keys := slices.Sorted(maps.Keys(attrs))
+	var b strings.Builder
+	b.WriteString(providerBlock)
+	b.WriteString("resource \"ufdl_dockerimage\" \"test\" {\n")
+	for _, k := range keys {
+		fmt.Fprintf(&b, "  %s = %s\n", k, attrs[k])
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// imageWrites returns the PUT and PATCH requests the server saw for docker images.
+func imageWrites(srv *acctest.Server) []refserver.Request {
+	var out []refserver.Request
+	for _, r := range srv.Ref.Requests() {
+		if r.Route == "/v1/docker/{pk}" && (r.Method == "PATCH" || r.Method == "PUT") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// expectOneWrite checks that the server saw exactly one write of method since the last
+// ResetCalls, and (for PATCH) that its body held exactly the given fields.
+func expectOneWrite(srv *acctest.Server, method string, fields ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		writes := imageWrites(srv)
+		if len(writes) != 1 || writes[0].Method != method {
+			got := make([]string, len(writes))
+			for i, w := range writes {
+				got[i] = w.Method + " " + string(w.Body)
+			}
+			return fmt.Errorf("want exactly one %s of the image, server saw %d writes: %v", method, len(writes), got)
+		}
+		var body map[string]any
+		if err := json.Unmarshal(writes[0].Body, &body); err != nil {
+			return fmt.Errorf("%s body is not JSON: %v", method, err)
+		}
+		if method == "PATCH" {
+			keys := slices.Sorted(maps.Keys(body))
+			sort.Strings(fields)
+			if !slices.Equal(keys, fields) {
+				return fmt.Errorf("PATCH body has fields %v, want exactly %v", keys, fields)
+			}
+		} else if len(body) != 13 {
+			return fmt.Errorf("PUT body has %d fields, want all 13: %v", len(body), slices.Sorted(maps.Keys(body)))
+		}
+		return nil
+	}
+}
+
+// expectServerField checks a field of the managed image as the server holds it (response form).
+func expectServerField(srv *acctest.Server, field string, want any) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		pk, err := strconv.ParseInt(s.RootModule().Resources[addr].Primary.Attributes["pk"], 10, 64)
+		if err != nil {
+			return err
+		}
+		img, ok := srv.Ref.Image(pk)
+		if !ok {
+			return fmt.Errorf("server holds no image %d", pk)
+		}
+		got, _ := json.Marshal(img[field])
+		exp, _ := json.Marshal(want)
+		if string(got) != string(exp) {
+			return fmt.Errorf("server's %s = %s, want %s", field, got, exp)
+		}
+		return nil
+	}
+}
+
+func str(v string) knownvalue.Check { return knownvalue.StringExact(v) }
+
+func TestAccDockerImage_gpuLifecycleAndImport(t *testing.T) {
+	srv := acctest.NewServer(t)
+	name := acctest.Name("gpu")
+	attrs := gpuImage(name)
+	cfg := imageConfig(srv.ProviderConfig(), attrs)
+	pkSame := statecheck.CompareValue(compare.ValuesSame())
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("pk")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					pkSame.AddStateValue(addr, tfjsonpath.New("pk")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), str(name)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("version"), str("v7_2022-10-08_cuda11.1")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("cuda_version"), str("11.1")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("cuda_full_version"), str("11.1.0")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("framework"), knownvalue.Int64Exact(yoloV7)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("framework_name"), str("yolo")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("framework_version"), str("v7")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("domain"), str("od")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("domain_description"), str("Object Detection")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("tasks"), knownvalue.SetExact([]knownvalue.Check{str("Train"), str("Predict")})),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("min_hardware_generation"), str("Pascal")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("cpu"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("licence"), str("GPL3")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("registry_username"), str("public")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password"), str("s3cret-registry-pw")),
+					statecheck.ExpectSensitiveValue(addr, tfjsonpath.New("registry_password")),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					expectServerField(srv, "domain", "Object Detection"),
+					expectServerField(srv, "name", name),
+					func(*terraform.State) error {
+						if n := srv.Ref.Calls("POST /v1/docker/create"); n != 1 {
+							return fmt.Errorf("want exactly 1 create call, got %d", n)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// Import by primary key, every attribute verified.
+				ResourceName:            addr,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"registry_password_wo", "registry_password_wo_version"},
+			},
+			{
+				// Import by name:version.
+				ResourceName: addr,
+				ImportState:  true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) {
+					return name + ":v7_2022-10-08_cuda11.1", nil
+				},
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"registry_password_wo", "registry_password_wo_version"},
+			},
+			{
+				// The same configuration again: nothing to do, and the pk stays.
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{pkSame.AddStateValue(addr, tfjsonpath.New("pk"))},
+			},
+		},
+	})
+}
+
+func TestAccDockerImage_cpuOnly(t *testing.T) {
+	srv := acctest.NewServer(t)
+	name := acctest.Name("cpu")
+	attrs := with(gpuImage(name),
+		"version", `"v5_2022-11-05_cpu"`,
+		"cuda_version", `"0.0"`,
+		"cpu", "true",
+		"min_hardware_generation", "",
+		"registry_username", "",
+		"registry_password", "",
+		"tasks", `["Predict"]`,
+	)
+	if acctest.Profile() == refserver.ProfileUFDLBackend {
+		// The real backend refuses null generations even for CPU images: the user is told what to write.
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      imageConfig(srv.ProviderConfig(), attrs),
+				ExpectError: regexp.MustCompile(`(?s)requires a hardware generation on every image.*Set\s+min_hardware_generation`),
+			}},
+		})
+		return
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: imageConfig(srv.ProviderConfig(), attrs),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("cpu"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("min_hardware_generation"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("registry_username"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("cuda_full_version"), str("0.0")),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("tasks"), knownvalue.SetExact([]knownvalue.Check{str("Predict")})),
+			},
+			Check: resource.ComposeTestCheckFunc(
+				expectServerField(srv, "min_hardware_generation", nil),
+				expectServerField(srv, "registry_password", nil),
+			),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+		}, {
+			ResourceName:      addr,
+			ImportState:       true,
+			ImportStateVerify: true,
+		}},
+	})
+}
+
+// fieldChange is one in-place update: the attribute, its new HCL value, the API field the
+// PATCH must carry, the state value after apply and the server's value (response form).
+type fieldChange struct {
+	attr, hcl string
+	state     knownvalue.Check
+	server    any
+}
+
+func fieldChanges(name string) []fieldChange {
+	return []fieldChange{
+		{"name", strconv.Quote(name + "-renamed"), str(name + "-renamed"), name + "-renamed"},
+		{"version", `"v7_next"`, str("v7_next"), "v7_next"},
+		{"url", `"registry.example.com:5000/team/yolo:next"`, str("registry.example.com:5000/team/yolo:next"), "registry.example.com:5000/team/yolo:next"},
+		{"registry_url", `"https://registry.example.com:5000"`, str("https://registry.example.com:5000"), "https://registry.example.com:5000"},
+		{"registry_username", `"robot"`, str("robot"), "robot"},
+		{"registry_password", `"another-pw"`, str("another-pw"), "another-pw"},
+		{"cuda_version", `"11.6"`, str("11.6"), nil},
+		{"framework", "17", knownvalue.Int64Exact(17), nil},
+		{"domain", `"ic"`, str("ic"), "Image Classification"},
+		{"tasks", `["Train", "Predict", "Export"]`, knownvalue.SetExact([]knownvalue.Check{str("Train"), str("Predict"), str("Export")}), nil},
+		{"min_hardware_generation", `"Volta"`, str("Volta"), nil},
+		{"cpu", "true", knownvalue.Bool(true), true},
+		{"licence", `"Apache 2.0"`, str("Apache 2.0"), "Apache 2.0"},
+	}
+}
+
+// updateSteps changes one field per step and checks the plan, the state and the exact write.
+func updateSteps(srv *acctest.Server, providerBlock, name, method string) []resource.TestStep {
+	attrs := gpuImage(name)
+	steps := []resource.TestStep{{Config: imageConfig(providerBlock, attrs)}}
+	for _, c := range fieldChanges(name) {
+		attrs = with(attrs, c.attr, c.hcl)
+		checks := []resource.TestCheckFunc{expectOneWrite(srv, method, c.attr)}
+		if c.server != nil {
+			checks = append(checks, expectServerField(srv, c.attr, c.server))
+		}
+		steps = append(steps, resource.TestStep{
+			PreConfig: srv.Ref.ResetCalls,
+			Config:    imageConfig(providerBlock, attrs),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(addr, tfjsonpath.New(c.attr), c.state)},
+			Check:             resource.ComposeTestCheckFunc(checks...),
+		})
+	}
+	return steps
+}
+
+func TestAccDockerImage_updateEachFieldWithPatch(t *testing.T) {
+	srv := acctest.NewServer(t)
+	srv.RequireHooks(t, "counts the server's requests")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps:                    updateSteps(srv, srv.ProviderConfig(), acctest.Name("patch"), "PATCH"),
+	})
+}
+
+func TestAccDockerImage_updateEachFieldWithPut(t *testing.T) {
+	srv := acctest.NewServer(t)
+	srv.RequireHooks(t, "counts the server's requests")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps:                    updateSteps(srv, srv.ProviderConfig(`update_method = "put"`), acctest.Name("put"), "PUT"),
+	})
+}
+
+func TestAccDockerImage_driftIsDetected(t *testing.T) {
+	srv := acctest.NewServer(t)
+	srv.RequireHooks(t, "changes the image behind Terraform's back")
+	name := acctest.Name("drift")
+	cfg := imageConfig(srv.ProviderConfig(), gpuImage(name))
+	var pk int64
+	remember := func(s *terraform.State) error {
+		var err error
+		pk, err = strconv.ParseInt(s.RootModule().Resources[addr].Primary.Attributes["pk"], 10, 64)
+		return err
+	}
+	outOfBand := func(body map[string]any) func() {
+		return func() {
+			if err := srv.Ref.PatchImage(pk, body); err != nil {
+				t.Fatalf("changing image %d behind Terraform's back: %v", pk, err)
+			}
+		}
+	}
+	driftStep := func(body map[string]any, attr string, before any) resource.TestStep {
+		step := resource.TestStep{
+			PreConfig: outOfBand(body),
+			Config:    cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectNonEmptyPlan(),
+				},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+		}
+		if before != nil {
+			step.Check = expectServerField(srv, attr, before)
+		}
+		return step
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: remember},
+			driftStep(map[string]any{"url": "evil.example.com/x:1"}, "url", "public.aml-repo.cms.waikato.ac.nz:443/waikatodatamining/pytorch-yolov7:2022-10-08_cuda11.1"),
+			driftStep(map[string]any{"domain": "ic"}, "domain", "Object Detection"),
+			driftStep(map[string]any{"tasks": []string{"Predict"}}, "tasks", []string{"Predict", "Train"}),
+			driftStep(map[string]any{"registry_password": "changed-elsewhere"}, "registry_password", "s3cret-registry-pw"),
+			driftStep(map[string]any{"min_hardware_generation": "Ampere"}, "min_hardware_generation", nil),
+			{
+				// Deleted outside Terraform: the plan creates it again.
+				PreConfig: func() {
+					if err := srv.Ref.DeleteImage(pk); err != nil {
+						t.Fatalf("deleting image %d behind Terraform's back: %v", pk, err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
+				},
+				Check: expectServerField(srv, "name", name),
+			},
+		},
+	})
+}
+
+func TestAccDockerImage_referencedImageIsKeptOnDestroy(t *testing.T) {
+	srv := acctest.NewServer(t)
+	srv.RequireHooks(t, "marks the image as referenced")
+	name := acctest.Name("ref")
+	cfg := imageConfig(srv.ProviderConfig(), gpuImage(name))
+	var pk int64
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				Check: func(s *terraform.State) error {
+					var err error
+					pk, err = strconv.ParseInt(s.RootModule().Resources[addr].Primary.Attributes["pk"], 10, 64)
+					return err
+				},
+			},
+			{
+				PreConfig:   func() { srv.Ref.AddReference(pk) },
+				Config:      cfg,
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`Docker Image Still Referenced`),
+			},
+			{
+				// State still holds the image, the server still has it, tasks untouched.
+				PreConfig: func() { srv.Ref.RemoveReference(pk) },
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					expectServerField(srv, "name", name),
+					func(*terraform.State) error {
+						img, _ := srv.Ref.Image(pk)
+						tasks, _ := json.Marshal(img["tasks"])
+						if !strings.Contains(string(tasks), "Train") || !strings.Contains(string(tasks), "Predict") {
+							return fmt.Errorf("tasks of the kept image changed: %s", tasks)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+func TestAccDockerImage_keepOnRefusedDeleteQuirk(t *testing.T) {
+	// The real backend answers 204 to a refused delete and keeps the row; the provider must
+	// notice by reading back.
+	srv := acctest.NewServer(t)
+	srv.RequireHooks(t, "marks the image as referenced")
+	srv.Ref.SetKeepOnRefusedDelete(true)
+	name := acctest.Name("quirk")
+	cfg := imageConfig(srv.ProviderConfig(), gpuImage(name))
+	var pk int64
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				Check: func(s *terraform.State) error {
+					var err error
+					pk, err = strconv.ParseInt(s.RootModule().Resources[addr].Primary.Attributes["pk"], 10, 64)
+					return err
+				},
+			},
+			{
+				PreConfig:   func() { srv.Ref.AddReference(pk) },
+				Config:      cfg,
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`Docker Image Still Referenced`),
+			},
+			{
+				PreConfig: func() { srv.Ref.RemoveReference(pk) },
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: expectServerField(srv, "tasks", []string{"Predict", "Train"}),
+			},
+		},
+	})
+}
+
+func TestAccDockerImage_invalidLookupsFailAtPlan(t *testing.T) {
+	srv := acctest.NewServer(t)
+	base := gpuImage(acctest.Name("bad"))
+	cases := []struct {
+		attr, hcl string
+		want      string
+	}{
+		{"domain", `"xx"`, `domain "xx" is not one of ic, is, od, sc, sp`},
+		{"cuda_version", `"99.9"`, `cuda_version "99.9" is not one of`},
+		{"framework", "999", `framework 999 is not one of 1 \(coqui_stt 1.15.2\)`},
+		{"licence", `"WTFPL"`, `licence "WTFPL" is not one of "AGPL3"`},
+		{"min_hardware_generation", `"Blackwell"`, `min_hardware_generation "Blackwell" is not one of`},
+		{"tasks", `["Train", "Dance"]`, `tasks "Dance" is not one of Export, Predict, Train`},
+	}
+	steps := make([]resource.TestStep, 0, len(cases)+3)
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:      imageConfig(srv.ProviderConfig(), with(base, c.attr, c.hcl)),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(c.want),
+		})
+	}
+	steps = append(steps,
+		resource.TestStep{
+			Config:      imageConfig(srv.ProviderConfig(), with(base, "min_hardware_generation", "")),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Missing Hardware Generation.*set cpu = true`),
+		},
+		resource.TestStep{
+			Config:      imageConfig(srv.ProviderConfig(), with(base, "registry_url", `"not a url"`)),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`registry_url = "not a url" is not a valid address`),
+		},
+		resource.TestStep{
+			Config:      imageConfig(srv.ProviderConfig(), with(base, "name", strconv.Quote(strings.Repeat("n", 65)))),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)string length must be between 1 and 64`),
+		},
+	)
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
+	if srv.Ref != nil {
+		if n := srv.Ref.Calls("POST /v1/docker/create"); n != 0 {
+			t.Errorf("invalid configurations reached the server: %d create calls", n)
+		}
+	}
+}
+
+func TestAccDockerImage_duplicateNameVersion(t *testing.T) {
+	srv := acctest.NewServer(t)
+	srv.RequireHooks(t, "creates the clashing image directly")
+	name := acctest.Name("dup")
+	if _, err := srv.Ref.CreateImage(map[string]any{
+		"name": name, "version": "v7_2022-10-08_cuda11.1", "url": "a.example.com/x:1", "registry_url": "a.example.com",
+		"registry_username": nil, "registry_password": nil, "cuda_version": "11.1", "framework": yoloV7, "domain": "od",
+		"tasks": []string{"Train"}, "min_hardware_generation": "Pascal", "cpu": false, "licence": "MIT",
+	}); err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      imageConfig(srv.ProviderConfig(), gpuImage(name)),
+			ExpectError: regexp.MustCompile(`(?s)Docker Image Already Exists.*import`),
+		}},
+	})
+	if n := len(srv.Ref.Images()); n != 1 {
+		t.Errorf("server holds %d images after the refused duplicate, want 1", n)
+	}
+}
+
+func TestAccDockerImage_nonAdminGetsPermissionError(t *testing.T) {
+	srv := acctest.NewServer(t)
+	srv.RequireHooks(t, "uses the reference server's non-admin user")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      imageConfig(srv.ProviderConfigAs(srv.User, srv.Password), gpuImage(acctest.Name("nonadmin"))),
+			ExpectError: regexp.MustCompile(`(?s)Permission Denied.*needs an admin \(is_staff\) user`),
+		}},
+	})
+}
+
+func TestAccDockerImage_wrongPasswordGetsLoginError(t *testing.T) {
+	srv := acctest.NewServer(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      imageConfig(srv.ProviderConfigAs(srv.AdminUser, "wrong-password"), gpuImage(acctest.Name("login"))),
+			ExpectError: regexp.MustCompile(`(?s)UFDL Login Failed.*refused to log in user`),
+		}},
+	})
+}
+
+func TestAccDockerImage_writeOnlyPassword(t *testing.T) {
+	srv := acctest.NewServer(t)
+	srv.RequireHooks(t, "reads the password the server stored")
+	name := acctest.Name("wo")
+	attrs := with(gpuImage(name), "registry_password", "", "registry_password_wo", `"wo-secret-1"`, "registry_password_wo_version", "1")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: imageConfig(srv.ProviderConfig(), attrs),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password_wo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password_wo_version"), knownvalue.Int64Exact(1)),
+				},
+				Check: expectServerField(srv, "registry_password", "wo-secret-1"),
+			},
+			{
+				// A new secret with the same version is not sent: Terraform cannot see it.
+				PreConfig: srv.Ref.ResetCalls,
+				Config:    imageConfig(srv.ProviderConfig(), with(attrs, "registry_password_wo", `"wo-secret-2"`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: expectServerField(srv, "registry_password", "wo-secret-1"),
+			},
+			{
+				// Bumping the version sends it, in a PATCH of the password alone.
+				PreConfig: srv.Ref.ResetCalls,
+				Config:    imageConfig(srv.ProviderConfig(), with(attrs, "registry_password_wo", `"wo-secret-2"`, "registry_password_wo_version", "2")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password"), knownvalue.Null()),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					expectServerField(srv, "registry_password", "wo-secret-2"),
+					expectOneWrite(srv, "PATCH", "registry_password"),
+				),
+			},
+		},
+	})
+}

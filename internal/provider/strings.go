@@ -1,0 +1,41 @@
+package provider
+
+import (
+	"slices"
+	"strings"
+)
+
+// quotedList renders choices for descriptions and errors: `a`, `b` or `c`.
+func quotedList(choices []string) string {
+	q := make([]string, len(choices))
+	for i, c := range choices {
+		q[i] = "`" + c + "`"
+	}
+	switch len(q) {
+	case 0:
+		return ""
+	case 1:
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
+}
+
+// titleCase turns an attribute name such as "registry_url" into "Registry URL" for summaries.
+func titleCase(attr string) string {
+	words := strings.Split(attr, "_")
+	for i, w := range words {
+		switch w {
+		case "url", "cpu", "pk", "ca", "pem", "cuda":
+			words[i] = strings.ToUpper(w)
+		default:
+			if w != "" {
+				words[i] = strings.ToUpper(w[:1]) + w[1:]
+			}
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+func contains(list []string, s string) bool {
+	return slices.Contains(list, s)
+}

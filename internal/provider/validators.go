@@ -1,0 +1,58 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+// urlPattern is the shape of an image or registry address as the UFDL server accepts it: an
+// optional http(s) scheme, a host name or bracketed IPv6 address, an optional port and an
+// optional path. Real catalogs write registries without a scheme ("host:443/team/image:tag").
+var urlPattern = regexp.MustCompile(`^(?:https?://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*)(?::([0-9]{1,5}))?(?:/[^\s]*)?$`)
+
+// checkURLShape returns why s is not an acceptable address, or "" when it is.
+func checkURLShape(s string) string {
+	if strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return "it contains white space or control characters"
+	}
+	m := urlPattern.FindStringSubmatch(s)
+	if m == nil {
+		return "it is not of the form [http(s)://]host[:port][/path], e.g. registry.example.com:443/team/image:tag"
+	}
+	if strings.HasPrefix(m[1], "[") && net.ParseIP(strings.Trim(m[1], "[]")) == nil {
+		return fmt.Sprintf("%s is not a valid IPv6 address", m[1])
+	}
+	if m[2] != "" {
+		if p, err := strconv.Atoi(m[2]); err != nil || p < 1 || p > 65535 {
+			return fmt.Sprintf("port %s is not between 1 and 65535", m[2])
+		}
+	}
+	return ""
+}
+
+type urlShapeValidator struct{}
+
+// urlShape validates an image or registry address at plan time.
+func urlShape() validator.String { return urlShapeValidator{} }
+
+func (urlShapeValidator) Description(_ context.Context) string {
+	return "value must be an address of the form [http(s)://]host[:port][/path]"
+}
+
+func (v urlShapeValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (urlShapeValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if why := checkURLShape(req.ConfigValue.ValueString()); why != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Address",
+			fmt.Sprintf("%s = %q is not a valid address: %s.", req.Path, req.ConfigValue.ValueString(), why))
+	}
+}

@@ -1,0 +1,14 @@
+// Package refserver is the reference server of the UFDL docker-image catalog:
+// an in-memory implementation of the documented API (authentication, docker
+// images, CUDA versions, frameworks, hardware generations, licences, job
+// contracts and domains) with the validation, permissions, error shapes and
+// filter language of the real backend.
+//
+// It is written from the API documentation alone and imports neither the
+// provider nor its API client, so that a misreading of the documentation on
+// one side is caught by the other.
+//
+// A Server is an http.Handler. Tests start it with httptest.NewServer and use
+// the Go-only hooks (references, faults, call counters, direct data access);
+// users start it with the ufdl-refserver command.
+package refserver

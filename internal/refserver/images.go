@@ -1,0 +1,125 @@
+package refserver
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+)
+
+// Docker image endpoints (api/docker_images.md).
+
+func (s *Server) handleImageList(rq *request) response {
+	if resp, ok := checkMediaType(rq.r, rq.body); !ok {
+		return resp
+	}
+	q, errResp := compileFilter(rq.body, &s.imageFields)
+	if errResp != nil {
+		return *errResp
+	}
+	s.st.mu.RLock()
+	defer s.st.mu.RUnlock()
+	matched := q.run(s.st.images)
+	b := make([]byte, 0, 64+len(matched)*640)
+	b = append(b, '[')
+	for i, im := range matched {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = s.appendImage(b, im)
+	}
+	return rawJSON(http.StatusOK, append(b, ']'))
+}
+
+func (s *Server) handleImageRetrieve(rq *request) response {
+	s.st.mu.RLock()
+	defer s.st.mu.RUnlock()
+	im := s.st.byPK[rq.pk]
+	if im == nil {
+		return detail(http.StatusNotFound, msgNotFound)
+	}
+	return rawJSON(http.StatusOK, s.appendImage(make([]byte, 0, 768), im))
+}
+
+func (s *Server) handleImageCreate(rq *request) response {
+	obj, resp, ok := decodeObject(rq.r, rq.body)
+	if !ok {
+		return resp
+	}
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	return s.createImage(obj, s.backend())
+}
+
+// createImage validates and inserts; nothing is stored unless every check
+// passed. The caller holds the write lock.
+func (s *Server) createImage(obj map[string]json.RawMessage, nullHWRefused bool) response {
+	im, errs := s.decodeImage(obj, modeCreate, nil, nullHWRefused)
+	if errs != nil {
+		return errs.response()
+	}
+	if s.st.clash(im, 0) != nil {
+		return s.duplicateOnCreate(im)
+	}
+	if errs := cpuRuleError(im); errs != nil {
+		return errs.response()
+	}
+	s.st.insertImage(im)
+	return rawJSON(http.StatusCreated, s.appendImage(nil, im))
+}
+
+func (s *Server) handleImageUpdate(rq *request) response {
+	mode := modePut
+	if rq.r.Method == http.MethodPatch {
+		mode = modePatch
+	}
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	old := s.st.byPK[rq.pk]
+	if old == nil {
+		return detail(http.StatusNotFound, msgNotFound)
+	}
+	// As in DRF, the object is looked up before the body is parsed.
+	obj, resp, ok := decodeObject(rq.r, rq.body)
+	if !ok {
+		return resp
+	}
+	return s.updateImage(old, obj, mode, s.backend())
+}
+
+// updateImage applies a PUT/PATCH body to old under the write lock.
+func (s *Server) updateImage(old *image, obj map[string]json.RawMessage, mode writeMode, nullHWRefused bool) response {
+	im, errs := s.decodeImage(obj, mode, old, nullHWRefused)
+	if errs != nil {
+		return errs.response()
+	}
+	if s.st.clash(im, old.pk) != nil {
+		return s.duplicateOnUpdate()
+	}
+	if errs := cpuRuleError(im); errs != nil {
+		return errs.response()
+	}
+	s.st.replaceImage(old, im)
+	return rawJSON(http.StatusOK, s.appendImage(nil, im))
+}
+
+func (s *Server) handleImageDestroy(rq *request) response {
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	im := s.st.byPK[rq.pk]
+	if im == nil {
+		return detail(http.StatusNotFound, msgNotFound)
+	}
+	return s.destroyImage(im)
+}
+
+func (s *Server) destroyImage(im *image) response {
+	if keep, quiet := s.deleteKeeps(im); keep {
+		if quiet {
+			return noContent()
+		}
+		return detail(http.StatusBadRequest,
+			fmt.Sprintf("Docker image %d is still referenced by other objects and cannot be deleted.", im.pk))
+	}
+	s.st.deleteImage(im)
+	return noContent()
+}

@@ -1,0 +1,151 @@
+package refserver
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+)
+
+// response is what a handler produces. Handlers never write to the
+// ResponseWriter themselves, so that faults can replace or drop an answer after
+// the request was processed.
+type response struct {
+	status int
+	ctype  string
+	body   []byte
+	header [][2]string // extra headers (Allow, WWW-Authenticate, Retry-After)
+}
+
+func (r response) with(key, value string) response {
+	r.header = append(r.header[:len(r.header):len(r.header)], [2]string{key, value})
+	return r
+}
+
+const (
+	contentJSON = "application/json"
+	contentHTML = "text/html; charset=utf-8"
+)
+
+// serverErrorPage is the body Django answers a 500 with when DEBUG is off; the
+// ufdl-backend profile sends it where the real backend does.
+const serverErrorPage = `<!doctype html><html><head><title>Server Error (500)</title></head><body><h1>Server Error (500)</h1><p></p></body></html>`
+
+// DRF's standard detail messages.
+const (
+	msgNotAuthenticated = "Authentication credentials were not provided."
+	msgTokenInvalid     = "Given token not valid for any token type"
+	msgForbidden        = "You do not have permission to perform this action."
+	msgNotFound         = "Not found."
+	msgRequired         = "This field is required."
+	msgNotNull          = "This field may not be null."
+	msgNotBlank         = "This field may not be blank."
+	msgNotString        = "Not a valid string."
+	msgNotBool          = "Must be a valid boolean."
+	msgBadURL           = "Enter a valid URL."
+	msgNotNumber        = "A valid number is required."
+)
+
+func noContent() response { return response{status: http.StatusNoContent} }
+
+func jsonBody(status int, v any) response {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Only our own values are marshalled; failing here is a programming error.
+		panic(fmt.Sprintf("refserver: marshal response: %v", err))
+	}
+	return response{status: status, ctype: contentJSON, body: b}
+}
+
+func rawJSON(status int, b []byte) response {
+	return response{status: status, ctype: contentJSON, body: b}
+}
+
+func detail(status int, msg string) response {
+	return rawJSON(status, appendDetail(nil, msg))
+}
+
+func appendDetail(b []byte, msg string) []byte {
+	b = append(b, `{"detail":`...)
+	b = appendString(b, msg)
+	return append(b, '}')
+}
+
+func htmlServerError() response {
+	return response{status: http.StatusInternalServerError, ctype: contentHTML, body: []byte(serverErrorPage)}
+}
+
+func methodNotAllowed(method, allow string) response {
+	return detail(http.StatusMethodNotAllowed, fmt.Sprintf("Method %q not allowed.", method)).with("Allow", allow)
+}
+
+// fieldErrors collects DRF field errors in the order the fields are declared,
+// which is the order DRF reports them in.
+type fieldErrors struct {
+	keys []string
+	msgs map[string][]string
+}
+
+func (e *fieldErrors) add(field, msg string) {
+	if e.msgs == nil {
+		e.msgs = map[string][]string{}
+	}
+	if _, ok := e.msgs[field]; !ok {
+		e.keys = append(e.keys, field)
+	}
+	e.msgs[field] = append(e.msgs[field], msg)
+}
+
+func (e *fieldErrors) empty() bool { return e == nil || len(e.keys) == 0 }
+
+func (e *fieldErrors) has(field string) bool {
+	_, ok := e.msgs[field]
+	return ok
+}
+
+func (e *fieldErrors) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	for i, k := range e.keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, k)
+		b = append(b, ':', '[')
+		for j, m := range e.msgs[k] {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, m)
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
+}
+
+func (e *fieldErrors) response() response {
+	return rawJSON(http.StatusBadRequest, e.appendJSON(nil))
+}
+
+func singleFieldError(field, msg string) response {
+	var e fieldErrors
+	e.add(field, msg)
+	return e.response()
+}
+
+// Error is what the Go-only data hooks return when the server would have
+// answered with an error status. Body is the JSON (or HTML) body it would have
+// sent.
+type Error struct {
+	Status int
+	Body   string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("refserver: %d %s: %s", e.Status, http.StatusText(e.Status), e.Body)
+}
+
+func (r response) err() error {
+	if r.status < 400 {
+		return nil
+	}
+	return &Error{Status: r.status, Body: string(r.body)}
+}

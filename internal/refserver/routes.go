@@ -1,0 +1,134 @@
+package refserver
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+type perm uint8
+
+const (
+	permUser  perm = iota // IsAuthenticated
+	permAdmin             // IsAdminUser (is_staff)
+)
+
+type endpoint struct {
+	perm perm
+	fn   func(*Server, *request) response
+}
+
+// route is one URL pattern and the methods it maps.
+type route struct {
+	pattern string // "/v1/docker/{pk}": also the route key of counters and faults
+	open    bool   // the token endpoints: no authentication at all
+	t       *table // lookup routes
+	methods map[string]endpoint
+	allow   string
+}
+
+// request is what a handler gets.
+type request struct {
+	r    *http.Request
+	body []byte
+	user *user
+	pk   int64  // {pk}; -1 when it does not fit an int64 (then nothing has it)
+	arg  string // {compute}
+	t    *table
+}
+
+func (s *Server) buildRoutes() {
+	s.routes = map[string]*route{}
+	add := func(pattern string, t *table, open bool, methods map[string]endpoint) {
+		var allow []string
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+			if _, ok := methods[m]; ok {
+				allow = append(allow, m)
+			}
+		}
+		s.routes[pattern] = &route{pattern: pattern, open: open, t: t, methods: methods, allow: strings.Join(allow, ", ")}
+	}
+	add("/v1/auth/obtain", nil, true, map[string]endpoint{http.MethodPost: {permUser, (*Server).handleObtain}})
+	add("/v1/auth/refresh", nil, true, map[string]endpoint{http.MethodPost: {permUser, (*Server).handleRefresh}})
+
+	add("/v1/docker/list", nil, false, map[string]endpoint{http.MethodPost: {permUser, (*Server).handleImageList}})
+	add("/v1/docker/create", nil, false, map[string]endpoint{http.MethodPost: {permAdmin, (*Server).handleImageCreate}})
+	add("/v1/docker/{pk}", nil, false, map[string]endpoint{
+		http.MethodGet:    {permUser, (*Server).handleImageRetrieve},
+		http.MethodPut:    {permAdmin, (*Server).handleImageUpdate},
+		http.MethodPatch:  {permAdmin, (*Server).handleImageUpdate},
+		http.MethodDelete: {permAdmin, (*Server).handleImageDestroy},
+	})
+
+	for _, t := range s.st.t.all {
+		add(t.route+"/list", t, false, map[string]endpoint{http.MethodPost: {permUser, (*Server).handleRowList}})
+		item := map[string]endpoint{http.MethodGet: {permUser, (*Server).handleRowRetrieve}}
+		if !t.readOnly {
+			add(t.route+"/create", t, false, map[string]endpoint{http.MethodPost: {permAdmin, (*Server).handleRowCreate}})
+			item[http.MethodPut] = endpoint{permAdmin, (*Server).handleRowUpdate}
+			item[http.MethodPatch] = endpoint{permAdmin, (*Server).handleRowUpdate}
+			item[http.MethodDelete] = endpoint{permAdmin, (*Server).handleRowDestroy}
+		}
+		add(t.route+"/{pk}", t, false, item)
+	}
+	add("/v1/hardware/get-hardware-generation/{compute}", s.st.t.hardware, false,
+		map[string]endpoint{http.MethodGet: {permUser, (*Server).handleHardwareGeneration}})
+	add("/v1/licences/{pk}/subdescriptors", s.st.t.licences, false,
+		map[string]endpoint{http.MethodPatch: {permAdmin, (*Server).handleSubdescriptors}})
+}
+
+// canonicalRoute maps a path to its route pattern. Both spellings of
+// licences and an optional trailing slash lead to the same route, so that
+// counters and faults see one key.
+func canonicalRoute(path string) (pattern string, pk int64, arg string) {
+	p := strings.TrimSuffix(path, "/")
+	segs := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	if len(segs) < 3 || len(segs) > 4 || segs[0] != "v1" {
+		return "", 0, ""
+	}
+	res := segs[1]
+	if res == "licenses" {
+		res = "licences"
+	}
+	base := "/v1/" + res + "/"
+	switch {
+	case len(segs) == 3 && isDigits(segs[2]):
+		return base + "{pk}", parsePK(segs[2]), ""
+	case len(segs) == 3:
+		return base + segs[2], 0, ""
+	case res == "hardware" && segs[2] == "get-hardware-generation" && segs[3] != "":
+		return base + "get-hardware-generation/{compute}", 0, segs[3]
+	case isDigits(segs[2]) && segs[3] == "subdescriptors":
+		return base + "{pk}/subdescriptors", parsePK(segs[2]), ""
+	}
+	return "", 0, ""
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func parsePK(s string) int64 {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// routeFor returns the route of a path, or nil with the raw path as its key.
+func (s *Server) routeFor(path string) (*route, string, int64, string) {
+	pattern, pk, arg := canonicalRoute(path)
+	if rt := s.routes[pattern]; rt != nil {
+		return rt, pattern, pk, arg
+	}
+	return nil, path, 0, ""
+}
