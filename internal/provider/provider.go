@@ -40,6 +40,7 @@ const (
 	envRequestTimeout = "UFDL_REQUEST_TIMEOUT_SECONDS"
 	envMaxRetries     = "UFDL_MAX_RETRIES"
 	envUpdateMethod   = "UFDL_UPDATE_METHOD"
+	envBatchReads     = "UFDL_BATCH_READS"
 )
 
 // Defaults shown in the schema descriptions and used when neither config nor env sets a value.
@@ -77,6 +78,7 @@ type providerModel struct {
 	RequestTimeoutSeconds types.Int64  `tfsdk:"request_timeout_seconds"`
 	MaxRetries            types.Int64  `tfsdk:"max_retries"`
 	UpdateMethod          types.String `tfsdk:"update_method"`
+	BatchReads            types.Bool   `tfsdk:"batch_reads"`
 }
 
 func (p *ufdlProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -130,6 +132,11 @@ func (p *ufdlProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.OneOf(updateMethods...)},
 			},
+			"batch_reads": schema.BoolAttribute{
+				MarkdownDescription: "Refresh images with a few list calls instead of one GET per image: a plan of any size makes at most two list calls. " +
+					"Turn off only to compare. Defaults to `true`. Environment variable: `" + envBatchReads + "`.",
+				Optional: true,
+			},
 		},
 	}
 }
@@ -170,7 +177,7 @@ func (p *ufdlProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	}
 	tflog.Debug(ctx, "logged in to UFDL server", map[string]any{"host": settings.host, "username": settings.username})
 
-	data := newProviderData(c, settings.updateMethod)
+	data := newProviderData(c, settings)
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
@@ -193,6 +200,7 @@ type settings struct {
 	requestTimeout           time.Duration
 	maxRetries               int
 	updateMethod             string
+	batchReads               bool
 }
 
 // resolveSettings merges configuration, environment and defaults, and reports every missing
@@ -246,6 +254,8 @@ func resolveSettings(cfg providerModel, lookupEnv func(string) (string, bool)) (
 	s.insecure = boolSetting(cfg.InsecureSkipVerify, "insecure_skip_verify", envInsecure, false, lookupEnv, &d)
 	s.requestTimeout = time.Duration(intSetting(cfg.RequestTimeoutSeconds, "request_timeout_seconds", envRequestTimeout, defaultRequestTimeoutSeconds, 1, 3600, lookupEnv, &d)) * time.Second
 	s.maxRetries = int(intSetting(cfg.MaxRetries, "max_retries", envMaxRetries, defaultMaxRetries, 0, 20, lookupEnv, &d))
+
+	s.batchReads = boolSetting(cfg.BatchReads, "batch_reads", envBatchReads, true, lookupEnv, &d)
 
 	s.updateMethod = str(cfg.UpdateMethod, "update_method", envUpdateMethod, false)
 	if s.updateMethod == "" {

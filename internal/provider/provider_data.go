@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/client"
 )
@@ -14,13 +15,48 @@ type providerData struct {
 	client       *client.Client
 	updateMethod string
 
+	// reader batches refresh reads into list calls; nil when batch_reads is false.
+	reader *client.BatchReader
+
 	// reloadOnce lets a value that is missing from the cached lookups trigger one reload per
 	// process (it may have been added on the server meanwhile), not one per resource.
 	reloadOnce sync.Once
 }
 
-func newProviderData(c *client.Client, updateMethod string) *providerData {
-	return &providerData{client: c, updateMethod: updateMethod}
+// batchWindow is how long the first refresh read waits for the rest of its Terraform wave.
+const batchWindow = 5 * time.Millisecond
+
+func newProviderData(c *client.Client, s settings) *providerData {
+	d := &providerData{client: c, updateMethod: s.updateMethod}
+	if s.batchReads {
+		d.reader = client.NewBatchReader(c, batchWindow)
+	}
+	return d
+}
+
+// readImage reads image pk for a refresh: batched with the other refreshes of the process
+// unless batching is off.
+func (d *providerData) readImage(ctx context.Context, pk int64) (*client.Image, error) {
+	if d.reader == nil {
+		return d.client.GetImage(ctx, pk)
+	}
+	return d.reader.ReadImage(ctx, pk)
+}
+
+// findImage looks up an image by name and version, from the catalog the refreshes of this
+// process listed when there is one.
+func (d *providerData) findImage(ctx context.Context, name, version string) (*client.Image, error) {
+	if d.reader == nil {
+		return d.client.FindImage(ctx, name, version)
+	}
+	return d.reader.FindImage(ctx, name, version)
+}
+
+// wrote records that the process changed image pk, so that later reads of it are exact.
+func (d *providerData) wrote(pk int64) {
+	if d.reader != nil {
+		d.reader.Forget(pk)
+	}
 }
 
 // lookups returns the cached lookup tables.

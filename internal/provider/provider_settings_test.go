@@ -18,7 +18,7 @@ func nullConfig() providerModel {
 	return providerModel{
 		Host: types.StringNull(), Username: types.StringNull(), Password: types.StringNull(),
 		CACertPEM: types.StringNull(), CACertFile: types.StringNull(), InsecureSkipVerify: types.BoolNull(),
-		RequestTimeoutSeconds: types.Int64Null(), MaxRetries: types.Int64Null(), UpdateMethod: types.StringNull(),
+		RequestTimeoutSeconds: types.Int64Null(), MaxRetries: types.Int64Null(), UpdateMethod: types.StringNull(), BatchReads: types.BoolNull(),
 	}
 }
 

@@ -267,7 +267,7 @@ func (r *dockerImageResource) ModifyPlan(ctx context.Context, req resource.Modif
 
 	if nameChanged := creating || !plan.Name.Equal(state.Name) || !plan.Version.Equal(state.Version); nameChanged &&
 		!plan.Name.IsUnknown() && !plan.Version.IsUnknown() {
-		existing, err := r.data.client.FindImage(ctx, plan.Name.ValueString(), plan.Version.ValueString())
+		existing, err := r.data.findImage(ctx, plan.Name.ValueString(), plan.Version.ValueString())
 		if err != nil {
 			addImageAPIError(&resp.Diagnostics, "check whether the name and version are free", nil, err)
 			return
@@ -300,6 +300,9 @@ func (r *dockerImageResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	img, err := r.data.client.CreateImage(ctx, spec)
+	if img != nil {
+		r.data.wrote(img.PK)
+	}
 	if err != nil {
 		addImageAPIError(&resp.Diagnostics, "create the docker image", &spec, err)
 		return
@@ -316,7 +319,17 @@ func (r *dockerImageResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 
-	img, err := r.data.client.GetImage(ctx, state.PK.ValueInt64())
+	// Import reads exactly; refreshes share list calls with the rest of the process.
+	exact, diags := req.Private.GetKey(ctx, privateExactRead)
+	resp.Diagnostics.Append(diags...)
+	var img *client.Image
+	var err error
+	if len(exact) > 0 {
+		img, err = r.data.client.GetImage(ctx, state.PK.ValueInt64())
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateExactRead, nil)...)
+	} else {
+		img, err = r.data.readImage(ctx, state.PK.ValueInt64())
+	}
 	if client.IsNotFound(err) {
 		// Deleted outside Terraform: forget it, so the next plan creates it again.
 		resp.State.RemoveResource(ctx)
@@ -348,6 +361,7 @@ func (r *dockerImageResource) Update(ctx context.Context, req resource.UpdateReq
 	}
 	pk := state.PK.ValueInt64()
 	action := fmt.Sprintf("update docker image %d", pk)
+	r.data.wrote(pk)
 
 	var img *client.Image
 	var err error
@@ -378,6 +392,7 @@ func (r *dockerImageResource) Delete(ctx context.Context, req resource.DeleteReq
 		return
 	}
 	pk := state.PK.ValueInt64()
+	r.data.wrote(pk)
 
 	var tasks []string
 	resp.Diagnostics.Append(state.Tasks.ElementsAs(ctx, &tasks, false)...)
@@ -421,7 +436,12 @@ func (r *dockerImageResource) ImportState(ctx context.Context, req resource.Impo
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("pk"), pk)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), strconv.FormatInt(pk, 10))...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateExactRead, []byte(`true`))...)
 }
+
+// privateExactRead marks a resource just imported: its first read is an exact GET, not a
+// batched one, so that import reports precisely what the server holds now.
+const privateExactRead = "exact_read"
 
 // fill copies a server response into m, mapping response forms back to the forms users write.
 func (r *dockerImageResource) fill(ctx context.Context, img *client.Image, m *dockerImageModel) (diags diag.Diagnostics) {
