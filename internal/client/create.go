@@ -42,14 +42,14 @@ func (c *Client) CreateImage(ctx context.Context, spec ImageSpec) (*Image, error
 		if ctx.Err() != nil {
 			lookCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), min(c.cfg.RequestTimeout, 10*time.Second))
 		}
-		adopted, found, lookErr := c.adopt(lookCtx, spec, err)
+		adopted, lookErr := c.adopt(lookCtx, spec, err)
 		cancel()
 		switch {
 		case lookErr != nil:
 			return nil, lookErr
 		case adopted != nil:
 			return adopted, nil
-		case found || lateDuplicate || ctx.Err() != nil || round >= c.cfg.MaxRetries:
+		case lateDuplicate || ctx.Err() != nil || round >= c.cfg.MaxRetries:
 			return nil, err
 		}
 
@@ -92,28 +92,28 @@ func outcomeUnknown(err error, path string) bool {
 }
 
 // adopt looks for the image a create of spec may have stored. It returns the
-// image when it matches spec, found = true when an image exists but differs
-// (then the error is an *ImageConflictError), and an error when the look-up
-// itself failed.
-func (c *Client) adopt(ctx context.Context, spec ImageSpec, cause error) (*Image, bool, error) {
+// image when it matches spec, nil, nil when there is none, an
+// *ImageConflictError when one exists but differs, and an error wrapping cause
+// when the look-up itself failed.
+func (c *Client) adopt(ctx context.Context, spec ImageSpec, cause error) (*Image, error) {
 	img, err := c.FindImage(ctx, spec.Name, spec.Version)
 	if err != nil {
-		return nil, false, fmt.Errorf("%w; looking up %s:%s to see whether it was created anyway also failed: %v", cause, spec.Name, spec.Version, err)
+		return nil, fmt.Errorf("%w; looking up %s:%s to see whether it was created anyway also failed: %v", cause, spec.Name, spec.Version, err)
 	}
 	if img == nil {
-		return nil, false, nil
+		return nil, nil
 	}
 	diffs, err := c.specDiff(ctx, spec, img)
 	if err != nil {
-		return nil, true, fmt.Errorf("%w; an image %s:%s exists (pk %d) but could not be compared with the one sent: %v", cause, spec.Name, spec.Version, img.PK, err)
+		return nil, fmt.Errorf("%w; an image %s:%s exists (pk %d) but could not be compared with the one sent: %v", cause, spec.Name, spec.Version, img.PK, err)
 	}
 	if len(diffs) > 0 {
-		return nil, true, &ImageConflictError{Name: spec.Name, Version: spec.Version, PK: img.PK, Differences: diffs, Cause: cause}
+		return nil, &ImageConflictError{Name: spec.Name, Version: spec.Version, PK: img.PK, Differences: diffs, Cause: cause}
 	}
 	c.log.Warn(ctx, "UFDL create outcome was unknown; adopted the matching image found on the server", map[string]any{
 		"name": spec.Name, "version": spec.Version, "pk": img.PK, "error": cause.Error(),
 	})
-	return img, true, nil
+	return img, nil
 }
 
 // specDiff compares a request-form spec with a response-form image, mapping the

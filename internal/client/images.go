@@ -279,6 +279,25 @@ func listRequest(path string, f *Filter) (*request, error) {
 			return nil, fmt.Errorf("POST %s: %w", path, innermost(err))
 		}
 		req.body = body
+		req.hide = filterSecrets(f.Expressions)
 	}
 	return req, nil
+}
+
+// filterSecrets collects the values a filter compares secret fields with
+// (e.g. registry_password), to keep them out of error text.
+func filterSecrets(exprs []Expression) []string {
+	var out []string
+	for _, e := range exprs {
+		if sensitiveKey(e.Field) {
+			if v, ok := e.Value.(string); ok && v != "" {
+				out = append(out, v)
+			}
+			if e.SubString != "" {
+				out = append(out, e.SubString)
+			}
+		}
+		out = append(out, filterSecrets(e.SubExpressions)...)
+	}
+	return out
 }

@@ -194,3 +194,15 @@ func TestMaskBody(t *testing.T) {
 		}
 	}
 }
+
+func TestFilterSecretsHiddenFromErrors(t *testing.T) {
+	f := newFake(t)
+	f.intercept("POST", "/v1/docker/list", 1, status(400, "application/json", `{"detail": "bad value s3cr3t-value"}`))
+	c := f.client()
+	_, err := c.ListImages(context.Background(), &Filter{Expressions: []Expression{{Type: ExprOr, SubExpressions: []Expression{
+		{Type: ExprExact, Field: "registry_password", Value: "s3cr3t-value"},
+	}}}})
+	if err == nil || err.Error() != "POST /v1/docker/list: 400 Bad Request: bad value ***" {
+		t.Errorf("error %v", err)
+	}
+}

@@ -162,7 +162,7 @@ func (p *ufdlProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		CACertPEM:          settings.caCertPEM,
 		InsecureSkipVerify: settings.insecure,
 		RequestTimeout:     settings.requestTimeout,
-		MaxRetries:         settings.maxRetries,
+		MaxRetries:         clientRetries(settings.maxRetries),
 		UserAgent:          "terraform-provider-ufdl/" + p.version + " (+" + req.TerraformVersion + ")",
 		Logger:             tflogAdapter{secrets: nonEmpty(settings.password)},
 	})
@@ -315,4 +315,13 @@ func nonEmpty(s ...string) []string {
 		}
 	}
 	return out
+}
+
+// clientRetries converts max_retries to the client's convention, where 0 means "default"
+// and a negative number means "no retries".
+func clientRetries(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }
