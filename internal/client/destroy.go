@@ -35,12 +35,8 @@ func (c *Client) DestroyImage(ctx context.Context, pk int64, tasks []string) err
 	if c.clearTasksFirst.Load() && len(tasks) > 0 {
 		return c.destroyWithoutTasks(ctx, pk, tasks)
 	}
-	gone, err := c.deleteAndCheck(ctx, pk)
-	if err != nil || gone {
-		return err
-	}
-	img, err := c.GetImage(ctx, pk)
-	if err != nil {
+	img, err := c.deleteAndCheck(ctx, pk)
+	if err != nil || img == nil {
 		return err
 	}
 	if len(img.Tasks) == 0 {
@@ -59,8 +55,8 @@ func (c *Client) destroyWithoutTasks(ctx context.Context, pk int64, tasks []stri
 		}
 		return err
 	}
-	gone, err := c.deleteAndCheck(ctx, pk)
-	if err == nil && gone {
+	kept, err := c.deleteAndCheck(ctx, pk)
+	if err == nil && kept == nil {
 		c.clearTasksFirst.Store(true)
 		return nil
 	}
@@ -76,24 +72,25 @@ func (c *Client) destroyWithoutTasks(ctx context.Context, pk int64, tasks []stri
 	return &StillReferencedError{PK: pk, Detail: keptDetail + ", also with its tasks cleared"}
 }
 
-// deleteAndCheck sends DELETE and reads the image back. gone is true when the image no
-// longer exists. A 400 refusal becomes *StillReferencedError with the server's reason.
-func (c *Client) deleteAndCheck(ctx context.Context, pk int64) (gone bool, err error) {
+// deleteAndCheck sends DELETE and reads the image back. kept is the image as read back, or
+// nil when it no longer exists. A 400 refusal becomes *StillReferencedError with the
+// server's reason.
+func (c *Client) deleteAndCheck(ctx context.Context, pk int64) (kept *Image, err error) {
 	err = c.DeleteImage(ctx, pk)
 	var ae *APIError
 	switch {
 	case IsNotFound(err):
-		return true, nil
+		return nil, nil
 	case errors.As(err, &ae) && ae.Status == http.StatusBadRequest:
-		return false, &StillReferencedError{PK: pk, Detail: ae.Message()}
+		return nil, &StillReferencedError{PK: pk, Detail: ae.Message()}
 	case err != nil:
-		return false, err
+		return nil, err
 	}
-	_, err = c.GetImage(ctx, pk)
+	kept, err = c.GetImage(ctx, pk)
 	if IsNotFound(err) {
-		return true, nil
+		return nil, nil
 	}
-	return false, err
+	return kept, err
 }
 
 func errOr(err, fallback error) error {
