@@ -29,6 +29,8 @@ type BatchReader struct {
 	c      *Client
 	window time.Duration
 
+	catalogLoad sync.Mutex // one whole-catalog list at a time for FindImage
+
 	mu        sync.Mutex
 	pending   map[int64][]chan readResult // reads waiting for the next list call
 	flushing  bool                        // a flush goroutine is gathering or listing
@@ -83,22 +85,55 @@ func (r *BatchReader) ReadImage(ctx context.Context, pk int64) (*Image, error) {
 	}
 }
 
-// FindImage finds the image named name with version version, from the catalog when this
-// process has listed it already, else with a list call. nil, nil when there is none. An
-// image the process has written since is looked up afresh: it may have been renamed.
+// FindImage finds the image named name with version version in the catalog of this
+// process, listing the catalog once if no refresh has yet. nil, nil when there is none.
+// Terraform checks every planned create against it, so one list serves them all. An image
+// this process has written since is confirmed with the server: it may have been renamed.
 func (r *BatchReader) FindImage(ctx context.Context, name, version string) (*Image, error) {
-	r.mu.Lock()
-	catalog, forgotten := r.catalog, len(r.forgotten) > 0
-	r.mu.Unlock()
-	if catalog == nil || forgotten {
-		return r.c.FindImage(ctx, name, version)
+	catalog, err := r.wholeCatalog(ctx)
+	if err != nil {
+		return nil, err
 	}
 	for _, img := range catalog {
 		if img.Name == name && img.Version == version {
+			r.mu.Lock()
+			written := r.forgotten[img.PK]
+			r.mu.Unlock()
+			if written {
+				return r.c.FindImage(ctx, name, version)
+			}
 			return cloneImage(&img), nil
 		}
 	}
 	return nil, nil
+}
+
+// wholeCatalog returns the catalog listed in this process, listing it now if need be.
+func (r *BatchReader) wholeCatalog(ctx context.Context) (map[int64]Image, error) {
+	r.catalogLoad.Lock()
+	defer r.catalogLoad.Unlock()
+	r.mu.Lock()
+	catalog := r.catalog
+	r.mu.Unlock()
+	if catalog != nil {
+		return catalog, nil
+	}
+	images, err := r.c.ListImages(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	catalog = make(map[int64]Image, len(images))
+	for _, img := range images {
+		catalog[img.PK] = img
+	}
+	r.mu.Lock()
+	if r.catalog == nil {
+		r.catalog = catalog
+		r.lists++
+	}
+	catalog = r.catalog
+	r.mu.Unlock()
+	return catalog, nil
 }
 
 // Forget makes later reads of pk exact GETs: the process has just written it.

@@ -88,6 +88,11 @@ func TestAccBatchedRefresh(t *testing.T) {
 	if got := len(srv.Ref.Images()); got != n {
 		t.Fatalf("server holds %d images after apply, want %d", got, n)
 	}
+	// The plan-time name checks of all creates share one catalog list per provider process
+	// (terraform apply runs one for planning and one for applying).
+	if lists, creates := srv.Ref.Calls("POST /v1/docker/list"), srv.Ref.Calls("POST /v1/docker/create"); lists > 2 || creates != n {
+		t.Errorf("apply of %d images: %d list calls and %d creates, want at most 2 and %d", n, lists, creates, n)
+	}
 
 	plan(0) // right after apply: empty
 

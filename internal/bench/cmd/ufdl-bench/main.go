@@ -192,7 +192,7 @@ func measure(o options, bin string, n int, baseline bool) (map[string]phaseResul
 func config(n int, suffix string, baseline bool) string {
 	var b strings.Builder
 	if !baseline {
-		b.WriteString("provider \"ufdl\" {}\n")
+		b.WriteString("terraform {\n  required_providers {\n    ufdl = { source = \"waikato-ufdl/ufdl\" }\n  }\n}\nprovider \"ufdl\" {}\n")
 	}
 	for i := 0; i < n; i++ {
 		attrs := fmt.Sprintf(`name = "bench-%05d"
