@@ -72,6 +72,8 @@ type dockerImageModel struct {
 
 func (r *dockerImageResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_dockerimage"
+	// name and version, part of the identity, can change in place.
+	resp.ResourceBehavior.MutableIdentity = true
 }
 
 func (r *dockerImageResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -310,6 +312,7 @@ func (r *dockerImageResource) Create(ctx context.Context, req resource.CreateReq
 
 	resp.Diagnostics.Append(r.fill(ctx, img, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan)...)
 }
 
 func (r *dockerImageResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -342,6 +345,7 @@ func (r *dockerImageResource) Read(ctx context.Context, req resource.ReadRequest
 
 	resp.Diagnostics.Append(r.fill(ctx, img, &state)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state)...)
 }
 
 func (r *dockerImageResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -383,6 +387,7 @@ func (r *dockerImageResource) Update(ctx context.Context, req resource.UpdateReq
 
 	resp.Diagnostics.Append(r.fill(ctx, img, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan)...)
 }
 
 func (r *dockerImageResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -412,31 +417,59 @@ func (r *dockerImageResource) Delete(ctx context.Context, req resource.DeleteReq
 	}
 }
 
-// ImportState accepts a primary key ("12") or "name:version".
+// ImportState accepts a primary key ("12") or "name:version" as the import ID, or an
+// identity with pk, or with name and version (Terraform 1.12 and later).
 func (r *dockerImageResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	pk, err := strconv.ParseInt(req.ID, 10, 64)
-	if err != nil {
-		name, version, ok := strings.Cut(req.ID, ":")
-		if !ok || name == "" || version == "" {
-			resp.Diagnostics.AddError("Invalid Import ID",
-				fmt.Sprintf("The import ID %q is neither a primary key (e.g. \"12\") nor \"name:version\" (e.g. \"yolo:v7_2022-10-08_cuda11.1\").", req.ID))
+	var pk int64
+	switch {
+	case req.ID != "":
+		var err error
+		if pk, err = strconv.ParseInt(req.ID, 10, 64); err != nil {
+			name, version, ok := strings.Cut(req.ID, ":")
+			if !ok || name == "" || version == "" {
+				resp.Diagnostics.AddError("Invalid Import ID",
+					fmt.Sprintf("The import ID %q is neither a primary key (e.g. \"12\") nor \"name:version\" (e.g. \"yolo:v7_2022-10-08_cuda11.1\").", req.ID))
+				return
+			}
+			pk = r.pkByName(ctx, name, version, &resp.Diagnostics)
+		}
+	case req.Identity != nil:
+		var id dockerImageIdentity
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
+		if resp.Diagnostics.HasError() {
 			return
 		}
-		img, err := r.data.client.FindImage(ctx, name, version)
-		if err != nil {
-			addImageAPIError(&resp.Diagnostics, fmt.Sprintf("look up docker image %q", req.ID), nil, err)
-			return
+		switch {
+		case !id.PK.IsNull():
+			pk = id.PK.ValueInt64()
+		case !id.Name.IsNull() && !id.Version.IsNull():
+			pk = r.pkByName(ctx, id.Name.ValueString(), id.Version.ValueString(), &resp.Diagnostics)
+		default:
+			resp.Diagnostics.AddError("Incomplete Import Identity",
+				"An identity to import a docker image needs pk, or both name and version, e.g. identity = { pk = 12 }.")
 		}
-		if img == nil {
-			resp.Diagnostics.AddError("Docker Image Not Found",
-				fmt.Sprintf("The server holds no docker image named %q with version %q. Check the spelling, or import by primary key.", name, version))
-			return
-		}
-		pk = img.PK
+	}
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("pk"), pk)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), strconv.FormatInt(pk, 10))...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateExactRead, []byte(`true`))...)
+}
+
+// pkByName finds the pk of the image named name with version version.
+func (r *dockerImageResource) pkByName(ctx context.Context, name, version string, diags *diag.Diagnostics) int64 {
+	img, err := r.data.client.FindImage(ctx, name, version)
+	if err != nil {
+		addImageAPIError(diags, fmt.Sprintf("look up docker image %s:%s", name, version), nil, err)
+		return 0
+	}
+	if img == nil {
+		diags.AddError("Docker Image Not Found",
+			fmt.Sprintf("The server holds no docker image named %q with version %q. Check the spelling, or import by primary key.", name, version))
+		return 0
+	}
+	return img.PK
 }
 
 // privateExactRead marks a resource just imported: its first read is an exact GET, not a

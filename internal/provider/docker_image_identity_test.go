@@ -1,0 +1,121 @@
+package provider_test
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/acctest"
+)
+
+// TestAccDockerImage_identity runs on Terraform 1.12 and later (and OpenTofu): identity is
+// set on create and follows an in-place rename; import blocks by identity verify every attribute.
+func TestAccDockerImage_identity(t *testing.T) {
+	srv := acctest.NewServer(t)
+	name := acctest.Name("ident")
+	attrs := gpuImage(name)
+	renamed := with(attrs, "version", `"v7_renamed"`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: imageConfig(srv.ProviderConfig(), attrs),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
+						"pk":      knownvalue.NotNull(),
+						"name":    knownvalue.StringExact(name),
+						"version": knownvalue.StringExact("v7_2022-10-08_cuda11.1"),
+					}),
+				},
+			},
+			{
+				ResourceName:    addr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+				ImportPlanChecks: resource.ImportPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop)},
+				},
+			},
+			{
+				// Rename in place: same pk, identity follows.
+				Config: imageConfig(srv.ProviderConfig(), renamed),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentityValue(addr, tfjsonpath.New("version"), knownvalue.StringExact("v7_renamed")),
+				},
+			},
+		},
+	})
+}
+
+// TestAccDockerImage_importBlockByNameAndVersionIdentity imports with an identity that
+// names the image instead of giving its pk, through the real CLI, and expects an empty plan.
+func TestAccDockerImage_importBlockByNameAndVersionIdentity(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	if !acctest.CLIAtLeast(t, 1, 12) {
+		t.Skip("import blocks with identity need Terraform 1.12 or later (or OpenTofu 1.12); CI runs this on Terraform 1.16")
+	}
+	t.Parallel()
+	srv := acctest.NewServer(t)
+	srv.RequireHooks(t, "creates the image to adopt directly")
+	name := acctest.Name("adopt")
+	pk, err := srv.Ref.CreateImage(map[string]any{
+		"name": name, "version": "v1", "url": "r.example.com/x:1", "registry_url": "r.example.com",
+		"registry_username": nil, "registry_password": nil, "cuda_version": "11.1", "framework": yoloV7, "domain": "od",
+		"tasks": []string{"Train"}, "min_hardware_generation": "Pascal", "cpu": false, "licence": "MIT",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := `terraform {
+  required_providers {
+    ufdl = { source = "waikato-ufdl/ufdl" }
+  }
+}
+provider "ufdl" {}
+import {
+  to       = ufdl_dockerimage.adopted
+  identity = { name = "` + name + `", version = "v1" }
+}
+resource "ufdl_dockerimage" "adopted" {
+  name                    = "` + name + `"
+  version                 = "v1"
+  url                     = "r.example.com/x:1"
+  registry_url            = "r.example.com"
+  cuda_version            = "11.1"
+  framework               = ` + strconv.Itoa(yoloV7) + `
+  domain                  = "od"
+  tasks                   = ["Train"]
+  min_hardware_generation = "Pascal"
+  licence                 = "MIT"
+}
+`
+	w := acctest.NewWorkdir(t, cfg)
+	env := []string{"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.AdminUser, "UFDL_PASSWORD=" + srv.AdminPassword}
+	out, err := w.RunEnv(env, "apply", "-auto-approve", "-no-color")
+	if err != nil || !strings.Contains(out, "1 imported, 0 added, 0 changed, 0 destroyed") {
+		t.Fatalf("apply with an import block by name and version: %v\n%s", err, out)
+	}
+	if out, err := w.RunEnv(env, "state", "show", "-no-color", "ufdl_dockerimage.adopted"); err != nil || !strings.Contains(out, "pk ") || !strings.Contains(out, strconv.FormatInt(pk, 10)) {
+		t.Errorf("state does not hold pk %d: %v\n%s", pk, err, out)
+	}
+	if out, err := w.RunEnv(env, "plan", "-detailed-exitcode", "-no-color"); err != nil {
+		t.Errorf("plan after import is not empty: %v\n%s", err, out)
+	}
+	if n := len(srv.Ref.Images()); n != 1 {
+		t.Errorf("server holds %d images, want the one adopted", n)
+	}
+}
