@@ -89,12 +89,12 @@ func (r *dockerImageResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"name": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Image name, e.g. `yolo`. Together with `version` unique on the server. At most %d characters.", maxName),
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, maxName)},
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, maxName), noSurroundingSpace()},
 			},
 			"version": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Image version, e.g. `v7_2022-10-08_cuda11.1`. At most %d characters.", maxVersion),
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, maxVersion)},
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, maxVersion), noSurroundingSpace()},
 			},
 			"url": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Where workers pull the image from: registry host, optional port, repository and tag, e.g. `registry.example.com:443/team/yolo:v7`. At most %d characters.", maxURL),
@@ -125,16 +125,18 @@ func (r *dockerImageResource) Schema(_ context.Context, _ resource.SchemaRequest
 			},
 			// Optional
 			"registry_username": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("User for the registry; omit when the registry needs no login. At most %d characters.", maxCredential),
+				MarkdownDescription: fmt.Sprintf("User for the registry; omit it (rather than writing \"\") when the registry needs no login. At most %d characters.", maxCredential),
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtMost(maxCredential)},
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, maxCredential), noSurroundingSpace(),
+				},
 			},
 			"registry_password": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Password for the registry; omit when the registry needs no login. Sensitive: never shown in plans, but kept in state; use `registry_password_wo` to keep it out of state. At most %d characters.", maxCredential),
 				Optional:            true,
 				Sensitive:           true,
 				Validators: []validator.String{
-					stringvalidator.LengthAtMost(maxCredential),
+					stringvalidator.LengthBetween(1, maxCredential), noSurroundingSpace(),
 					stringvalidator.ConflictsWith(path.MatchRoot("registry_password_wo")),
 				},
 			},
@@ -145,7 +147,7 @@ func (r *dockerImageResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Sensitive: true,
 				WriteOnly: true,
 				Validators: []validator.String{
-					stringvalidator.LengthAtMost(maxCredential),
+					stringvalidator.LengthBetween(1, maxCredential), noSurroundingSpace(),
 					stringvalidator.AlsoRequires(path.MatchRoot("registry_password_wo_version")),
 				},
 			},

@@ -514,6 +514,16 @@ func TestAccDockerImage_invalidLookupsFailAtPlan(t *testing.T) {
 			ExpectError: regexp.MustCompile(`registry_url = "not a url" is not a valid address`),
 		},
 		resource.TestStep{
+			Config:      imageConfig(srv.ProviderConfig(), with(base, "version", `" v1 "`)),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)version = " v1 " begins or ends with white space.*Write "v1"`),
+		},
+		resource.TestStep{
+			Config:      imageConfig(srv.ProviderConfig(), with(base, "registry_username", `""`)),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)registry_username.*string length must be between 1 and 64`),
+		},
+		resource.TestStep{
 			Config:      imageConfig(srv.ProviderConfig(), with(base, "name", strconv.Quote(strings.Repeat("n", 65)))),
 			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(`(?s)string length must be between 1 and 64`),

@@ -56,3 +56,27 @@ func (urlShapeValidator) ValidateString(_ context.Context, req validator.StringR
 			fmt.Sprintf("%s = %q is not a valid address: %s.", req.Path, req.ConfigValue.ValueString(), why))
 	}
 }
+
+type noSurroundingSpaceValidator struct{}
+
+// noSurroundingSpace refuses leading or trailing white space: the server trims it, so the
+// value read back would differ from the configuration and every plan would show a change.
+func noSurroundingSpace() validator.String { return noSurroundingSpaceValidator{} }
+
+func (noSurroundingSpaceValidator) Description(_ context.Context) string {
+	return "value must not begin or end with white space"
+}
+
+func (v noSurroundingSpaceValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (noSurroundingSpaceValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if v := req.ConfigValue.ValueString(); v != strings.TrimSpace(v) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Surrounding White Space",
+			fmt.Sprintf("%s = %q begins or ends with white space, which the server removes. Write %q instead.", req.Path, v, strings.TrimSpace(v)))
+	}
+}

@@ -21,10 +21,23 @@ type user struct {
 type authority struct {
 	mu      sync.RWMutex
 	key     []byte
+	keyGen  int // bumped by every key change, so a stale verification is not cached
 	access  time.Duration
 	refresh time.Duration
 	users   []*user
+	// verified caches tokens whose signature was checked: verification
+	// (HMAC, base64, JSON) is most of the cost of a retrieve otherwise. Only
+	// verified tokens enter, and the map is emptied when full or rekeyed.
+	verified map[string]verifiedToken
 }
+
+type verifiedToken struct {
+	u     *user
+	kind  string
+	expMS int64
+}
+
+const maxVerifiedTokens = 4096
 
 func (a *authority) issue(u *user, kind string, now time.Time) string {
 	a.mu.RLock()
@@ -47,18 +60,45 @@ func (a *authority) issue(u *user, kind string, now time.Time) string {
 // check returns the user of a valid token of the given kind.
 func (a *authority) check(token, kind string, now time.Time) (*user, bool) {
 	a.mu.RLock()
-	key := a.key
+	key, gen := a.key, a.keyGen
+	v, cached := a.verified[token]
 	a.mu.RUnlock()
-	c, err := parseToken(key, token, now)
-	if err != nil || c.TokenType != kind {
+	if !cached {
+		c, err := parseToken(key, token, now)
+		if err != nil {
+			return nil, false
+		}
+		v = verifiedToken{kind: c.TokenType, expMS: c.ExpMS}
+		if v.expMS == 0 {
+			v.expMS = c.Exp * 1000
+		}
+		for _, u := range a.users {
+			if u.id == c.UserID {
+				v.u = u
+			}
+		}
+		a.mu.Lock()
+		if a.keyGen == gen {
+			if a.verified == nil || len(a.verified) >= maxVerifiedTokens {
+				a.verified = map[string]verifiedToken{}
+			}
+			a.verified[token] = v
+		}
+		a.mu.Unlock()
+	}
+	if v.u == nil || v.kind != kind || now.UnixMilli() >= v.expMS {
 		return nil, false
 	}
-	for _, u := range a.users {
-		if u.id == c.UserID {
-			return u, true
-		}
-	}
-	return nil, false
+	return v.u, true
+}
+
+// rekey replaces the signing key; every token issued so far becomes invalid.
+func (a *authority) rekey(key []byte) {
+	a.mu.Lock()
+	a.key = key
+	a.keyGen++
+	a.verified = nil
+	a.mu.Unlock()
 }
 
 func (a *authority) login(name, password string) *user {

@@ -152,6 +152,7 @@ func TestRefreshTokenExpires(t *testing.T) {
 func TestRotateSigningKey(t *testing.T) {
 	h := newHarness(t, Options{AdminPassword: "pw"})
 	tok := h.login("admin", "pw")
+	h.expect("POST", "/v1/docker/list", tok["access"], nil, 200, nil) // verified and cached
 	h.srv.RotateSigningKey()
 	h.expect("POST", "/v1/docker/list", tok["access"], nil, 401, detailBody(msgTokenInvalid))
 	h.expect("POST", "/v1/auth/refresh", "", map[string]string{"refresh": tok["refresh"]}, 401, nil)

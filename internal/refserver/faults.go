@@ -13,8 +13,10 @@ import (
 type FaultKind int
 
 const (
-	// FaultStatus answers Status with Body and ContentType (and Retry-After
-	// when RetryAfter > 0) without processing the request.
+	// FaultStatus answers Status (503 when 0) with Body and ContentType
+	// (application/json when Body is set and ContentType is not), plus
+	// Retry-After in whole seconds when RetryAfter > 0, without processing
+	// the request.
 	FaultStatus FaultKind = iota
 	// FaultDrop closes the connection without answering or processing.
 	FaultDrop

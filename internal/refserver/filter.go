@@ -241,10 +241,71 @@ func compileLogical[T any](m map[string]json.RawMessage, typ string, fs *fieldSe
 	if len(ps) == 1 {
 		return ps[0], nil
 	}
+	if typ == "or" {
+		if p := exactSet(subs, fs); p != nil {
+			return p, nil
+		}
+	}
 	if typ == "and" {
 		return and(ps), nil
 	}
 	return or(ps), nil
+}
+
+// exactSet compiles an "or" of plain exact matches on one single-valued field
+// (the batched read by pk: pk=1 or pk=7 or ...) into one set lookup, so that
+// its cost does not grow with the number of alternatives. It returns nil when
+// the expression has another shape; the subs have been validated already.
+func exactSet[T any](subs []json.RawMessage, fs *fieldSet[T]) pred[T] {
+	const minSet = 4
+	if len(subs) < minSet {
+		return nil
+	}
+	var name string
+	var f *field[T]
+	strs := map[string]struct{}{}
+	nums := map[float64]struct{}{}
+	for i, raw := range subs {
+		var e struct {
+			Type            string          `json:"type"`
+			Field           string          `json:"field"`
+			Value           json.RawMessage `json:"value"`
+			Invert          bool            `json:"invert"`
+			CaseInsensitive bool            `json:"case_insensitive"`
+		}
+		if json.Unmarshal(raw, &e) != nil || e.Type != "exact" || e.Invert || e.CaseInsensitive {
+			return nil
+		}
+		if i == 0 {
+			name, f = e.Field, fs.byName[e.Field]
+			if f == nil || f.multi() || f.kind == kBool {
+				return nil
+			}
+		} else if e.Field != name {
+			return nil
+		}
+		v, err := operand(e.Value, f.kind, name, "")
+		if err != nil {
+			return nil
+		}
+		if f.kind == kString {
+			strs[v.s] = struct{}{}
+		} else {
+			nums[v.n] = struct{}{}
+		}
+	}
+	if f.kind == kString {
+		return func(r T) bool {
+			v, ok := f.get(r)
+			_, in := strs[v.s]
+			return ok && in
+		}
+	}
+	return func(r T) bool {
+		v, ok := f.get(r)
+		_, in := nums[v.n]
+		return ok && in
+	}
 }
 
 func exprType(raw json.RawMessage) string {

@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // harness is one server on a random loopback port with tokens for both users.
@@ -59,6 +61,16 @@ func (h *harness) do(method, path, token string, body any) (int, []byte) {
 
 func (h *harness) doHeaders(method, path, token string, body any, header map[string]string) (int, []byte, http.Header) {
 	h.t.Helper()
+	st, b, hdr, err := h.try(method, path, token, body, header)
+	if err != nil {
+		h.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	return st, b, hdr
+}
+
+// try is doHeaders without the testing.T, for goroutines other than the
+// test's own.
+func (h *harness) try(method, path, token string, body any, header map[string]string) (int, []byte, http.Header, error) {
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -69,13 +81,13 @@ func (h *harness) doHeaders(method, path, token string, body any, header map[str
 	default:
 		j, err := json.Marshal(b)
 		if err != nil {
-			h.t.Fatal(err)
+			return 0, nil, nil, err
 		}
 		rd = bytes.NewReader(j)
 	}
 	req, err := http.NewRequest(method, h.url+path, rd)
 	if err != nil {
-		h.t.Fatal(err)
+		return 0, nil, nil, err
 	}
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -92,14 +104,11 @@ func (h *harness) doHeaders(method, path, token string, body any, header map[str
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		h.t.Fatalf("%s %s: %v", method, path, err)
+		return 0, nil, nil, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return resp.StatusCode, b, resp.Header
+	return resp.StatusCode, b, resp.Header, err
 }
 
 // expect sends a request and checks status and, when want is not nil, the
@@ -204,3 +213,15 @@ func fieldErr(field, msg string) map[string]any {
 }
 
 func detailBody(msg string) map[string]any { return map[string]any{"detail": msg} }
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func runtimeGosched() { runtime.Gosched() }
+
+func timeNow() time.Time { return time.Now() }

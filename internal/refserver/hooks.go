@@ -42,9 +42,7 @@ func (s *Server) SetAccessLifetime(d time.Duration) {
 // RotateSigningKey replaces the signing key: every token issued so far
 // (access and refresh) becomes invalid.
 func (s *Server) RotateSigningKey() {
-	s.auth.mu.Lock()
-	s.auth.key = randomBytes(32)
-	s.auth.mu.Unlock()
+	s.auth.rekey(randomBytes(32))
 }
 
 // Images returns every image in response form, ordered by pk. Values are Go

@@ -1,7 +1,6 @@
 package refserver
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 )
@@ -46,15 +45,6 @@ const (
 )
 
 func noContent() response { return response{status: http.StatusNoContent} }
-
-func jsonBody(status int, v any) response {
-	b, err := json.Marshal(v)
-	if err != nil {
-		// Only our own values are marshalled; failing here is a programming error.
-		panic(fmt.Sprintf("refserver: marshal response: %v", err))
-	}
-	return response{status: status, ctype: contentJSON, body: b}
-}
 
 func rawJSON(status int, b []byte) response {
 	return response{status: status, ctype: contentJSON, body: b}

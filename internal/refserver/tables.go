@@ -129,15 +129,6 @@ type tables struct {
 	all                                                      []*table
 }
 
-func (ts *tables) byKey(key string) *table {
-	for _, t := range ts.all {
-		if t.key == key {
-			return t
-		}
-	}
-	return nil
-}
-
 func (t *table) newRow() *lrow {
 	return &lrow{s: make([]string, t.nS), f: make([]float64, t.nF), l: make([][]string, t.nL)}
 }

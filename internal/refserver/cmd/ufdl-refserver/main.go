@@ -118,16 +118,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	url := "http://" + displayAddr(ln.Addr().(*net.TCPAddr))
-	fmt.Fprintf(stdout, "ufdl-refserver listening on %s\n", url)
-	admin, adminPW, user, userPW := srv.Credentials()
-	fmt.Fprintf(stdout, "admin user: %s password: %s\n", admin, shown(adminPW, *adminPassword))
-	fmt.Fprintf(stdout, "user: %s password: %s\n", user, shown(userPW, *password))
 	if *urlFile != "" {
-		if err := os.WriteFile(*urlFile, []byte(url+"\n"), 0o644); err != nil {
+		if err := writeAtomically(*urlFile, url+"\n"); err != nil {
 			_ = ln.Close()
 			return err
 		}
 	}
+	fmt.Fprintf(stdout, "ufdl-refserver listening on %s\n", url)
+	admin, adminPW, user, userPW := srv.Credentials()
+	fmt.Fprintf(stdout, "admin user: %s password: %s\n", admin, shown(adminPW, *adminPassword))
+	fmt.Fprintf(stdout, "user: %s password: %s\n", user, shown(userPW, *password))
 
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
@@ -144,6 +144,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stderr, "ufdl-refserver stopped")
 	return nil
+}
+
+// writeAtomically writes through a temporary file and a rename, so a script
+// polling for the file never reads half a URL.
+func writeAtomically(path, content string) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(content), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }
 
 // shown prints generated passwords (the user needs them) but not ones the

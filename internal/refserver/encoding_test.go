@@ -1,0 +1,74 @@
+package refserver
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+func TestAppendString(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"plain", `"plain"`},
+		{`q"b\`, `"q\"b\\"`},
+		{"\n\r\t\x01\x1f", `"\n\r\t\u0001\u001f"`},
+		{"é€😀", `"é€😀"`},
+		{"a\xffb", `"a\ufffdb"`},
+		{"\u2028\u2029", `"\u2028\u2029"`},
+		{"<&>", `"<&>"`},
+	} {
+		got := string(appendString(nil, c.in))
+		if got != c.want {
+			t.Errorf("appendString(%q) = %s, want %s", c.in, got, c.want)
+		}
+		var back string
+		if err := json.Unmarshal([]byte(got), &back); err != nil {
+			t.Errorf("appendString(%q) is not JSON: %v", c.in, err)
+		}
+	}
+	for f, want := range map[float64]string{6: "6.0", 7.5: "7.5", 0: "0.0", -2: "-2.0", 1e20: "1e+20", 0.1: "0.1"} {
+		if got := string(appendFloat(nil, f)); got != want {
+			t.Errorf("appendFloat(%v) = %s, want %s", f, got, want)
+		}
+	}
+}
+
+func TestURLShapes(t *testing.T) {
+	for u, want := range map[string]bool{
+		"public.aml-repo.cms.waikato.ac.nz:443":                                    true,
+		"public.aml-repo.cms.waikato.ac.nz:443/waikatodatamining/pytorch-yolov7:1": true,
+		"https://registry-1.docker.io/v2/":                                         true,
+		"HTTP://localhost":                                                         true,
+		"[::1]":                                                                    true,
+		"[2001:db8::1]:5000/x":                                                     true,
+		"localhost:65535":                                                          true,
+		"":                                                                         false,
+		"host:":                                                                    false,
+		"host:99999":                                                               false,
+		"host:1a":                                                                  false,
+		"[::1":                                                                     false,
+		"[127.0.0.1]":                                                              false,
+		"[::1]x":                                                                   false,
+		"[::1]:0":                                                                  false,
+		"-host":                                                                    false,
+		"a..b":                                                                     false,
+		"ftp://host":                                                               false,
+		"http://":                                                                  false,
+		"host/a b":                                                                 false,
+		"host\t":                                                                   false,
+		"hé.st":                                                                    false,
+	} {
+		if got := validImageURL(u); got != want {
+			t.Errorf("validImageURL(%q) = %v", u, got)
+		}
+	}
+	for u, want := range map[string]bool{
+		"https://opensource.org/licenses/MIT": true,
+		"ftp://example.com":                   true,
+		"opensource.org/licenses/MIT":         false,
+		"mailto://x":                          false,
+		"https://":                            false,
+	} {
+		if got := validAbsoluteURL(u); got != want {
+			t.Errorf("validAbsoluteURL(%q) = %v", u, got)
+		}
+	}
+}

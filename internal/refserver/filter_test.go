@@ -1,0 +1,328 @@
+package refserver
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// filterHarness holds five images chosen so that every filter feature has a
+// visible effect:
+//
+//	pk name           cpu   generation tasks          user    cuda framework     domain licence
+//	1  yolo           false Pascal     Train,Predict  public  11.1 18 yolo v7    od     GPL3
+//	2  yolo_cpu       true  null       Predict        null    0.0  18 yolo v7    od     GPL3
+//	3  mmdet          false Turing     Train          public  10.1 9  mmdetection od    Apache 2.0
+//	4  tf_imageclass  false Pascal     -              public  9.2  12 tensorflow ic     Apache 2.0
+//	5  coqui_stt      true  Pascal     Export         Public  0.0  1  coqui_stt  sp     Mozilla Public License 2.0
+func filterHarness(t *testing.T) *harness {
+	h := newHarness(t, Options{})
+	for _, b := range []map[string]any{
+		yoloBody(),
+		with(yoloBody(), "name", "yolo_cpu", "cpu", true, "min_hardware_generation", nil, "tasks", []string{"Predict"},
+			"registry_username", nil, "cuda_version", "0.0"),
+		with(yoloBody(), "name", "mmdet", "min_hardware_generation", "Turing", "tasks", []string{"Train"},
+			"cuda_version", "10.1", "framework", 9, "licence", "Apache 2.0"),
+		with(yoloBody(), "name", "tf_imageclass", "tasks", []string{}, "cuda_version", "9.2", "framework", 12,
+			"domain", "ic", "licence", "Apache 2.0"),
+		with(yoloBody(), "name", "coqui_stt", "cpu", true, "tasks", []string{"Export"}, "registry_username", "Public",
+			"cuda_version", "0.0", "framework", 1, "domain", "sp", "licence", "Mozilla Public License 2.0"),
+	} {
+		if _, err := h.srv.CreateImage(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return h
+}
+
+func (h *harness) listPKs(route string, filter any) []int {
+	h.t.Helper()
+	b := h.expect("POST", route, h.user, filter, 200, nil)
+	var pks []int
+	for _, im := range decode[[]map[string]any](h.t, b) {
+		pks = append(pks, int(im["pk"].(float64)))
+	}
+	return pks
+}
+
+func exact(field string, v any, opts ...any) map[string]any {
+	return with(map[string]any{"type": "exact", "field": field, "value": v}, opts...)
+}
+
+func expr(typ string, kv ...any) map[string]any { return with(map[string]any{"type": typ}, kv...) }
+
+func exprs(es ...any) map[string]any { return map[string]any{"expressions": es} }
+
+func orderBy(os ...any) map[string]any { return map[string]any{"order_by": os} }
+
+func TestFilterExpressions(t *testing.T) {
+	h := filterHarness(t)
+	for _, c := range []struct {
+		name   string
+		filter any
+		want   []int
+	}{
+		{"no filter", nil, []int{1, 2, 3, 4, 5}},
+		{"empty object", map[string]any{}, []int{1, 2, 3, 4, 5}},
+		{"no expressions", exprs(), []int{1, 2, 3, 4, 5}},
+		{"include_inactive", map[string]any{"include_inactive": true}, []int{1, 2, 3, 4, 5}},
+		{"exact", exprs(exact("name", "yolo")), []int{1}},
+		{"exact case sensitive", exprs(exact("name", "YOLO")), nil},
+		{"exact case insensitive", exprs(exact("name", "YOLO", "case_insensitive", true)), []int{1}},
+		{"exact inverted", exprs(exact("name", "yolo", "invert", true)), []int{2, 3, 4, 5}},
+		{"exact bool", exprs(exact("cpu", true)), []int{2, 5}},
+		{"exact bool false", exprs(exact("cpu", false)), []int{1, 3, 4}},
+		{"exact pk", exprs(exact("pk", 3)), []int{3}},
+		{"exact id alias", exprs(exact("id", 3.0)), []int{3}},
+		{"foreign key by pk", exprs(exact("framework", 18)), []int{1, 2}},
+		{"foreign key _id", exprs(exact("framework_id", 9)), []int{3}},
+		{"related text", exprs(exact("framework__name", "yolo")), []int{1, 2}},
+		{"related pk", exprs(exact("cuda_version__pk", 10)), []int{1}},
+		{"domain code", exprs(exact("domain__name", "od")), []int{1, 2, 3}},
+		{"domain description", exprs(exact("domain__description", "speech", "case_insensitive", true)), []int{5}},
+		{"licence", exprs(exact("licence__name", "Apache 2.0")), []int{3, 4}},
+		{"decimal by number", exprs(exact("cuda_version__version", 0)), []int{2, 5}},
+		{"decimal by string", exprs(exact("cuda_version__version", "10.10")), []int{3}},
+		{"null FK excluded", exprs(exact("min_hardware_generation__generation", "Pascal")), []int{1, 4, 5}},
+		{"inverted includes null", exprs(exact("min_hardware_generation__generation", "Pascal", "invert", true)), []int{2, 3}},
+		{"null text excluded", exprs(exact("registry_username", "public")), []int{1, 3, 4}},
+		{"tasks any", exprs(exact("tasks__name", "Train")), []int{1, 3}},
+		{"tasks none", exprs(exact("tasks__name", "Train", "invert", true)), []int{2, 4, 5}},
+		{"tasks by pk", exprs(exact("tasks", 3)), []int{5}},
+		{"contains", exprs(expr("contains", "field", "name", "sub_string", "o")), []int{1, 2, 5}},
+		{"contains case insensitive", exprs(expr("contains", "field", "name", "sub_string", "YOLO", "case_insensitive", true)), []int{1, 2}},
+		{"contains inverted", exprs(expr("contains", "field", "name", "sub_string", "yolo", "invert", true)), []int{3, 4, 5}},
+		{"contains empty", exprs(expr("contains", "field", "url", "sub_string", "")), []int{1, 2, 3, 4, 5}},
+		{"contains decimal text", exprs(expr("contains", "field", "cuda_version__version", "sub_string", ".1")), []int{1, 3}},
+		{"contains tasks", exprs(expr("contains", "field", "tasks__name", "sub_string", "ict")), []int{1, 2}},
+		{"isnull", exprs(expr("isnull", "field", "registry_username")), []int{2}},
+		{"is_null spelling", exprs(expr("is_null", "field", "min_hardware_generation")), []int{2}},
+		{"isnull inverted", exprs(expr("isnull", "field", "min_hardware_generation", "invert", true)), []int{1, 3, 4, 5}},
+		{"isnull on non-null field", exprs(expr("isnull", "field", "name")), nil},
+		{"isnull tasks", exprs(expr("isnull", "field", "tasks__name")), []int{4}},
+		{"compare >", exprs(expr("compare", "field", "pk", "operator", ">", "value", 3)), []int{4, 5}},
+		{"compare >=", exprs(expr("compare", "field", "pk", "operator", ">=", "value", 3)), []int{3, 4, 5}},
+		{"compare <", exprs(expr("compare", "field", "pk", "operator", "<", "value", 3)), []int{1, 2}},
+		{"compare <=", exprs(expr("compare", "field", "pk", "operator", "<=", "value", 2)), []int{1, 2}},
+		{"compare inverted", exprs(expr("compare", "field", "pk", "operator", "<=", "value", 2, "invert", true)), []int{3, 4, 5}},
+		{"compare text", exprs(expr("compare", "field", "name", "operator", "<", "value", "n")), []int{3, 5}},
+		{"compare decimal numerically", exprs(expr("compare", "field", "cuda_version__version", "operator", "<", "value", 10.1)), []int{2, 4, 5}},
+		{"compare decimal string", exprs(expr("compare", "field", "cuda_version__version", "operator", ">=", "value", "11")), []int{1}},
+		{"compare float", exprs(expr("compare", "field", "min_hardware_generation__min_compute_capability", "operator", ">", "value", 6)), []int{3}},
+		{"and", exprs(expr("and", "sub_expressions", []any{exact("tasks__name", "Train"), exact("tasks__name", "Predict")})), []int{1}},
+		{"and inverted", exprs(expr("and", "invert", true, "sub_expressions", []any{exact("cpu", true), exact("domain__name", "od")})), []int{1, 3, 4, 5}},
+		{"or", exprs(expr("or", "sub_expressions", []any{exact("name", "yolo"), exact("domain__name", "ic")})), []int{1, 4}},
+		{"or of and", exprs(expr("or", "sub_expressions", []any{
+			expr("and", "sub_expressions", []any{exact("cpu", true), exact("licence__name", "GPL3")}),
+			exact("framework", 9)})), []int{2, 3}},
+		{"or in or", exprs(expr("or", "sub_expressions", []any{exact("pk", 1),
+			expr("or", "sub_expressions", []any{exact("pk", 2), exact("pk", 5)})})), []int{1, 2, 5}},
+		{"and in and", exprs(expr("and", "sub_expressions", []any{exact("cpu", false),
+			expr("and", "sub_expressions", []any{exact("domain__name", "od")})})), []int{1, 3}},
+		{"or inverted", exprs(expr("or", "invert", true, "sub_expressions", []any{exact("pk", 1), exact("pk", 2)})), []int{3, 4, 5}},
+		{"or as a set of pks", exprs(expr("or", "sub_expressions", []any{exact("pk", 5), exact("pk", 1), exact("pk", 9), exact("pk", 3.0)})), []int{1, 3, 5}},
+		{"or as a set of texts", exprs(expr("or", "sub_expressions", []any{exact("registry_username", "Public"),
+			exact("name", "x"), exact("name", "y"), exact("name", "z")})), []int{5}},
+		{"or set skips nulls", exprs(expr("or", "sub_expressions", []any{exact("registry_username", "Public"),
+			exact("registry_username", "x"), exact("registry_username", "y"), exact("registry_username", "public")})), []int{1, 3, 4, 5}},
+		{"or set of decimals", exprs(expr("or", "sub_expressions", []any{exact("cuda_version__version", "10.10"),
+			exact("cuda_version__version", 9.2), exact("cuda_version__version", "1"), exact("cuda_version__version", 2)})), []int{3, 4}},
+		{"or with an inverted exact", exprs(expr("or", "sub_expressions", []any{exact("pk", 1), exact("pk", 2),
+			exact("pk", 3), exact("pk", 1, "invert", true)})), []int{1, 2, 3, 4, 5}},
+		{"or with case folding", exprs(expr("or", "sub_expressions", []any{exact("name", "YOLO", "case_insensitive", true),
+			exact("name", "a"), exact("name", "b"), exact("name", "c")})), []int{1}},
+		{"or of many-valued field", exprs(expr("or", "sub_expressions", []any{exact("tasks__name", "Export"),
+			exact("tasks__name", "a"), exact("tasks__name", "b"), exact("tasks__name", "c")})), []int{5}},
+		{"sequential stages", exprs(exact("domain__name", "od"), exact("cpu", false)), []int{1, 3}},
+		{"sequential tasks", exprs(exact("tasks__name", "Train"), exact("tasks__name", "Predict")), []int{1}},
+		{"null invert false", exprs(exact("pk", 1, "invert", false, "case_insensitive", false)), []int{1}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h.t = t
+			if got := h.listPKs("/v1/docker/list", c.filter); !reflect.DeepEqual(got, c.want) {
+				t.Fatalf("got %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+func TestFilterOrdering(t *testing.T) {
+	h := filterHarness(t)
+	o := func(field string, kv ...any) map[string]any { return with(map[string]any{"field": field}, kv...) }
+	for _, c := range []struct {
+		name   string
+		filter any
+		want   []int
+	}{
+		{"default pk", nil, []int{1, 2, 3, 4, 5}},
+		{"name descending", orderBy(o("name", "ascending", false)), []int{2, 1, 4, 3, 5}},
+		{"name ascending default", orderBy(o("name")), []int{5, 3, 4, 1, 2}},
+		{"nulls last ascending", orderBy(o("min_hardware_generation__generation")), []int{1, 4, 5, 3, 2}},
+		{"nulls first descending", orderBy(o("min_hardware_generation__generation", "ascending", false)), []int{2, 3, 1, 4, 5}},
+		{"nulls first ascending", orderBy(o("min_hardware_generation__generation", "nulls_first", true)), []int{2, 1, 4, 5, 3}},
+		{"nulls last descending", orderBy(o("min_hardware_generation__generation", "ascending", false, "nulls_first", false)), []int{3, 1, 4, 5, 2}},
+		{"nulls_first null is default", orderBy(o("registry_username", "nulls_first", nil)), []int{5, 1, 3, 4, 2}},
+		{"code point order", orderBy(o("registry_username")), []int{5, 1, 3, 4, 2}},
+		{"decimal numerically", orderBy(o("cuda_version__version")), []int{2, 5, 4, 3, 1}},
+		{"two keys", orderBy(o("cpu"), o("pk", "ascending", false)), []int{4, 3, 1, 5, 2}},
+		{"foreign key by pk", orderBy(o("framework", "ascending", false)), []int{1, 2, 4, 3, 5}},
+		{"filter and order", map[string]any{"expressions": []any{exact("domain__name", "od")},
+			"order_by": []any{o("name", "ascending", false)}}, []int{2, 1, 3}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h.t = t
+			if got := h.listPKs("/v1/docker/list", c.filter); !reflect.DeepEqual(got, c.want) {
+				t.Fatalf("got %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+func TestFilterErrors(t *testing.T) {
+	h := filterHarness(t)
+	deep := any(exact("pk", 1))
+	for i := 0; i < 40; i++ {
+		deep = expr("and", "sub_expressions", []any{deep})
+	}
+	for _, c := range []struct {
+		name   string
+		filter any
+		want   string // substring of the detail
+	}{
+		{"unknown field", exprs(exact("nope", 1)), `unknown field "nope" in expressions[0]; docker image fields are: `},
+		{"unknown nested field", exprs(expr("or", "sub_expressions", []any{exact("pk", 1), exact("framework__nope", 1)})),
+			`unknown field "framework__nope" in expressions[0].sub_expressions[1]`},
+		{"unknown type", exprs(expr("regex", "field", "name")), `unknown expression type "regex" in expressions[0]`},
+		{"missing type", exprs(map[string]any{"field": "name"}), "expressions[0] is missing type"},
+		{"unknown operator", exprs(expr("compare", "field", "pk", "operator", "!=", "value", 1)), `unknown operator "!="`},
+		{"and contains or", exprs(expr("and", "sub_expressions", []any{expr("or", "sub_expressions", []any{exact("pk", 1)})})),
+			`expressions[0].sub_expressions[0]: an "and" expression cannot contain an "or" expression`},
+		{"string for text field", exprs(exact("name", 5)), `value in expressions[0] must be a string for field "name", got int`},
+		{"string for bool field", exprs(exact("cpu", "true")), `must be a boolean for field "cpu", got str`},
+		{"string for pk", exprs(exact("pk", "1")), `must be an integer for field "pk", got str`},
+		{"fraction for pk", exprs(exact("pk", 1.5)), `must be an integer for field "pk", got float`},
+		{"null value", exprs(exact("name", nil)), `got NoneType`},
+		{"list value", exprs(exact("name", []int{})), `got list`},
+		{"bool for decimal", exprs(exact("cuda_version__version", true)), `a number or a numeric string`},
+		{"compare bool", exprs(expr("compare", "field", "cpu", "operator", "<", "value", 1)), `cannot use boolean field "cpu"`},
+		{"contains on pk", exprs(expr("contains", "field", "pk", "sub_string", "1")), `needs a text field; "pk" is integer`},
+		{"contains without sub_string", exprs(expr("contains", "field", "name")), "missing sub_string"},
+		{"exact without value", exprs(expr("exact", "field", "name")), "missing value"},
+		{"compare without value", exprs(expr("compare", "field", "pk", "operator", "<")), "missing value"},
+		{"compare without operator", exprs(expr("compare", "field", "pk", "value", 1)), "missing operator"},
+		{"missing field", exprs(expr("exact", "value", 1)), "missing field"},
+		{"field not a string", exprs(expr("exact", "field", 1, "value", 1)), "field in expressions[0] must be a string"},
+		{"unknown key", exprs(exact("pk", 1, "negate", true)), `unknown key "negate" in expressions[0] (exact)`},
+		{"key of another type", exprs(expr("compare", "field", "name", "operator", "<", "value", "a", "case_insensitive", true)), `unknown key "case_insensitive"`},
+		{"invert not bool", exprs(exact("pk", 1, "invert", "yes")), "invert in expressions[0] must be a boolean"},
+		{"case_insensitive not bool", exprs(exact("name", "a", "case_insensitive", 1)), "case_insensitive in expressions[0] must be a boolean"},
+		{"empty and", exprs(expr("and", "sub_expressions", []any{})), "must not be empty"},
+		{"missing sub_expressions", exprs(expr("or")), "missing sub_expressions"},
+		{"sub_expressions not array", exprs(expr("or", "sub_expressions", "x")), "sub_expressions in expressions[0] must be an array"},
+		{"expression not object", exprs(5), "expressions[0] must be a JSON object, got int"},
+		{"expressions not array", map[string]any{"expressions": map[string]any{}}, "expressions must be an array, got dict"},
+		{"order_by not array", map[string]any{"order_by": "name"}, "order_by must be an array"},
+		{"order unknown field", orderBy(map[string]any{"field": "nope"}), `unknown field "nope" in order_by[0]`},
+		{"order by many", orderBy(map[string]any{"field": "tasks__name"}), `cannot order by "tasks__name"`},
+		{"order unknown key", orderBy(map[string]any{"field": "pk", "direction": "up"}), `unknown key "direction" in order_by[0]`},
+		{"order ascending not bool", orderBy(map[string]any{"field": "pk", "ascending": "no"}), "ascending in order_by[0] must be a boolean"},
+		{"order nulls_first not bool", orderBy(map[string]any{"field": "pk", "nulls_first": 0}), "nulls_first in order_by[0] must be a boolean"},
+		{"order missing field", orderBy(map[string]any{}), "order_by[0] is missing field"},
+		{"unknown top-level key", map[string]any{"filter": []any{}}, `unknown key "filter" in the filter`},
+		{"include_inactive not bool", map[string]any{"include_inactive": "no"}, "include_inactive in the filter must be a boolean"},
+		{"top level array", []any{}, "the filter must be a JSON object, got list"},
+		{"top level null", "null", "the filter must be a JSON object, got NoneType"},
+		{"too deep", exprs(deep), "nests deeper than 32 levels"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h.t = t
+			b := h.expect("POST", "/v1/docker/list", h.user, c.filter, 400, nil)
+			d := decode[map[string]string](t, b)["detail"]
+			if !strings.HasPrefix(d, "Invalid filter: ") || !strings.Contains(d, c.want) {
+				t.Fatalf("detail %q lacks %q", d, c.want)
+			}
+		})
+	}
+	b := h.expect("POST", "/v1/docker/list", h.user, `{"expressions": [}`, 400, nil)
+	if d := decode[map[string]string](t, b)["detail"]; !strings.HasPrefix(d, "JSON parse error - ") {
+		t.Fatalf("parse error detail %q", d)
+	}
+}
+
+// The official clients send list requests without any body or content type.
+func TestListBodyForms(t *testing.T) {
+	h := filterHarness(t)
+	for _, c := range []struct {
+		body   any
+		ctype  string
+		status int
+	}{
+		{nil, "", 200},
+		{"", "", 200},
+		{"  \n", "application/json", 200},
+		{"{}", "", 200},
+		{"{}", "application/json; charset=utf-8", 200},
+		{"{}", "application/vnd.api+json", 200},
+		{"{}", "text/plain", 415},
+		{"a=b", "application/x-www-form-urlencoded", 415},
+	} {
+		st, b, _ := h.doHeaders("POST", "/v1/docker/list", h.user, c.body, map[string]string{"Content-Type": c.ctype})
+		if st != c.status {
+			t.Errorf("body %q type %q: %d %s", c.body, c.ctype, st, b)
+		}
+		if st == 415 {
+			assertJSON(t, b, detailBody(fmt.Sprintf("Unsupported media type %q in request.", c.ctype)))
+		}
+	}
+}
+
+func TestFilterLookupTables(t *testing.T) {
+	h := newHarness(t, Options{})
+	got := h.listPKs("/v1/cuda/list", map[string]any{
+		"expressions": []any{expr("compare", "field", "version", "operator", ">=", "value", 11.5)},
+		"order_by":    []any{map[string]any{"field": "version"}}})
+	if want := []int{6, 5, 4, 3, 2, 1}; !reflect.DeepEqual(got, want) {
+		t.Errorf("cuda >= 11.5: %v", got)
+	}
+	got = h.listPKs("/v1/hardware/list", exprs(expr("compare", "field", "max_compute_capability", "operator", "<=", "value", 6)))
+	if want := []int{1, 2, 3}; !reflect.DeepEqual(got, want) {
+		t.Errorf("hardware: %v", got)
+	}
+	got = h.listPKs("/v1/job-contracts/list", orderBy(map[string]any{"field": "name"}))
+	if want := []int{3, 1, 2}; !reflect.DeepEqual(got, want) {
+		t.Errorf("job contracts by name: %v", got)
+	}
+	got = h.listPKs("/v1/frameworks/list", exprs(exact("name", "yolo"), exact("version", "v7")))
+	if want := []int{18}; !reflect.DeepEqual(got, want) {
+		t.Errorf("framework yolo v7: %v", got)
+	}
+	got = h.listPKs("/v1/licenses/list", exprs(expr("contains", "field", "url", "sub_string", "OPENSOURCE", "case_insensitive", true)))
+	if len(got) != 9 {
+		t.Errorf("licences at opensource.org: %v", got)
+	}
+	h.expect("POST", "/v1/domains/list", h.user, exprs(exact("description", "x", "invert", true)), 200, nil)
+	b := h.expect("POST", "/v1/domains/list", h.user, exprs(exact("code", "od")), 400, nil)
+	if !strings.Contains(string(b), "data domain fields are: description, id, name, pk") {
+		t.Errorf("domain field list: %s", b)
+	}
+}
+
+func TestContainsFold(t *testing.T) {
+	for _, c := range []struct {
+		s, sub string
+		want   bool
+	}{
+		{"Object Detection", "DETECT", true},
+		{"Object Detection", "", true},
+		{"", "a", false},
+		{"straße", "STRASSE", false}, // simple folding only, as PostgreSQL's UPPER
+		{"ÄÖÜ", "öü", true},
+		{"\xff\xfeab", "AB", true},
+		{"abc", "abcd", false},
+	} {
+		if got := containsFold(c.s, c.sub); got != c.want {
+			t.Errorf("containsFold(%q, %q) = %v", c.s, c.sub, got)
+		}
+	}
+}
