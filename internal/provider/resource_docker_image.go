@@ -132,9 +132,13 @@ func (r *dockerImageResource) Schema(_ context.Context, _ resource.SchemaRequest
 				},
 			},
 			"registry_password": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("Password for the registry; omit when the registry needs no login. Sensitive: never shown in plans, but kept in state; use `registry_password_wo` to keep it out of state. At most %d characters.", maxCredential),
-				Optional:            true,
-				Sensitive:           true,
+				MarkdownDescription: fmt.Sprintf("Password for the registry. Sensitive: never shown in plans, but kept in state; use `registry_password_wo` to keep it out of state. "+
+					"When omitted, a new image gets no password and an existing one keeps the password the server holds: this is what lets imported and "+
+					"generated configurations (which cannot contain the secret) plan cleanly. While it is set, a change made outside Terraform shows as a diff. At most %d characters.", maxCredential),
+				Optional:      true,
+				Computed:      true,
+				Sensitive:     true,
+				PlanModifiers: keepString,
 				Validators: []validator.String{
 					stringvalidator.LengthBetween(1, maxCredential), noSurroundingSpace(),
 					stringvalidator.ConflictsWith(path.MatchRoot("registry_password_wo")),
@@ -268,6 +272,13 @@ func (r *dockerImageResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if !creating {
 		markChangedDetailsUnknown(&plan, state)
 	}
+	if !plan.RegistryPasswordWOVersion.IsNull() {
+		// The write-only password is in use: the echoed password is never stored.
+		plan.RegistryPassword = types.StringNull()
+	} else if creating && plan.RegistryPassword.IsUnknown() {
+		// Omitted on create: the image gets no password.
+		plan.RegistryPassword = types.StringNull()
+	}
 
 	if nameChanged := creating || !plan.Name.Equal(state.Name) || !plan.Version.Equal(state.Version); nameChanged &&
 		!plan.Name.IsUnknown() && !plan.Version.IsUnknown() {
@@ -336,8 +347,11 @@ func (r *dockerImageResource) Read(ctx context.Context, req resource.ReadRequest
 		img, err = r.data.readImage(ctx, state.PK.ValueInt64())
 	}
 	if client.IsNotFound(err) {
-		// Deleted outside Terraform: forget it, so the next plan creates it again.
+		// Deleted outside Terraform: forget it, so the next plan creates it again. The
+		// framework still wants an identity from a read (even a removing one, and even on
+		// Terraform 1.11, where it is dropped), so the last known one is returned.
 		resp.State.RemoveResource(ctx)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state)...)
 		return
 	}
 	if err != nil {
