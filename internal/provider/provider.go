@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -54,7 +55,8 @@ const (
 var updateMethods = []string{updateMethodPatch, updateMethodPut}
 
 var (
-	_ provider.Provider = (*ufdlProvider)(nil)
+	_ provider.Provider                  = (*ufdlProvider)(nil)
+	_ provider.ProviderWithListResources = (*ufdlProvider)(nil)
 )
 
 // New returns a constructor for the provider, as providerserver expects.
@@ -180,6 +182,7 @@ func (p *ufdlProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	data := newProviderData(c, settings)
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *ufdlProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -188,8 +191,23 @@ func (p *ufdlProvider) Resources(_ context.Context) []func() resource.Resource {
 	}
 }
 
+func (p *ufdlProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewDockerImageListResource,
+	}
+}
+
 func (p *ufdlProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewDockerImagesDataSource,
+		NewDockerImageDataSource,
+		NewFrameworkDataSource,
+		NewCUDAVersionDataSource,
+		NewHardwareGenerationDataSource,
+		NewLicenceDataSource,
+		NewDomainDataSource,
+		NewJobContractDataSource,
+	}
 }
 
 // settings is the provider configuration after environment fallbacks and defaults.
