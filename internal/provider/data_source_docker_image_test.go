@@ -1,0 +1,309 @@
+package provider_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/acctest"
+)
+
+func TestAccDockerImageDataSource_byPKAndByNameVersion(t *testing.T) {
+	srv := samplesServer(t)
+	cfg := srv.ProviderConfig() + `
+data "ufdl_dockerimage" "by_pk" {
+  pk = 20
+}
+data "ufdl_dockerimage" "by_name" {
+  name    = "tf_objdet"
+  version = "1.14.0_2019-08-31"
+}
+data "ufdl_dockerimage" "cpu" {
+  name    = "pww3_cpu"
+  version = "0.2.12"
+}
+`
+	byPK := "data.ufdl_dockerimage.by_pk"
+	byName := "data.ufdl_dockerimage.by_name"
+	cpu := "data.ufdl_dockerimage.cpu"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: srv.Ref.ResetCalls,
+			Config:    cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("id"), str("20")),
+				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("name"), str("yolo")),
+				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("version"), str("v7_2022-10-08_cuda11.1")),
+				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("url"), str("public.aml-repo.cms.waikato.ac.nz:443/waikatodatamining/pytorch-yolov7:2022-10-08_cuda11.1")),
+				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("registry_url"), str("public.aml-repo.cms.waikato.ac.nz:443")),
+				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("registry_username"), str("public")),
+				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("registry_password"), str("public")),
+				statecheck.ExpectSensitiveValue(byPK, tfjsonpath.New("registry_password")),
+				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("cuda_version"), str("11.1")),
+				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("cuda_full_version"), str("11.1.0")),
+				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("framework"), knownvalue.Int64Exact(yoloV7)),
+				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("framework_name"), str("yolo")),
+				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("framework_version"), str("v7")),
+				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("domain"), str("od")),
+				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("domain_description"), str("Object Detection")),
+				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("tasks"), knownvalue.ListExact([]knownvalue.Check{str("Predict"), str("Train")})),
+				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("min_hardware_generation"), str("Pascal")),
+				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("cpu"), knownvalue.Bool(false)),
+				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("licence"), str("GPL3")),
+
+				statecheck.ExpectKnownValue(byName, tfjsonpath.New("pk"), knownvalue.Int64Exact(15)),
+				statecheck.ExpectKnownValue(byName, tfjsonpath.New("tasks"), knownvalue.ListExact([]knownvalue.Check{str("Export"), str("Predict"), str("Train")})),
+				statecheck.ExpectKnownValue(byName, tfjsonpath.New("framework_name"), str("tensorflow")),
+				statecheck.ExpectKnownValue(byName, tfjsonpath.New("cuda_version"), str("10.0")),
+
+				statecheck.ExpectKnownValue(cpu, tfjsonpath.New("pk"), knownvalue.Int64Exact(12)),
+				statecheck.ExpectKnownValue(cpu, tfjsonpath.New("min_hardware_generation"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(cpu, tfjsonpath.New("cpu"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue(cpu, tfjsonpath.New("domain"), str("sc")),
+				statecheck.ExpectKnownValue(cpu, tfjsonpath.New("framework_name"), str("weka")),
+			},
+			Check: expectListBodies(srv,
+				`{"expressions":[{"type":"exact","field":"pk","value":20}],"order_by":[]}`,
+				`{"expressions":[{"type":"exact","field":"name","value":"tf_objdet"},{"type":"exact","field":"version","value":"1.14.0_2019-08-31"}],"order_by":[]}`,
+				`{"expressions":[{"type":"exact","field":"name","value":"pww3_cpu"},{"type":"exact","field":"version","value":"0.2.12"}],"order_by":[]}`,
+			),
+		}},
+	})
+}
+
+func TestAccDockerImageDataSource_errors(t *testing.T) {
+	srv := samplesServer(t)
+	step := func(body string, want ...string) resource.TestStep {
+		return resource.TestStep{
+			Config:      srv.ProviderConfig() + "data \"ufdl_dockerimage\" \"x\" {\n" + body + "\n}\n",
+			ExpectError: errorText(want...),
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			step(`pk = 999`, "Docker Image Not Found", "The server holds no docker image with pk 999."),
+			step("name = \"yolo\"\nversion = \"v9\"", "Docker Image Not Found", `The server holds no docker image named "yolo" with version "v9".`, "Check the spelling"),
+			step(`name = "yolo"`, `Attribute "version" must be specified when "name" is specified`),
+			step(``, "Missing Attribute Configuration", "Exactly one of these attributes must be configured: [pk,name]"),
+			step("pk = 20\nname = \"yolo\"\nversion = \"v5_2022-05-31_cuda11.1\"", "Invalid Attribute Combination", "Exactly one of these attributes must be configured: [pk,name]"),
+		},
+	})
+}
+
+// feedConfig copies an image read by name, finding its framework with ufdl_framework, and
+// mirrors every GPU yolo image with for_each, keyed by version (for_each keys must not be
+// sensitive; the registry password is).
+func feedConfig(prefix string, forEach bool) string {
+	cfg := fmt.Sprintf(`
+data "ufdl_framework" "yolo" {
+  name    = "yolo"
+  version = "v7"
+}
+data "ufdl_dockerimage" "src" {
+  name    = "yolo"
+  version = "v7_2022-10-08_cuda11.1"
+}
+resource "ufdl_dockerimage" "copy" {
+  name                    = "%[1]s-copy"
+  version                 = data.ufdl_dockerimage.src.version
+  url                     = data.ufdl_dockerimage.src.url
+  registry_url            = data.ufdl_dockerimage.src.registry_url
+  registry_username       = data.ufdl_dockerimage.src.registry_username
+  registry_password       = data.ufdl_dockerimage.src.registry_password
+  cuda_version            = data.ufdl_dockerimage.src.cuda_version
+  framework               = data.ufdl_framework.yolo.pk
+  domain                  = data.ufdl_dockerimage.src.domain
+  tasks                   = data.ufdl_dockerimage.src.tasks
+  min_hardware_generation = data.ufdl_dockerimage.src.min_hardware_generation
+  cpu                     = data.ufdl_dockerimage.src.cpu
+  licence                 = data.ufdl_dockerimage.src.licence
+}
+`, prefix)
+	if forEach {
+		cfg += fmt.Sprintf(`
+data "ufdl_dockerimages" "yolo_gpu" {
+  name = "yolo"
+  cpu  = false
+}
+resource "ufdl_dockerimage" "mirror" {
+  for_each = { for img in data.ufdl_dockerimages.yolo_gpu.images : img.version => img }
+
+  name                    = "%[1]s-mirror"
+  version                 = each.key
+  url                     = each.value.url
+  registry_url            = each.value.registry_url
+  registry_username       = each.value.registry_username
+  registry_password       = each.value.registry_password
+  cuda_version            = each.value.cuda_version
+  framework               = each.value.framework
+  domain                  = each.value.domain
+  tasks                   = each.value.tasks
+  min_hardware_generation = each.value.min_hardware_generation
+  cpu                     = each.value.cpu
+  licence                 = each.value.licence
+}
+`, prefix)
+	}
+	return cfg
+}
+
+// copiedAttributes are the attributes the copy takes from the image it copies.
+var copiedAttributes = []string{"version", "url", "registry_url", "registry_username", "registry_password", "cuda_version",
+	"cuda_full_version", "framework", "domain", "domain_description", "min_hardware_generation", "cpu", "licence"}
+
+// TestAccDataSourceFeedsResource checks, with the plugin-testing state checks, a resource
+// written from data-source results.
+func TestAccDataSourceFeedsResource(t *testing.T) {
+	srv := samplesServer(t)
+	prefix := acctest.Name("feed")
+	copyAddr := "ufdl_dockerimage.copy"
+	src := "data.ufdl_dockerimage.src"
+	checks := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(copyAddr, tfjsonpath.New("name"), str(prefix+"-copy")),
+		statecheck.ExpectKnownValue(copyAddr, tfjsonpath.New("framework"), knownvalue.Int64Exact(yoloV7)),
+		statecheck.ExpectKnownValue(copyAddr, tfjsonpath.New("tasks"), knownvalue.SetExact([]knownvalue.Check{str("Predict"), str("Train")})),
+		statecheck.ExpectKnownValue(copyAddr, tfjsonpath.New("registry_password"), str("public")),
+		statecheck.ExpectSensitiveValue(copyAddr, tfjsonpath.New("registry_password")),
+	}
+	for _, attr := range copiedAttributes {
+		checks = append(checks, statecheck.CompareValuePairs(src, tfjsonpath.New(attr), copyAddr, tfjsonpath.New(attr), compare.ValuesSame()))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: srv.ProviderConfig() + feedConfig(prefix, false),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(copyAddr, plancheck.ResourceActionCreate)},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: checks,
+			Check:             expectServerImage(srv, prefix+"-copy", "v7_2022-10-08_cuda11.1", yoloV7),
+		}},
+	})
+}
+
+// expectServerImage checks that the server holds image name:version with that framework.
+func expectServerImage(srv *acctest.Server, name, version string, framework int64) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		for _, img := range srv.Ref.Images() {
+			if img["name"] == name && img["version"] == version {
+				fw, _ := img["framework"].(map[string]any)
+				if got := fmt.Sprint(fw["pk"]); got != fmt.Sprint(framework) {
+					return fmt.Errorf("server's %s:%s has framework %s, want %d", name, version, got, framework)
+				}
+				return nil
+			}
+		}
+		return fmt.Errorf("server holds no image %s:%s", name, version)
+	}
+}
+
+// TestAccDataSourcesFeedResourcesForEach runs the whole config, the for_each included, with
+// the terraform CLI itself: terraform-plugin-testing cannot read for_each instances back
+// from state ("for_each is not supported").
+func TestAccDataSourcesFeedResourcesForEach(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	t.Parallel()
+	srv := samplesServer(t)
+	prefix := acctest.Name("feed")
+	w := acctest.NewWorkdir(t, `
+terraform {
+  required_providers {
+    ufdl = { source = "waikato-ufdl/ufdl" }
+  }
+}
+provider "ufdl" {}
+`+feedConfig(prefix, true))
+	env := []string{"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.AdminUser, "UFDL_PASSWORD=" + srv.AdminPassword}
+	run := func(args ...string) string {
+		t.Helper()
+		out, err := w.RunEnv(env, args...)
+		if err != nil {
+			t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return out
+	}
+
+	out := run("apply", "-auto-approve", "-no-color")
+	if !strings.Contains(out, "4 added, 0 changed, 0 destroyed") {
+		t.Fatalf("apply did not create the copy and three mirrors:\n%s", out)
+	}
+	if out, err := w.RunEnv(env, "plan", "-detailed-exitcode", "-no-color"); err != nil || !strings.Contains(out, "No changes.") {
+		t.Errorf("plan after apply is not empty (%v):\n%s", err, out)
+	}
+
+	var state struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Address string         `json:"address"`
+					Values  map[string]any `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal([]byte(run("show", "-json")), &state); err != nil {
+		t.Fatal(err)
+	}
+	values := map[string]map[string]any{}
+	for _, r := range state.Values.RootModule.Resources {
+		values[r.Address] = r.Values
+	}
+	src, cp := values["data.ufdl_dockerimage.src"], values["ufdl_dockerimage.copy"]
+	if src == nil || cp == nil {
+		t.Fatalf("state lacks the source or the copy: %v", slices.Sorted(maps.Keys(values)))
+	}
+	for _, attr := range copiedAttributes {
+		if fmt.Sprint(src[attr]) != fmt.Sprint(cp[attr]) {
+			t.Errorf("copy's %s = %v, source's %v", attr, cp[attr], src[attr])
+		}
+	}
+	versions := []string{"v5_2022-05-31_cuda11.1", "v5_2022-11-05_cuda11.1", "v7_2022-10-08_cuda11.1"}
+	frameworks := []int64{17, 17, yoloV7}
+	images, _ := values["data.ufdl_dockerimages.yolo_gpu"]["images"].([]any)
+	if len(images) != len(versions) {
+		t.Fatalf("data.ufdl_dockerimages.yolo_gpu has %d images, want %d", len(images), len(versions))
+	}
+	for i, v := range versions {
+		m := values[fmt.Sprintf("ufdl_dockerimage.mirror[%q]", v)]
+		img, _ := images[i].(map[string]any)
+		switch {
+		case m == nil:
+			t.Errorf("no mirror for %s", v)
+		case m["name"] != prefix+"-mirror" || m["version"] != v || fmt.Sprint(m["framework"]) != fmt.Sprint(frameworks[i]) ||
+			m["url"] != img["url"] || m["registry_password"] != "public":
+			t.Errorf("mirror %s = %v, want name %s-mirror, framework %d, url %v", v, m, prefix, frameworks[i], img["url"])
+		}
+	}
+
+	if err := expectServerImage(srv, prefix+"-copy", "v7_2022-10-08_cuda11.1", yoloV7)(nil); err != nil {
+		t.Error(err)
+	}
+	for i, v := range versions {
+		if err := expectServerImage(srv, prefix+"-mirror", v, frameworks[i])(nil); err != nil {
+			t.Error(err)
+		}
+	}
+	if out := run("destroy", "-auto-approve", "-no-color"); !strings.Contains(out, "4 destroyed") {
+		t.Errorf("destroy did not remove the four images:\n%s", out)
+	}
+}
