@@ -1,0 +1,71 @@
+# The demo (`make demo`) applies this configuration to a fresh reference server.
+# Three images of the real UFDL catalog: a YOLOv7 GPU image, its CPU build and an
+# MMDetection GPU image.
+
+terraform {
+  required_providers {
+    ufdl = {
+      source = "waikato-ufdl/ufdl"
+    }
+  }
+}
+
+# Host and credentials come from UFDL_HOST, UFDL_USERNAME and UFDL_PASSWORD.
+provider "ufdl" {}
+
+resource "ufdl_dockerimage" "yolo_v7" {
+  name              = "yolo"
+  version           = "v7_2022-10-08_cuda11.1"
+  url               = "public.aml-repo.cms.waikato.ac.nz:443/waikatodatamining/pytorch-yolov7:2022-10-08_cuda11.1"
+  registry_url      = "public.aml-repo.cms.waikato.ac.nz:443"
+  registry_username = "public"
+  registry_password = "public"
+  cuda_version      = "11.1"
+  framework         = 18 # yolo v7
+  domain            = "od"
+  tasks             = ["Train", "Predict"]
+
+  min_hardware_generation = "Pascal"
+  licence                 = "GPL3"
+}
+
+# A CPU image has no minimum hardware generation.
+resource "ufdl_dockerimage" "yolo_v7_cpu" {
+  name              = "yolo_cpu"
+  version           = "v7_2022-10-08-05_cpu"
+  url               = "public.aml-repo.cms.waikato.ac.nz:443/waikatodatamining/pytorch-yolov7:2022-10-08-05_cpu"
+  registry_url      = "public.aml-repo.cms.waikato.ac.nz:443"
+  registry_username = "public"
+  registry_password = "public"
+  cuda_version      = "0.0"
+  framework         = 18 # yolo v7
+  domain            = "od"
+  tasks             = ["Train", "Predict"]
+  cpu               = true
+  licence           = "GPL3"
+}
+
+resource "ufdl_dockerimage" "mmdetection" {
+  name              = "mmdetection"
+  version           = "2020-10-11"
+  url               = "public.aml-repo.cms.waikato.ac.nz:443/open-mmlab/mmdetection:2020-10-11"
+  registry_url      = "public.aml-repo.cms.waikato.ac.nz:443"
+  registry_username = "public"
+  registry_password = "public"
+  cuda_version      = "10.1"
+  framework         = 9 # mmdetection 2020-10-11
+  domain            = "od"
+  tasks             = ["Train", "Predict"]
+
+  min_hardware_generation = "Pascal"
+  licence                 = "Apache 2.0"
+}
+
+output "image_pks" {
+  description = "Server-assigned primary keys of the images."
+  value = {
+    yolo_v7     = ufdl_dockerimage.yolo_v7.pk
+    yolo_v7_cpu = ufdl_dockerimage.yolo_v7_cpu.pk
+    mmdetection = ufdl_dockerimage.mmdetection.pk
+  }
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The benchmark figures (`make bench`), in one run:
+#   1. Go benchmarks of the reference server and the API client (go test -bench);
+#   2. apply / plan / update / destroy of N = 100 and N = 1000 images with the real terraform
+#      CLI, next to terraform_data with the same attributes: wall time, API calls per image
+#      and per process, server latency, provider and terraform peak memory;
+#   3. ten terraform processes at once, each with its own state of 100 images, against one
+#      reference server: all must succeed without cross-talk; server latency p50/p95/p99.
+# A benchmark, not a test: nothing here fails on a slow machine, only on a wrong result.
+#
+#   internal/scripts/bench.sh [ufdl-bench flags]     e.g. -n 100 -baseline=false, -latency 20ms
+# The flags go to both ufdl-bench runs. Environment:
+#   BENCH_GO=0            skip the go test benchmarks
+#   BENCH_CONCURRENT=K    processes of part 3 (default 10; 0 skips it)
+#   UFDL_TF_CLI=/path     the CLI to drive (default: terraform on PATH, else the pinned OpenTofu)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=internal/scripts/lib.sh
+source "$root/internal/scripts/lib.sh"
+cd "$root"
+
+export CHECKPOINT_DISABLE=1
+# Each workspace gets its own CLI configuration; this one only keeps a machine-wide
+# TF_CLI_CONFIG_FILE that does not exist from producing warnings.
+TF_CLI_CONFIG_FILE=$(ufdl_empty_tfrc)
+export TF_CLI_CONFIG_FILE
+cli=$(ufdl_tf_cli)
+
+if [[ ${BENCH_GO:-1} != 0 ]]; then
+	echo "=== go test benchmarks"
+	go test -count=1 -run='^$' -bench=. -benchmem -timeout 30m ./...
+fi
+
+bin=$(mktemp -d)
+trap 'rm -rf "$bin"' EXIT
+go build -o "$bin/ufdl-bench" ./internal/bench/cmd/ufdl-bench
+
+echo "=== terraform apply / plan / update / destroy"
+"$bin/ufdl-bench" -terraform "$cli" "$@"
+
+concurrent=${BENCH_CONCURRENT:-10}
+if [[ $concurrent != 0 ]]; then
+	echo "=== $concurrent concurrent terraform processes"
+	"$bin/ufdl-bench" -terraform "$cli" -concurrent "$concurrent" "$@"
+fi

@@ -1,0 +1,84 @@
+# shellcheck shell=bash
+# Helpers shared by the scripts in this folder. Source it; it defines functions only.
+
+# ufdl_cache_dir prints the folder, outside the clone, where pinned CLI builds are kept
+# between runs on the same machine. UFDL_TOOLCHAIN_CACHE overrides it.
+ufdl_cache_dir() {
+	printf '%s\n' "${UFDL_TOOLCHAIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-ufdl}"
+}
+
+# ufdl_build_go_cli builds a Go command from the module proxy through a wrapper module.
+#   $1 binary path to produce   $2 go.mod text of the wrapper module
+#   $3 package to build          $4 its module's version (pinned: never @latest)
+#   $5 extra -ldflags
+# The wrapper module lives next to the binary so a rebuild reuses its go.sum; the binary is
+# written under a temporary name and renamed, so an interrupted build leaves no half binary.
+ufdl_build_go_cli() {
+	local bin=$1 gomod=$2 pkg=$3 version=$4 ldflags=$5
+	local dir
+	dir=$(dirname "$bin")
+	mkdir -p "$dir/src"
+	printf '%s\n' "$gomod" >"$dir/src/go.mod"
+	rm -f "$dir/src/go.sum"
+	(
+		cd "$dir/src"
+		export GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
+		# go get resolves every dependency of the package into go.sum (no go mod tidy:
+		# the wrapper has no Go files of its own).
+		go get "$pkg@$version"
+		go build -trimpath -ldflags "-s -w $ldflags" -o "$bin.tmp.$$" "$pkg"
+	)
+	mv -f "$bin.tmp.$$" "$bin"
+}
+
+# ufdl_empty_tfrc creates (once) and prints an empty CLI configuration file. Tests and CI
+# point TF_CLI_CONFIG_FILE at it: some machines export a TF_CLI_CONFIG_FILE that does not
+# exist, and every terraform call then prints a warning.
+ufdl_empty_tfrc() {
+	local f
+	f="$(ufdl_cache_dir)/empty.tfrc"
+	[[ -f $f ]] || { mkdir -p "$(dirname "$f")" && : >"$f"; }
+	printf '%s\n' "$f"
+}
+
+# ufdl_tf_cli prints the Terraform-compatible CLI the scripts drive: $UFDL_TF_CLI when set
+# (a path), else `terraform` from PATH, else the pinned OpenTofu build (built on first use).
+ufdl_tf_cli() {
+	if [[ -n ${UFDL_TF_CLI:-} ]]; then
+		printf '%s\n' "$UFDL_TF_CLI"
+	elif command -v terraform >/dev/null 2>&1; then
+		command -v terraform
+	else
+		echo "terraform is not on PATH: using the pinned OpenTofu build" >&2
+		"$(dirname "${BASH_SOURCE[0]}")/build-opentofu.sh"
+	fi
+}
+
+# ufdl_cli_by_name prints the path of a CLI named terraform (from PATH), tofu (the pinned
+# OpenTofu build) or terraform-next (the pinned Terraform 1.16.4 build), building pinned ones
+# on first use; any other value is taken as a path.
+ufdl_cli_by_name() {
+	local here
+	here=$(dirname "${BASH_SOURCE[0]}")
+	case $1 in
+	terraform) command -v terraform || { echo "error: terraform is not on PATH" >&2; return 1; } ;;
+	tofu) "$here/build-opentofu.sh" ;;
+	terraform-next) "$here/build-terraform.sh" ;;
+	*) printf '%s\n' "$1" ;;
+	esac
+}
+
+# ufdl_dev_overrides_tfrc writes a CLI configuration to $1 that loads the provider from the
+# folder $2 without a registry or `terraform init`. Both registry hosts are listed because
+# OpenTofu resolves the short source "waikato-ufdl/ufdl" to its own registry.
+ufdl_dev_overrides_tfrc() {
+	cat >"$1" <<TFRC
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/waikato-ufdl/ufdl" = "$2"
+    "registry.opentofu.org/waikato-ufdl/ufdl" = "$2"
+  }
+  direct {}
+}
+TFRC
+}
