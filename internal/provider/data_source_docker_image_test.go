@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/acctest"
+	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/refserver"
 )
 
 func TestAccDockerImageDataSource_byPKAndByNameVersion(t *testing.T) {
@@ -103,6 +104,22 @@ func TestAccDockerImageDataSource_errors(t *testing.T) {
 			step(`name = "yolo"`, `Attribute "version" must be specified when "name" is specified`),
 			step(``, "Missing Attribute Configuration", "Exactly one of these attributes must be configured: [pk,name]"),
 			step("pk = 20\nname = \"yolo\"\nversion = \"v5_2022-05-31_cuda11.1\"", "Invalid Attribute Combination", "Exactly one of these attributes must be configured: [pk,name]"),
+			func() resource.TestStep {
+				// A server that breaks (name, version) uniqueness answers two images.
+				s := step("name = \"yolo\"\nversion = \"v7_2022-10-08_cuda11.1\"", "Several Docker Images Match",
+					`The server holds 2 docker images named "yolo" with version "v7_2022-10-08_cuda11.1" (pks 20, 24)`, "Read the one you mean by pk.")
+				s.PreConfig = func() {
+					img, _ := srv.Ref.Image(20)
+					twin := maps.Clone(img)
+					twin["pk"] = 24
+					body, err := json.Marshal([]map[string]any{img, twin})
+					if err != nil {
+						t.Fatal(err)
+					}
+					srv.Ref.AddFault(refserver.Fault{Method: "POST", Route: "/v1/docker/list", Kind: refserver.FaultBody, Body: string(body), Times: 1})
+				}
+				return s
+			}(),
 		},
 	})
 }

@@ -643,10 +643,10 @@ func TestAccDockerImagesDataSource_invalidFiltersFailAtPlan(t *testing.T) {
 		Steps: []resource.TestStep{
 			step(`filter {
   exact {
-    field = "nmae"
+    field = "title"
     value = "yolo"
   }
-}`, errorText("Unknown Filter Field", `filter[0].exact: "nmae" is not a docker image field the server filters on. Write one of: cpu, cuda_version,`, "tasks__name, url, version.")),
+}`, errorText("Unknown Filter Field", `filter[0].exact: "title" is not a docker image field the server filters on. Write one of: cpu, cuda_version,`, "tasks__name, url, version.")),
 			step(`filter {
   exact {
     field = "cpu"

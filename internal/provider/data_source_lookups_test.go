@@ -47,7 +47,9 @@ data "ufdl_job_contract" "train" {
 	kv := func(addr, attr string, want knownvalue.Check) statecheck.StateCheck {
 		return statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), want)
 	}
-	pk := func(addr string, want int64) statecheck.StateCheck { return kv(addr, "pk", knownvalue.Int64Exact(want)) }
+	pk := func(addr string, want int64) statecheck.StateCheck {
+		return kv(addr, "pk", knownvalue.Int64Exact(want))
+	}
 	empty := knownvalue.ListExact([]knownvalue.Check{})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"math/big"
 	"strings"
 	"testing"
@@ -111,10 +112,11 @@ func compactJSON(t *testing.T, s string) string {
 	return b.String()
 }
 
-func exact(field, value string, extra ...any) block {
+// exact is an exact block on field and value, plus the arguments in extra.
+func exact(field, value string, extra ...block) block {
 	b := block{"field": field, "value": value}
-	for i := 0; i+1 < len(extra); i += 2 {
-		b[extra[i].(string)] = extra[i+1]
+	for _, e := range extra {
+		maps.Copy(b, e)
 	}
 	return b
 }
@@ -143,12 +145,12 @@ func TestBuildDockerImagesFilterJSON(t *testing.T) {
 		{
 			name: "exact converts value to the field's type",
 			cfg: block{"filter": []block{
-				{"exact": exact("name", "YOLO", "case_insensitive", true, "invert", true)},
+				{"exact": exact("name", "YOLO", block{"case_insensitive": true, "invert": true})},
 				{"exact": exact("cpu", "true")},
 				{"exact": exact("pk", "5")},
-				{"exact": exact("min_hardware_generation", "4", "invert", false)},
+				{"exact": exact("min_hardware_generation", "4", block{"invert": false})},
 				{"exact": exact("cuda_version__version", "11.1")},
-				{"exact": exact("name", "", "case_insensitive", false)},
+				{"exact": exact("name", "", block{"case_insensitive": false})},
 			}},
 			want: `{"expressions":[
 				{"type":"exact","field":"name","value":"YOLO","case_insensitive":true,"invert":true},
@@ -186,7 +188,7 @@ func TestBuildDockerImagesFilterJSON(t *testing.T) {
 				{"or": block{
 					"and": []block{
 						{"exact": []block{exact("domain__name", "sp")}, "isnull": []block{{"field": "min_hardware_generation", "invert": true}}},
-						{"exact": []block{exact("name", "robert", "case_insensitive", true), exact("pk", "2")}},
+						{"exact": []block{exact("name", "robert", block{"case_insensitive": true}), exact("pk", "2")}},
 					},
 					"exact": []block{exact("name", "yolact"), exact("tasks__name", "Export")},
 				}},
@@ -267,8 +269,8 @@ func TestBuildDockerImagesFilterErrors(t *testing.T) {
 	}{
 		{
 			name: "unknown field lists the fields",
-			cfg:  block{"filter": []block{{"exact": exact("nmae", "yolo")}}},
-			want: []string{`Unknown Filter Field: filter[0].exact: "nmae" is not a docker image field the server filters on. Write one of: cpu, cuda_version, cuda_version__full_version, cuda_version__version, domain,`},
+			cfg:  block{"filter": []block{{"exact": exact("title", "yolo")}}},
+			want: []string{`Unknown Filter Field: filter[0].exact: "title" is not a docker image field the server filters on. Write one of: cpu, cuda_version, cuda_version__full_version, cuda_version__version, domain,`},
 		},
 		{
 			name: "boolean value",
@@ -312,8 +314,8 @@ func TestBuildDockerImagesFilterErrors(t *testing.T) {
 		{
 			name: "case_insensitive on non-text fields",
 			cfg: block{"filter": []block{
-				{"exact": exact("pk", "1", "case_insensitive", true)},
-				{"and": block{"contains": []block{{"field": "name", "sub_string": "x"}}, "exact": []block{exact("cpu", "true", "case_insensitive", true)}}},
+				{"exact": exact("pk", "1", block{"case_insensitive": true})},
+				{"and": block{"contains": []block{{"field": "name", "sub_string": "x"}}, "exact": []block{exact("cpu", "true", block{"case_insensitive": true})}}},
 			}},
 			want: []string{
 				`Case-Insensitive Match On Non-Text Field: filter[0].exact: field "pk" holds a whole number, and case_insensitive applies to text fields only. Remove case_insensitive from this block.`,
@@ -388,7 +390,7 @@ func TestValidateConfigReportsAttributePaths(t *testing.T) {
 		{},
 	}})
 	var resp datasource.ValidateConfigResponse
-	ds := NewDockerImagesDataSource().(datasource.DataSourceWithValidateConfig)
+	ds := &dockerImagesDataSource{}
 	ds.ValidateConfig(context.Background(), datasource.ValidateConfigRequest{Config: cfg}, &resp)
 	var got []string
 	for _, d := range resp.Diagnostics.Errors() {

@@ -131,7 +131,7 @@ func leafDescription(kind string) string {
 		return "Matches images whose `field` is null, e.g. `min_hardware_generation` of CPU images or `registry_username` of registries without login."
 	}
 	return "Matches images whose `field` compares with `value` by `operator` (" + quotedList(filterOperators) + "): " +
-		"numbers and the CUDA version numerically, text in code-point order."
+		"numbers and the CUDA version numerically, text alphabetically in the database's collation."
 }
 
 // leafAttributes are the arguments of a leaf expression. required is false in the single
