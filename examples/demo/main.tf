@@ -13,6 +13,12 @@ terraform {
 # Host and credentials come from UFDL_HOST, UFDL_USERNAME and UFDL_PASSWORD.
 provider "ufdl" {}
 
+# Frameworks are found by name and version instead of by primary key.
+data "ufdl_framework" "yolo_v7" {
+  name    = "yolo"
+  version = "v7"
+}
+
 resource "ufdl_dockerimage" "yolo_v7" {
   name              = "yolo"
   version           = "v7_2022-10-08_cuda11.1"
@@ -21,7 +27,7 @@ resource "ufdl_dockerimage" "yolo_v7" {
   registry_username = "public"
   registry_password = "public"
   cuda_version      = "11.1"
-  framework         = 18 # yolo v7
+  framework         = data.ufdl_framework.yolo_v7.pk
   domain            = "od"
   tasks             = ["Train", "Predict"]
 
@@ -38,7 +44,7 @@ resource "ufdl_dockerimage" "yolo_v7_cpu" {
   registry_username = "public"
   registry_password = "public"
   cuda_version      = "0.0"
-  framework         = 18 # yolo v7
+  framework         = data.ufdl_framework.yolo_v7.pk
   domain            = "od"
   tasks             = ["Train", "Predict"]
   cpu               = true
@@ -59,6 +65,25 @@ resource "ufdl_dockerimage" "mmdetection" {
 
   min_hardware_generation = "Pascal"
   licence                 = "Apache 2.0"
+}
+
+# A question to the catalog, answered by the server: every GPU image for object
+# detection, newest version first.
+data "ufdl_dockerimages" "gpu_detectors" {
+  domain = "od"
+  cpu    = false
+
+  order_by {
+    field     = "version"
+    ascending = false
+  }
+
+  depends_on = [ufdl_dockerimage.yolo_v7, ufdl_dockerimage.yolo_v7_cpu, ufdl_dockerimage.mmdetection]
+}
+
+output "gpu_detectors" {
+  description = "GPU object-detection images in the catalog, newest version first."
+  value       = [for img in data.ufdl_dockerimages.gpu_detectors.images : "${img.name}:${img.version} (CUDA ${img.cuda_full_version})"]
 }
 
 output "image_pks" {
