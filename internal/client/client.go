@@ -49,7 +49,11 @@ func New(cfg Config) (*Client, error) {
 		pool.AppendCertsFromPEM(cfg.CACertPEM)
 		tlsCfg.RootCAs = pool
 	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
+	std, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		std = &http.Transport{Proxy: http.ProxyFromEnvironment}
+	}
+	tr := std.Clone()
 	tr.TLSClientConfig = tlsCfg
 	// Terraform runs ten operations at once by default; keep their connections.
 	tr.MaxIdleConnsPerHost = 16

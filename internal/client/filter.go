@@ -69,7 +69,7 @@ type filterJSON struct {
 // MarshalJSON writes {"expressions": [...], "order_by": [...]}, both always
 // present as arrays.
 func (f Filter) MarshalJSON() ([]byte, error) {
-	out := filterJSON{Expressions: f.Expressions, OrderBy: f.OrderBy}
+	out := filterJSON(f)
 	if out.Expressions == nil {
 		out.Expressions = []Expression{}
 	}

@@ -85,7 +85,7 @@ func (q *query[T]) run(recs []T) []T {
 	if q == nil || (len(q.stages) == 0 && len(q.order) == 0) {
 		return recs
 	}
-	out := recs
+	var out []T
 	if len(q.stages) > 0 {
 		out = make([]T, 0, 16)
 	next:

@@ -117,7 +117,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	url := "http://" + displayAddr(ln.Addr().(*net.TCPAddr))
+	tcp, ok := ln.Addr().(*net.TCPAddr)
+	if !ok {
+		return fmt.Errorf("listening on %s: not a TCP address", ln.Addr())
+	}
+	url := "http://" + displayAddr(tcp)
 	if *urlFile != "" {
 		if err := writeAtomically(*urlFile, url+"\n"); err != nil {
 			_ = ln.Close()
