@@ -14,7 +14,7 @@ import (
 // version is set at build time: -ldflags "-X main.version=1.2.3".
 var version = "dev"
 
-//go:generate go tool -modfile=internal/tools/go.mod tfplugindocs generate --provider-name ufdl
+//go:generate bash internal/scripts/docs.sh
 
 func main() {
 	var debug bool

@@ -18,10 +18,18 @@ ufdl_build_go_cli() {
 	local dir
 	dir=$(dirname "$bin")
 	mkdir -p "$dir/src"
+	# One build at a time per binary (two test runs may ask at once); the second one finds the
+	# binary built when it gets the lock.
+	if command -v flock >/dev/null 2>&1; then
+		exec 9>"$dir/.lock"
+		flock 9
+		[[ -x $bin ]] && return 0
+	fi
+	rm -f "$bin".tmp.*
 	printf '%s\n' "$gomod" >"$dir/src/go.mod"
 	rm -f "$dir/src/go.sum"
 	(
-		cd "$dir/src"
+		cd "$dir/src" || exit 1
 		export GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
 		# go get resolves every dependency of the package into go.sum (no go mod tidy:
 		# the wrapper has no Go files of its own).
