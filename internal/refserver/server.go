@@ -98,6 +98,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.logf("panic serving %s %s: %v\n%s", r.Method, r.URL.EscapedPath(), v, debug.Stack())
 			if !answered {
 				status = http.StatusInternalServerError
+				if rec != nil {
+					s.rec.finish(rec, status)
+					rec = nil
+				}
 				writeResponse(w, r, detail(status, "Internal server error."))
 			}
 		}
@@ -148,6 +152,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	status = resp.status
 	answered = true
+	// Record the status before the client can read the answer, so a test
+	// that inspects Requests() right after its call sees it.
+	s.rec.finish(rec, status)
+	rec = nil
 	writeResponse(w, r, resp)
 }
 
