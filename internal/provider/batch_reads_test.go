@@ -95,6 +95,18 @@ func TestAccBatchedRefresh(t *testing.T) {
 	}
 
 	plan(0) // right after apply: empty
+	// The whole plan costs a constant: one login, the image lists and one list of each of the
+	// six lookup tables, however many images there are; each call at most once per route.
+	total := 0
+	for route, c := range srv.Ref.CallCounts() {
+		total += c
+		if c > 1 && route != "POST /v1/docker/list" {
+			t.Errorf("empty plan called %s %d times, want once", route, c)
+		}
+	}
+	if total > 9 {
+		t.Errorf("empty plan of %d images made %d API calls, want at most 9: %v", n, total, srv.Ref.CallCounts())
+	}
 
 	if err := srv.Ref.PatchImage(pkOf(7), map[string]any{"url": "drift.example.com/x:1"}); err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
@@ -55,4 +56,31 @@ func (a tflogAdapter) Warn(ctx context.Context, msg string, fields map[string]an
 
 func (a tflogAdapter) Error(ctx context.Context, msg string, fields map[string]any) {
 	tflog.SubsystemError(a.sub(ctx), logSubsystem, msg, fields)
+}
+
+// Log level variables read by the plugin SDK inside the provider process. The provider's
+// own root logger is TF_LOG_PROVIDER_ plus the name part of Address, upper-cased.
+const (
+	envLogSDK      = "TF_LOG_SDK"
+	envLogProvider = "TF_LOG_PROVIDER_UFDL"
+)
+
+// UnreadLogLevels returns the log level variables to set in the provider process when
+// nobody can read its logs. Terraform and OpenTofu keep a provider's log lines only when
+// TF_LOG or TF_LOG_PROVIDER is set; otherwise they parse every JSON line the provider
+// writes to stderr and drop it. The plugin SDKs log every RPC at TRACE unless told
+// otherwise, which at 500 images was 40% of a plan's CPU on both sides of the pipe.
+// A debug-mode provider writes to the user's terminal, so it keeps its logs, and a level
+// the user set explicitly is never overridden. getenv is os.Getenv outside tests.
+func UnreadLogLevels(getenv func(string) string, debug bool) map[string]string {
+	if debug || strings.TrimSpace(getenv("TF_LOG")) != "" || strings.TrimSpace(getenv("TF_LOG_PROVIDER")) != "" {
+		return nil
+	}
+	out := map[string]string{}
+	for _, name := range []string{envLogSDK, envLogProvider} {
+		if getenv(name) == "" {
+			out[name] = "OFF"
+		}
+	}
+	return out
 }

@@ -250,6 +250,12 @@ func (r *dockerImageResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
 	}
+	// Nothing planned to change: every check below concerns a value the server has
+	// already accepted for this image, so skip them. A drift-detection plan of N
+	// unchanged images then costs no API call and no decoding here.
+	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
+		return
+	}
 	var plan, state dockerImageModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	creating := req.State.Raw.IsNull()
