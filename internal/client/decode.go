@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -350,4 +351,32 @@ func jsonKind(v any) string {
 		return "an object"
 	}
 	return "something else"
+}
+
+// reObjectPath matches the path of one object's endpoint, e.g. /v1/docker/5.
+var reObjectPath = regexp.MustCompile(`/([0-9]+)/?$`)
+
+// answersForAnother says why a well-formed answer of a call to one object's
+// endpoint describes another object (a confused proxy or cache handing out the
+// answer of another request): "" when its "pk" is the path's, or when either
+// has none. Taking such an answer would put another image's values in state.
+func answersForAnother(path string, body []byte) string {
+	m := reObjectPath.FindStringSubmatch(path)
+	if m == nil {
+		return ""
+	}
+	var obj struct {
+		PK *json.Number `json:"pk"`
+	}
+	if json.Unmarshal(bytes.TrimSpace(body), &obj) != nil || obj.PK == nil {
+		return ""
+	}
+	want, err := strconv.ParseInt(m[1], 10, 64)
+	if err != nil {
+		return ""
+	}
+	if got, err := obj.PK.Int64(); err != nil || got != want {
+		return fmt.Sprintf("it describes pk %s, not pk %d as asked", excerpt(obj.PK.String(), 30), want)
+	}
+	return ""
 }

@@ -90,6 +90,8 @@ func TestGarbageAnswers(t *testing.T) {
 			`GET /v1/docker/4: 200 OK but the body is not a docker image: field "cpu" is a JSON number, expected a boolean`},
 		{"html 200", "text/html", "<html><head><title>Login - Proxy</title></head></html>",
 			"GET /v1/docker/4: 200 OK but the body is not a docker image: it is an HTML page (Login - Proxy)"},
+		{"another image", "application/json", goodImage,
+			"GET /v1/docker/4: 200 OK but the body is not a docker image: it describes pk 12, not pk 4 as asked"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFake(t)

@@ -321,8 +321,9 @@ func (c *Client) call(ctx context.Context, req *request, want string, decode fun
 }
 
 // check turns a non-2xx answer into an *APIError, and a 2xx answer that decode
-// rejects into a *DecodeError naming what was wanted. decode returns "" when the
-// body is good; nil decode accepts any body.
+// rejects, or that describes another object than the one the path names, into a
+// *DecodeError naming what was wanted. decode returns "" when the body is good;
+// nil decode accepts any body.
 func (c *Client) check(req *request, resp *response, want string, decode func([]byte) string) error {
 	if resp.status < 200 || resp.status > 299 {
 		return c.apiError(req, resp)
@@ -330,7 +331,11 @@ func (c *Client) check(req *request, resp *response, want string, decode func([]
 	if decode == nil {
 		return nil
 	}
-	if reason := decode(resp.body); reason != "" {
+	reason := decode(resp.body)
+	if reason == "" {
+		reason = answersForAnother(req.path, resp.body)
+	}
+	if reason != "" {
 		return &DecodeError{
 			Method: req.method, Path: req.path, Status: resp.status, Want: want,
 			Reason: c.secrets.scrub(reason, req.hide...),
