@@ -18,8 +18,14 @@ import (
 // if created); if it exists and differs, the error is an *ImageConflictError; if
 // it does not exist, the POST is sent again, at most MaxRetries times. Failures
 // that prove the server did nothing (connection refused, 429, 503 with
-// Retry-After) are retried directly. If ctx ends while the outcome is unknown,
-// one short look-up still runs so that a created image is returned, not orphaned.
+// Retry-After) are retried directly.
+//
+// When ctx ends (Terraform interrupted), a POST not yet sent is not sent, and a
+// POST already sent is let finish within its per-attempt timeout: its answer
+// says whether the image was stored, and a stored image is returned, so that it
+// lands in state instead of being orphaned. Were the POST cut short, the server
+// could still be storing the image while the look-up found nothing. If even the
+// finished POST leaves the outcome unknown, one short look-up still runs.
 func (c *Client) CreateImage(ctx context.Context, spec ImageSpec) (*Image, error) {
 	body, err := marshalJSON(spec)
 	if err != nil {

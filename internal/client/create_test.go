@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 const (
@@ -237,54 +238,95 @@ func TestCreateLookupFails(t *testing.T) {
 	}
 }
 
-// Cancelled (Ctrl-C) while a committed create's answer is outstanding: a
-// short detached look-up still returns the image, so it is not orphaned.
-func TestCreateCancelledAfterCommitAdopts(t *testing.T) {
-	f := newFake(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	f.intercept("POST", "/v1/docker/create", 1, func(f *fake, w http.ResponseWriter, r *http.Request, body []byte) bool {
-		f.handle(httptestRecorder(), r, createRoute, body)
-		cancel()
-		<-r.Context().Done() // the client gave up on this request
-		return true
-	})
-	c := f.client()
-	if err := c.Login(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Lookups(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	img, err := c.CreateImage(ctx, yoloSpec())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if img.PK != 1 {
-		t.Errorf("adopted %+v", img)
-	}
-}
-
-// Cancelled before anything was stored: the error is the cancellation.
-func TestCreateCancelledNothingStored(t *testing.T) {
-	f := newFake(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	f.intercept("POST", "/v1/docker/create", 1, func(_ *fake, _ http.ResponseWriter, r *http.Request, _ []byte) bool {
-		cancel()
-		<-r.Context().Done()
-		return true
-	})
-	c := f.client()
-	_, err := c.CreateImage(ctx, yoloSpec())
-	if !errors.Is(err, context.Canceled) {
-		t.Errorf("error %v, want context.Canceled", err)
-	}
-	if n := f.imageCount(); n != 0 {
-		t.Errorf("server holds %d images", n)
-	}
-	if n := f.count(createRoute); n != 1 {
-		t.Errorf("create calls = %d, want 1", n)
+// A create whose ctx ends (Terraform interrupted) at each point of its life: a
+// POST already sent is let finish, so that an image the server stores is
+// returned (and lands in state) instead of being orphaned; nothing is sent after
+// the end.
+func TestCreateCancelled(t *testing.T) {
+	type handler = func(f *fake, w http.ResponseWriter, r *http.Request, body []byte) bool
+	for _, tc := range []struct {
+		name string
+		// server answers the create; it gets the function that ends the caller's ctx.
+		server  func(cancel context.CancelFunc) handler
+		timeout time.Duration // per attempt; 0: the default
+		stored  bool          // the image is stored and returned; else the error is the cancellation
+		creates int
+		lists   int // -1: any
+	}{
+		{name: "before sending: nothing is sent", creates: 0, lists: 0},
+		{
+			// A look-up made at the cancellation would find nothing, and the image stored
+			// a moment later would be orphaned.
+			name: "in flight, not stored yet: the POST finishes and its answer returns the image",
+			server: func(cancel context.CancelFunc) handler {
+				return func(f *fake, w http.ResponseWriter, r *http.Request, body []byte) bool {
+					cancel()
+					time.Sleep(100 * time.Millisecond) // still working when the client is interrupted
+					f.handle(w, r, createRoute, body)
+					return true
+				}
+			},
+			stored: true, creates: 1, lists: 0,
+		},
+		{
+			name: "stored, the answer never comes: after the per-attempt timeout a detached look-up adopts it",
+			server: func(cancel context.CancelFunc) handler {
+				return func(f *fake, _ http.ResponseWriter, r *http.Request, body []byte) bool {
+					f.handle(httptestRecorder(), r, createRoute, body)
+					cancel()
+					<-r.Context().Done() // the client gave up on this request
+					return true
+				}
+			},
+			timeout: 200 * time.Millisecond, stored: true, creates: 1, lists: 1,
+		},
+		{
+			name: "refused unprocessed (429): it is not sent again",
+			server: func(cancel context.CancelFunc) handler {
+				return func(f *fake, w http.ResponseWriter, r *http.Request, body []byte) bool {
+					cancel()
+					return status(429, "application/json", `{"detail": "Request was throttled."}`, "Retry-After", "1")(f, w, r, body)
+				}
+			},
+			creates: 1, lists: -1,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if tc.server != nil {
+				f.intercept("POST", "/v1/docker/create", 1, tc.server(cancel))
+			} else {
+				cancel()
+			}
+			c := f.client(func(cfg *Config) { cfg.RequestTimeout = tc.timeout })
+			if err := c.Login(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			img, err := c.CreateImage(ctx, yoloSpec())
+			switch {
+			case tc.stored && (err != nil || img.PK != 1):
+				t.Errorf("got %+v, %v; want image 1", img, err)
+			case !tc.stored && !errors.Is(err, context.Canceled):
+				t.Errorf("error %v, want context.Canceled", err)
+			case tc.creates == 0 && err.Error() != "POST /v1/docker/create: cancelled before it was sent (context canceled)":
+				t.Errorf("error %q does not say that nothing was sent", err)
+			}
+			wantImages := 0
+			if tc.stored {
+				wantImages = 1
+			}
+			if n := f.imageCount(); n != wantImages {
+				t.Errorf("server holds %d images, want %d", n, wantImages)
+			}
+			if n := f.count(createRoute); n != tc.creates {
+				t.Errorf("create calls = %d, want %d", n, tc.creates)
+			}
+			if n := f.count(listRoute); tc.lists >= 0 && n != tc.lists {
+				t.Errorf("list calls = %d, want %d", n, tc.lists)
+			}
+		})
 	}
 }
 

@@ -110,10 +110,20 @@ func (c *Client) send(ctx context.Context, req *request, token string) (*respons
 // retried; other statuses never. A create (once) is retried only when the
 // failure proves the server did not process it: nothing could be sent
 // (refused, DNS), 429, or 503 with Retry-After.
+//
+// Once ctx has ended nothing is sent again; a complete answer that would not be
+// retried anyway is still returned (a create that was allowed to finish, see
+// attemptTransport), everything else gives ctx's error.
 func (st *attemptState) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
+	retry, policyErr := st.retryPolicy(ctx, resp, err)
+	if ctx.Err() != nil && (retry || err != nil) {
 		return false, ctx.Err()
 	}
+	return retry, policyErr
+}
+
+// retryPolicy is checkRetry without regard to ctx having ended.
+func (st *attemptState) retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if err != nil {
 		var tooLarge *bodyTooLargeError
 		if errors.As(err, &tooLarge) || isHTTPToHTTPS(err) {
@@ -243,6 +253,19 @@ type attemptTransport struct {
 
 func (t *attemptTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	st := t.st
+	// Nothing is sent once ctx has ended.
+	if err := st.ctx.Err(); err != nil {
+		return nil, err
+	}
+	if st.req.once {
+		// A create that has gone out is let finish, within the per-attempt timeout:
+		// cutting it short would leave its outcome unknown while the server may still be
+		// storing the image, and a look-up made then can come before the commit and miss
+		// it (an image on the server, not in state).
+		ctx, cancel := finishDespiteCancel(r.Context(), st.c.cfg.RequestTimeout)
+		defer cancel()
+		r = r.WithContext(ctx)
+	}
 	st.attempt++
 	start := time.Now()
 	resp, err := t.base.RoundTrip(r)
@@ -278,6 +301,16 @@ func (t *attemptTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
+// finishDespiteCancel is ctx without its cancellation but with its deadline (or,
+// when it has none, one fallback from now).
+func finishDespiteCancel(ctx context.Context, fallback time.Duration) (context.Context, context.CancelFunc) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(fallback)
+	}
+	return context.WithDeadline(context.WithoutCancel(ctx), deadline)
+}
+
 type bodyTooLargeError struct{ limit int64 }
 
 func (e *bodyTooLargeError) Error() string {
@@ -303,8 +336,11 @@ type canceledError struct {
 }
 
 func (e *canceledError) Error() string {
-	if e.method == "" {
+	switch {
+	case e.method == "":
 		return fmt.Sprintf("renewing the UFDL session: %v", e.err)
+	case e.attempts == 0:
+		return fmt.Sprintf("%s %s: cancelled before it was sent (%v)", e.method, e.path, e.err)
 	}
 	return fmt.Sprintf("%s %s: %v", e.method, e.path, e.err)
 }
