@@ -31,8 +31,10 @@ type APIError struct {
 
 // Error reads like "PATCH /v1/docker/5: 400 Bad Request: licence: Object with name=XYZ does not exist.".
 func (e *APIError) Error() string {
-	s := fmt.Sprintf("%s %s: %s", e.Method, e.Path, statusLine(e.Status))
-	if m := e.Message(); m != "" {
+	status := statusLine(e.Status)
+	s := fmt.Sprintf("%s %s: %s", e.Method, e.Path, status)
+	// A gateway's page often says no more than the status ("<title>502 Bad Gateway</title>").
+	if m := e.Message(); m != "" && !strings.EqualFold(m, status) {
 		s += ": " + m
 	}
 	return s

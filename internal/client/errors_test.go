@@ -45,6 +45,9 @@ func TestAPIErrorMessages(t *testing.T) {
           at /v1/docker/5</title><style>body{}</style></head><body><h1>IntegrityError</h1>
 			<pre class="exception_value">duplicate key value violates unique constraint &quot;dockerimage_name_version&quot;</pre></body></html>`,
 			`PUT /v1/docker/5: 500 Internal Server Error: IntegrityError at /v1/docker/5: duplicate key value violates unique constraint "dockerimage_name_version"`},
+		{"gateway page saying only the status", "POST", "/v1/docker/list", 502, "text/html",
+			"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>",
+			"POST /v1/docker/list: 502 Bad Gateway"},
 		{"html without title", "GET", "/v1/docker/list", 405, "",
 			"<html><body><script>var x = 1;</script><h1>Method   Not\nAllowed</h1><p>Use POST.</p></body></html>",
 			"GET /v1/docker/list: 405 Method Not Allowed: Method Not Allowed Use POST."},

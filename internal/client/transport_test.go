@@ -40,7 +40,7 @@ func TestRetriesExhaustedGiveLastStatus(t *testing.T) {
 	if !errors.As(err, &ae) || ae.Status != 502 {
 		t.Fatalf("got %v, want APIError 502", err)
 	}
-	if got, want := err.Error(), "GET /v1/docker/5: 502 Bad Gateway: 502 Bad Gateway"; got != want {
+	if got, want := err.Error(), "GET /v1/docker/5: 502 Bad Gateway"; got != want {
 		t.Errorf("error = %q, want %q", got, want)
 	}
 	if n := f.count("GET /v1/docker/{pk}"); n != 3 {
