@@ -7,8 +7,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// logSubsystem is the tflog subsystem of the API client: TF_LOG_PROVIDER_UFDL_API=DEBUG
-// shows its requests without the framework's own noise.
+// logSubsystem is the tflog subsystem of the API client. Its level comes from
+// TF_LOG_PROVIDER_UFDL_API when set, else from the provider's root logger, so
+// TF_LOG_PROVIDER=DEBUG TF_LOG_SDK=OFF shows the API requests without the framework's noise.
 const logSubsystem = "ufdl_api"
 
 // secretKeys are log field names whose values are always masked, whatever logs them.
@@ -33,7 +34,7 @@ type tflogAdapter struct {
 }
 
 func (a tflogAdapter) sub(ctx context.Context) context.Context {
-	ctx = tflog.NewSubsystem(ctx, logSubsystem)
+	ctx = tflog.NewSubsystem(ctx, logSubsystem, tflog.WithLevelFromEnv(envLogProvider, "API"))
 	ctx = tflog.SubsystemMaskFieldValuesWithFieldKeys(ctx, logSubsystem, secretKeys...)
 	if len(a.secrets) > 0 {
 		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, logSubsystem, a.secrets...)
