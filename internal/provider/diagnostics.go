@@ -28,15 +28,22 @@ func addLoginError(diags *diag.Diagnostics, s settings, err error) {
 	var ce *client.ConnectionError
 	switch {
 	case errors.As(err, &le):
-		diags.AddAttributeError(path.Root("password"), "UFDL Login Failed",
-			fmt.Sprintf("The server at %s refused to log in user %q: %s. Check username (%s) and password (%s).",
-				s.host, s.username, le.Detail, envUsername, envPassword))
+		// Not attached to the password attribute: Terraform would print its source line,
+		// which holds the password when it is written as a literal.
+		hint := ""
+		if strings.TrimSpace(s.password) != s.password {
+			hint = " The password begins or ends with white space; check that this is intended."
+		}
+		diags.AddError("UFDL Login Failed",
+			fmt.Sprintf("The server at %s refused to log in user %q: %s. Check username (%s) and password (%s).%s",
+				s.host, s.username, strings.TrimSuffix(le.Detail, "."), envUsername, envPassword, hint))
 	case errors.As(err, &ce):
 		diags.AddAttributeError(path.Root("host"), "UFDL Server Unreachable",
 			fmt.Sprintf("No UFDL server answered at %s: %s. Check host (%s), that the server is running, and the TLS settings.",
 				s.host, ce.Err, envHost))
 	default:
-		diags.AddError("UFDL Login Failed", fmt.Sprintf("Logging in to %s as %q failed: %s.", s.host, s.username, err))
+		diags.AddError("UFDL Login Failed", fmt.Sprintf("Logging in to %s as %q failed: %s. Check that host (%s) is the address of the UFDL server itself.",
+			s.host, s.username, strings.TrimSuffix(err.Error(), "."), envHost))
 	}
 }
 

@@ -5,6 +5,7 @@ package provider
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"os"
 	"strconv"
@@ -169,8 +170,8 @@ func (p *ufdlProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		Logger:             tflogAdapter{secrets: nonEmpty(settings.password)},
 	})
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("host"), "Invalid UFDL Client Settings",
-			fmt.Sprintf("The provider settings could not be used: %s. Check host (%s) and the TLS settings.", err, envHost))
+		resp.Diagnostics.AddError("Invalid UFDL Client Settings",
+			fmt.Sprintf("The provider settings could not be used: %s.", strings.TrimSuffix(err.Error(), ".")))
 		return
 	}
 	if err := c.Login(ctx); err != nil {
@@ -233,8 +234,15 @@ func resolveSettings(cfg providerModel, lookupEnv func(string) (string, bool)) (
 				fmt.Sprintf("%s depends on a value that is only known after apply. The provider must be configured before any resource is planned; use a literal, a variable or %s.", attr, env))
 			return ""
 		}
-		if !v.IsNull() {
+		if !v.IsNull() && strings.TrimSpace(v.ValueString()) != "" {
 			return v.ValueString()
+		}
+		if !v.IsNull() && required {
+			// An explicit "" would otherwise hide the environment variable and fail later
+			// with a message about something else.
+			d.AddAttributeError(path.Root(attr), "Empty UFDL "+titleCase(attr),
+				fmt.Sprintf("%s is set to an empty string in the provider block. Set it to %s, or remove it to use the %s environment variable.", attr, attrPurpose[attr], env))
+			return ""
 		}
 		if e, ok := lookupEnv(env); ok && e != "" {
 			return e
@@ -254,6 +262,7 @@ func resolveSettings(cfg providerModel, lookupEnv func(string) (string, bool)) (
 			fmt.Sprintf("host (or %s) must be a URL starting with http:// or https://, e.g. http://127.0.0.1:8000; got %q.", envHost, s.host))
 	}
 
+	caAttr, caEnv := "ca_cert_pem", envCACertPEM
 	if pem := str(cfg.CACertPEM, "ca_cert_pem", envCACertPEM, false); pem != "" {
 		s.caCertPEM = []byte(pem)
 	}
@@ -266,7 +275,13 @@ func resolveSettings(cfg providerModel, lookupEnv func(string) (string, bool)) (
 				fmt.Sprintf("ca_cert_file (or %s) names %q, which cannot be read: %s.", envCACertFile, file, err))
 		} else {
 			s.caCertPEM = b
+			caAttr, caEnv = "ca_cert_file", envCACertFile
 		}
+	}
+
+	if s.caCertPEM != nil && !x509.NewCertPool().AppendCertsFromPEM(s.caCertPEM) {
+		d.AddAttributeError(path.Root(caAttr), "Invalid CA Certificate",
+			fmt.Sprintf("%s (or %s) holds no PEM-encoded certificate that parses. It must contain the CA certificate itself, from its -----BEGIN CERTIFICATE----- line to its -----END CERTIFICATE----- line.", caAttr, caEnv))
 	}
 
 	s.insecure = boolSetting(cfg.InsecureSkipVerify, "insecure_skip_verify", envInsecure, false, lookupEnv, &d)

@@ -103,3 +103,56 @@ func TestResolveSettingsHostAndCAFile(t *testing.T) {
 		t.Errorf("want an unreadable CA file error, got %v", diags)
 	}
 }
+
+func TestResolveSettingsEmptyStringsAreNamed(t *testing.T) {
+	for _, attr := range []string{"host", "username", "password"} {
+		cfg := nullConfig()
+		cfg.Host, cfg.Username, cfg.Password = types.StringValue("http://h"), types.StringValue("u"), types.StringValue("p")
+		switch attr {
+		case "host":
+			cfg.Host = types.StringValue("")
+		case "username":
+			cfg.Username = types.StringValue(" ")
+		case "password":
+			cfg.Password = types.StringValue("")
+		}
+		// The environment must not paper over an explicit empty value, nor be blamed for it.
+		_, diags := resolveSettings(cfg, envFrom(map[string]string{envHost: "http://env", envUsername: "env", envPassword: "env"}))
+		if len(diags.Errors()) != 1 {
+			t.Fatalf("%s: want one error, got %v", attr, diags)
+		}
+		e := diags.Errors()[0]
+		want := attr + " is set to an empty string in the provider block"
+		if e.Summary() != "Empty UFDL "+titleCase(attr) || !strings.Contains(e.Detail(), want) {
+			t.Errorf("%s: got %q / %q, want it to say %q", attr, e.Summary(), e.Detail(), want)
+		}
+	}
+	// Optional settings set to "" are simply unset.
+	cfg := nullConfig()
+	cfg.CACertPEM, cfg.UpdateMethod = types.StringValue(""), types.StringValue("")
+	s, diags := resolveSettings(cfg, envFrom(map[string]string{envHost: "http://h", envUsername: "u", envPassword: "p"}))
+	if diags.HasError() || s.caCertPEM != nil || s.updateMethod != updateMethodPatch {
+		t.Errorf("empty optional settings: %v, %+v", diags, s)
+	}
+}
+
+func TestResolveSettingsRejectsCAWithoutCertificate(t *testing.T) {
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, []byte("not a certificate"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		env  map[string]string
+		attr string
+	}{
+		{map[string]string{envCACertPEM: "garbage"}, "ca_cert_pem (or UFDL_CA_CERT_PEM)"},
+		{map[string]string{envCACertFile: ca}, "ca_cert_file (or UFDL_CA_CERT_FILE)"},
+	} {
+		tc.env[envHost], tc.env[envUsername], tc.env[envPassword] = "http://h", "u", "p"
+		_, diags := resolveSettings(nullConfig(), envFrom(tc.env))
+		if len(diags.Errors()) != 1 || diags.Errors()[0].Summary() != "Invalid CA Certificate" ||
+			!strings.Contains(diags.Errors()[0].Detail(), tc.attr+" holds no PEM-encoded certificate") {
+			t.Errorf("%v: got %v", tc.env, diags)
+		}
+	}
+}

@@ -296,7 +296,9 @@ func (r *dockerImageResource) ModifyPlan(ctx context.Context, req resource.Modif
 		if existing != nil && (creating || existing.PK != state.PK.ValueInt64()) {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "Docker Image Already Exists",
 				fmt.Sprintf("The server already holds image %d named %q with version %q, and (name, version) must be unique. "+
-					"Choose another name or version, or bring the existing image under Terraform with an import block (id = %q).",
+					"Choose another name or version, or bring the existing image under Terraform with an import block (id = %q). "+
+					"If another block of this configuration already manages it, change or remove one of the two "+
+					"(to destroy before fixing the configuration: terraform destroy -refresh=false).",
 					existing.PK, plan.Name.ValueString(), plan.Version.ValueString(), plan.Name.ValueString()+":"+plan.Version.ValueString()))
 		}
 	}
