@@ -456,6 +456,10 @@ func (r *dockerImageResource) ImportState(ctx context.Context, req resource.Impo
 				return
 			}
 			pk = r.pkByName(ctx, name, version, &resp.Diagnostics)
+		} else if pk < 1 {
+			resp.Diagnostics.AddError("Invalid Import ID",
+				fmt.Sprintf("The import ID %q is not a primary key: primary keys are whole numbers from 1 (e.g. \"12\").", req.ID))
+			return
 		}
 	case req.Identity != nil:
 		var id dockerImageIdentity

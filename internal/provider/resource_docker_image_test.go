@@ -711,3 +711,27 @@ func TestAccDockerImage_omittedPasswordIsLeftAlone(t *testing.T) {
 		},
 	})
 }
+
+func TestAccDockerImage_invalidImportIDs(t *testing.T) {
+	srv := acctest.NewServer(t)
+	cfg := imageConfig(srv.ProviderConfig(), gpuImage(acctest.Name("imp")))
+	step := func(id, want string) resource.TestStep {
+		return resource.TestStep{
+			Config: cfg, ResourceName: "ufdl_dockerimage.test", ImportState: true, ImportStateId: id,
+			ExpectError: regexp.MustCompile(want),
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			step("abc", `(?s)Invalid Import ID.*"abc" is neither a primary key`),
+			step("yolo:", `(?s)Invalid Import ID.*"yolo:" is neither`),
+			step("0", `(?s)Invalid Import ID.*"0" is not a primary key: primary keys are whole numbers`),
+			step("-4", `(?s)Invalid Import ID.*"-4" is not a primary key`),
+			step("nope:v1", `(?s)Docker Image Not Found.*no docker image named "nope" with version "v1"`),
+		},
+	})
+	if srv.Ref != nil && len(srv.Ref.Images()) != 0 {
+		t.Errorf("failed imports left %d images on the server", len(srv.Ref.Images()))
+	}
+}
