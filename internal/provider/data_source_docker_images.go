@@ -31,18 +31,24 @@ type dockerImagesDataSource struct {
 	data *providerData
 }
 
+// dockerImagesQuery is the question asked of the catalog: the shortcuts, filter blocks and
+// ordering that the ufdl_dockerimages data source and the ufdl_dockerimage list resource share.
+type dockerImagesQuery struct {
+	Name      types.String `tfsdk:"name"`
+	Version   types.String `tfsdk:"version"`
+	Domain    types.String `tfsdk:"domain"`
+	CPU       types.Bool   `tfsdk:"cpu"`
+	Framework types.Int64  `tfsdk:"framework"`
+	Task      types.String `tfsdk:"task"`
+	Licence   types.String `tfsdk:"licence"`
+	Filter    types.List   `tfsdk:"filter"`
+	OrderBy   types.List   `tfsdk:"order_by"`
+}
+
 type dockerImagesModel struct {
-	Name      types.String       `tfsdk:"name"`
-	Version   types.String       `tfsdk:"version"`
-	Domain    types.String       `tfsdk:"domain"`
-	CPU       types.Bool         `tfsdk:"cpu"`
-	Framework types.Int64        `tfsdk:"framework"`
-	Task      types.String       `tfsdk:"task"`
-	Licence   types.String       `tfsdk:"licence"`
-	Filter    types.List         `tfsdk:"filter"`
-	OrderBy   types.List         `tfsdk:"order_by"`
-	Images    []imageResultModel `tfsdk:"images"`
-	PKs       []int64            `tfsdk:"pks"`
+	dockerImagesQuery
+	Images []imageResultModel `tfsdk:"images"`
+	PKs    []int64            `tfsdk:"pks"`
 }
 
 // imageResultModel is one docker image as data sources return it: the attributes of the
@@ -123,7 +129,7 @@ func (d *dockerImagesDataSource) ValidateConfig(ctx context.Context, req datasou
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	_, _, diags := buildDockerImagesFilter(ctx, cfg)
+	_, _, diags := buildDockerImagesFilter(ctx, cfg.dockerImagesQuery)
 	resp.Diagnostics.Append(diags...)
 }
 
@@ -133,7 +139,7 @@ func (d *dockerImagesDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	filter, _, diags := buildDockerImagesFilter(ctx, cfg)
+	filter, _, diags := buildDockerImagesFilter(ctx, cfg.dockerImagesQuery)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

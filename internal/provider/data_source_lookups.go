@@ -48,7 +48,7 @@ func NewDomainDataSource() datasource.DataSource { return &domainDataSource{} }
 // NewJobContractDataSource returns the ufdl_job_contract data source.
 func NewJobContractDataSource() datasource.DataSource { return &jobContractDataSource{} }
 
-// lookupBase is what every lookup data source shares: the provider's data and the search.
+// lookupBase is what every lookup data source shares: the provider's data.
 type lookupBase struct {
 	data *providerData
 }
@@ -57,15 +57,17 @@ func (b *lookupBase) Configure(_ context.Context, req datasource.ConfigureReques
 	b.data = dataSourceProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
-// find returns the lookup tables, reloaded once when found reports the value missing; nil
-// after an error, which it reports.
-func (b *lookupBase) find(ctx context.Context, diags *diag.Diagnostics, found func(*client.Lookups) bool) *client.Lookups {
-	lk, err := b.data.lookupsWith(ctx, found)
+// lookUp finds a row with get in the lookup tables, reloaded once when get misses it. lk is
+// the tables searched, for listing the choices when found is false; nil after an error,
+// which it reports.
+func lookUp[T any](ctx context.Context, b *lookupBase, diags *diag.Diagnostics, get func(*client.Lookups) (T, bool)) (row T, lk *client.Lookups, found bool) {
+	lk, err := b.data.lookupsWith(ctx, func(lk *client.Lookups) bool { _, ok := get(lk); return ok })
 	if err != nil {
 		addImageAPIError(diags, "load the server's lookup tables", nil, err)
-		return nil
+		return row, nil, false
 	}
-	return lk
+	row, found = get(lk)
+	return row, lk, found
 }
 
 // addLookupNotFound reports a value the server's table does not hold, with the valid choices.
@@ -118,14 +120,12 @@ func (d *frameworkDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	get := func(lk *client.Lookups) (client.Framework, bool) {
+	fw, lk, ok := lookUp(ctx, &d.lookupBase, &resp.Diagnostics, func(lk *client.Lookups) (client.Framework, bool) {
 		return lk.FrameworkByNameVersion(m.Name.ValueString(), m.Version.ValueString())
-	}
-	lk := d.find(ctx, &resp.Diagnostics, func(lk *client.Lookups) bool { _, ok := get(lk); return ok })
+	})
 	if lk == nil {
 		return
 	}
-	fw, ok := get(lk)
 	if !ok {
 		addLookupNotFound(&resp.Diagnostics, "name", "framework",
 			fmt.Sprintf("named %q with version %q", m.Name.ValueString(), m.Version.ValueString()), frameworkNames(lk))
@@ -181,11 +181,10 @@ func (d *cudaVersionDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	version := m.Version.ValueString()
-	lk := d.find(ctx, &resp.Diagnostics, func(lk *client.Lookups) bool { _, ok := lk.CUDAByVersion(version); return ok })
+	v, lk, ok := lookUp(ctx, &d.lookupBase, &resp.Diagnostics, func(lk *client.Lookups) (client.CUDAVersion, bool) { return lk.CUDAByVersion(version) })
 	if lk == nil {
 		return
 	}
-	v, ok := lk.CUDAByVersion(version)
 	if !ok {
 		addLookupNotFound(&resp.Diagnostics, "version", "CUDA version", fmt.Sprintf("%q", version), lk.CUDAVersionStrings())
 		return
@@ -232,11 +231,10 @@ func (d *hardwareGenerationDataSource) Read(ctx context.Context, req datasource.
 		return
 	}
 	gen := m.Generation.ValueString()
-	lk := d.find(ctx, &resp.Diagnostics, func(lk *client.Lookups) bool { _, ok := lk.HardwareByGeneration(gen); return ok })
+	h, lk, ok := lookUp(ctx, &d.lookupBase, &resp.Diagnostics, func(lk *client.Lookups) (client.HardwareGeneration, bool) { return lk.HardwareByGeneration(gen) })
 	if lk == nil {
 		return
 	}
-	h, ok := lk.HardwareByGeneration(gen)
 	if !ok {
 		addLookupNotFound(&resp.Diagnostics, "generation", "hardware generation", fmt.Sprintf("%q", gen), lk.HardwareGenerationNames())
 		return
@@ -292,11 +290,10 @@ func (d *licenceDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	name := m.Name.ValueString()
-	lk := d.find(ctx, &resp.Diagnostics, func(lk *client.Lookups) bool { _, ok := lk.LicenceByName(name); return ok })
+	l, lk, ok := lookUp(ctx, &d.lookupBase, &resp.Diagnostics, func(lk *client.Lookups) (client.Licence, bool) { return lk.LicenceByName(name) })
 	if lk == nil {
 		return
 	}
-	l, ok := lk.LicenceByName(name)
 	if !ok {
 		addLookupNotFound(&resp.Diagnostics, "name", "licence", fmt.Sprintf("%q", name), quoteAll(lk.LicenceNames()))
 		return
@@ -348,11 +345,10 @@ func (d *domainDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		return
 	}
 	code := m.Code.ValueString()
-	lk := d.find(ctx, &resp.Diagnostics, func(lk *client.Lookups) bool { _, ok := lk.DomainByCode(code); return ok })
+	dom, lk, ok := lookUp(ctx, &d.lookupBase, &resp.Diagnostics, func(lk *client.Lookups) (client.Domain, bool) { return lk.DomainByCode(code) })
 	if lk == nil {
 		return
 	}
-	dom, ok := lk.DomainByCode(code)
 	if !ok {
 		choices := make([]string, 0, len(lk.Domains))
 		for _, c := range lk.DomainCodes() {
@@ -403,11 +399,10 @@ func (d *jobContractDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	name := m.Name.ValueString()
-	lk := d.find(ctx, &resp.Diagnostics, func(lk *client.Lookups) bool { _, ok := lk.JobContractByName(name); return ok })
+	j, lk, ok := lookUp(ctx, &d.lookupBase, &resp.Diagnostics, func(lk *client.Lookups) (client.JobContract, bool) { return lk.JobContractByName(name) })
 	if lk == nil {
 		return
 	}
-	j, ok := lk.JobContractByName(name)
 	if !ok {
 		addLookupNotFound(&resp.Diagnostics, "name", "job contract", fmt.Sprintf("%q", name), lk.JobContractNames())
 		return

@@ -73,7 +73,7 @@ type (
 // the configuration is not known yet (validation before apply); the filter is then partial.
 // A configuration without any filter or ordering gives a nil filter: the whole catalog in
 // primary-key order.
-func buildDockerImagesFilter(ctx context.Context, m dockerImagesModel) (f *client.Filter, complete bool, diags diag.Diagnostics) {
+func buildDockerImagesFilter(ctx context.Context, m dockerImagesQuery) (f *client.Filter, complete bool, diags diag.Diagnostics) {
 	b := &filterBuilder{ctx: ctx}
 	out := &client.Filter{Expressions: b.shortcuts(m)}
 	for i, fm := range elements[filterModel](b, m.Filter) {
@@ -128,7 +128,7 @@ func single[T any](b *filterBuilder, o types.Object) *T {
 }
 
 // shortcuts are the shortcut arguments as exact expressions, in the order of the schema.
-func (b *filterBuilder) shortcuts(m dockerImagesModel) []client.Expression {
+func (b *filterBuilder) shortcuts(m dockerImagesQuery) []client.Expression {
 	var out []client.Expression
 	add := func(field string, v interface {
 		IsNull() bool

@@ -95,7 +95,7 @@ func buildFromConfig(t *testing.T, cfg block) (*client.Filter, bool, []string) {
 	if diags := dockerImagesConfig(t, cfg).Get(ctx, &m); diags.HasError() {
 		t.Fatalf("reading the configuration: %v", diags)
 	}
-	f, complete, diags := buildDockerImagesFilter(ctx, m)
+	f, complete, diags := buildDockerImagesFilter(ctx, m.dockerImagesQuery)
 	var errs []string
 	for _, d := range diags.Errors() {
 		errs = append(errs, d.Summary()+": "+d.Detail())

@@ -35,27 +35,6 @@ type dockerImageListResource struct {
 	data *providerData
 }
 
-// dockerImageListModel is the list block's config: the data source's arguments without its results.
-type dockerImageListModel struct {
-	Name      types.String `tfsdk:"name"`
-	Version   types.String `tfsdk:"version"`
-	Domain    types.String `tfsdk:"domain"`
-	CPU       types.Bool   `tfsdk:"cpu"`
-	Framework types.Int64  `tfsdk:"framework"`
-	Task      types.String `tfsdk:"task"`
-	Licence   types.String `tfsdk:"licence"`
-	Filter    types.List   `tfsdk:"filter"`
-	OrderBy   types.List   `tfsdk:"order_by"`
-}
-
-// asDataSourceModel lets the list resource share the data source's filter builder.
-func (m dockerImageListModel) asDataSourceModel() dockerImagesModel {
-	return dockerImagesModel{
-		Name: m.Name, Version: m.Version, Domain: m.Domain, CPU: m.CPU, Framework: m.Framework,
-		Task: m.Task, Licence: m.Licence, Filter: m.Filter, OrderBy: m.OrderBy,
-	}
-}
-
 func (r *dockerImageListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_dockerimage"
 }
@@ -87,19 +66,19 @@ func (r *dockerImageListResource) Configure(_ context.Context, req resource.Conf
 }
 
 func (r *dockerImageListResource) ValidateListResourceConfig(ctx context.Context, req list.ValidateConfigRequest, resp *list.ValidateConfigResponse) {
-	var cfg dockerImageListModel
+	var cfg dockerImagesQuery
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	_, _, diags := buildDockerImagesFilter(ctx, cfg.asDataSourceModel())
+	_, _, diags := buildDockerImagesFilter(ctx, cfg)
 	resp.Diagnostics.Append(diags...)
 }
 
 func (r *dockerImageListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var cfg dockerImageListModel
+	var cfg dockerImagesQuery
 	diags := req.Config.Get(ctx, &cfg)
-	filter, _, fdiags := buildDockerImagesFilter(ctx, cfg.asDataSourceModel())
+	filter, _, fdiags := buildDockerImagesFilter(ctx, cfg)
 	diags.Append(fdiags...)
 	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
