@@ -61,10 +61,9 @@ func (a tflogAdapter) Error(ctx context.Context, msg string, fields map[string]a
 
 // Log level variables read by the plugin SDK inside the provider process. The provider's
 // own root logger is TF_LOG_PROVIDER_ plus the name part of Address, upper-cased.
-const (
-	envLogSDK      = "TF_LOG_SDK"
-	envLogProvider = "TF_LOG_PROVIDER_UFDL"
-)
+const envLogSDK = "TF_LOG_SDK"
+
+var envLogProvider = "TF_LOG_PROVIDER_" + strings.ToUpper(Address[strings.LastIndex(Address, "/")+1:])
 
 // UnreadLogLevels returns the log level variables to set in the provider process when
 // nobody can read its logs. Terraform and OpenTofu keep a provider's log lines only when

@@ -86,6 +86,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	status := 0
 	answered := false
 	var rec *Request
+	// answer records the status before the client can read the answer, so that a test
+	// inspecting Requests() right after its call sees it, then writes the answer.
+	answer := func(resp response) {
+		status, answered = resp.status, true
+		if rec != nil {
+			s.rec.finish(rec, status)
+			rec = nil
+		}
+		writeResponse(w, r, resp)
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler { // a deliberate drop (faults)
@@ -97,12 +107,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			s.logf("panic serving %s %s: %v\n%s", r.Method, r.URL.EscapedPath(), v, debug.Stack())
 			if !answered {
-				status = http.StatusInternalServerError
-				if rec != nil {
-					s.rec.finish(rec, status)
-					rec = nil
-				}
-				writeResponse(w, r, detail(status, "Internal server error."))
+				answer(detail(http.StatusInternalServerError, "Internal server error."))
 			}
 		}
 		if rec != nil {
@@ -150,13 +155,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		resp = process()
 	}
-	status = resp.status
-	answered = true
-	// Record the status before the client can read the answer, so a test
-	// that inspects Requests() right after its call sees it.
-	s.rec.finish(rec, status)
-	rec = nil
-	writeResponse(w, r, resp)
+	answer(resp)
 }
 
 // dispatch authenticates, checks permissions and runs the handler. As in
