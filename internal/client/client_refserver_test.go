@@ -46,6 +46,19 @@ func adminClient(t *testing.T, s *refserver.Server, host string) *client.Client 
 	return refClient(t, host, admin, pw)
 }
 
+// adminSession starts a reference server with opts and returns it with an admin client
+// and the lookup tables that client loaded.
+func adminSession(t *testing.T, opts refserver.Options) (*refserver.Server, *client.Client, *client.Lookups) {
+	t.Helper()
+	s, host := startRefserver(t, opts)
+	c := adminClient(t, s, host)
+	lk, err := c.Lookups(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, c, lk
+}
+
 func strp(s string) *string { return &s }
 
 func yolo(t *testing.T, lk *client.Lookups) client.ImageSpec {
@@ -145,13 +158,8 @@ func TestRefserverBadCredentials(t *testing.T) {
 }
 
 func TestRefserverImageCRUD(t *testing.T) {
-	s, host := startRefserver(t, refserver.Options{})
-	c := adminClient(t, s, host)
+	s, c, lk := adminSession(t, refserver.Options{})
 	ctx := context.Background()
-	lk, err := c.Lookups(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	spec := yolo(t, lk)
 
 	img, err := c.CreateImage(ctx, spec)
@@ -236,16 +244,11 @@ func TestRefserverImageCRUD(t *testing.T) {
 }
 
 func TestRefserverValidationErrors(t *testing.T) {
-	s, host := startRefserver(t, refserver.Options{})
-	c := adminClient(t, s, host)
+	s, c, lk := adminSession(t, refserver.Options{})
 	ctx := context.Background()
-	lk, err := c.Lookups(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	spec := yolo(t, lk)
 	spec.Licence = "XYZ"
-	_, err = c.CreateImage(ctx, spec)
+	_, err := c.CreateImage(ctx, spec)
 	want := "POST /v1/docker/create: 400 Bad Request: licence: Object with name=XYZ does not exist."
 	if err == nil || err.Error() != want || !client.IsBadRequest(err) {
 		t.Errorf("error %v, want %q", err, want)
@@ -297,13 +300,8 @@ func TestRefserverNonAdminForbidden(t *testing.T) {
 }
 
 func TestRefserverLostCreateAdopted(t *testing.T) {
-	s, host := startRefserver(t, refserver.Options{})
-	c := adminClient(t, s, host)
+	s, c, lk := adminSession(t, refserver.Options{})
 	ctx := context.Background()
-	lk, err := c.Lookups(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	s.AddFault(refserver.Fault{Method: "POST", Route: "/v1/docker/create", Kind: refserver.FaultCommitThenDrop, Times: 1})
 	img, err := c.CreateImage(ctx, yolo(t, lk))
 	if err != nil {
@@ -345,13 +343,8 @@ func TestRefserverRetriesAndRelogin(t *testing.T) {
 }
 
 func TestRefserverBackendProfileHTMLError(t *testing.T) {
-	s, host := startRefserver(t, refserver.Options{Profile: refserver.ProfileUFDLBackend})
-	c := adminClient(t, s, host)
+	_, c, lk := adminSession(t, refserver.Options{Profile: refserver.ProfileUFDLBackend})
 	ctx := context.Background()
-	lk, err := c.Lookups(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	a := yolo(t, lk)
 	b := yolo(t, lk)
 	b.Version = "other"
@@ -377,13 +370,8 @@ func TestRefserverBackendProfileHTMLError(t *testing.T) {
 func TestRefserverDestroyImage(t *testing.T) {
 	for _, profile := range []refserver.Profile{refserver.ProfileDocumented, refserver.ProfileUFDLBackend} {
 		t.Run(string(profile), func(t *testing.T) {
-			s, host := startRefserver(t, refserver.Options{Profile: profile})
-			c := adminClient(t, s, host)
+			s, c, lk := adminSession(t, refserver.Options{Profile: profile})
 			ctx := context.Background()
-			lk, err := c.Lookups(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
 			spec := yolo(t, lk)
 			img, err := c.CreateImage(ctx, spec)
 			if err != nil {
