@@ -112,6 +112,27 @@ func sameJSON(a, b string) bool {
 	return json.Unmarshal([]byte(a), &x) == nil && json.Unmarshal([]byte(b), &y) == nil && reflect.DeepEqual(x, y)
 }
 
+// queryCatalog applies cfg once against srv and checks what the data sources read, that a
+// plan right after is empty, and the body of every list call they made, in order.
+func queryCatalog(t *testing.T, srv *acctest.Server, cfg string, checks []statecheck.StateCheck, bodies ...string) {
+	t.Helper()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: srv.Ref.ResetCalls,
+			Config:    cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: checks,
+			Check:             expectListBodies(srv, bodies...),
+		}},
+	})
+}
+
+// dockerImages is the address of the ufdl_dockerimages data source named name.
+func dockerImages(name string) string { return "data.ufdl_dockerimages." + name }
+
 // expectListBodies checks that every list call since the last reset sent one of want, and
 // that each of want was sent: the filter travels to the server, nothing is filtered here.
 func expectListBodies(srv *acctest.Server, want ...string) resource.TestCheckFunc {
@@ -181,50 +202,39 @@ data "ufdl_dockerimages" "all" {}
 	for i := range allPKs {
 		allPKs[i] = int64(i + 1)
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			PreConfig: srv.Ref.ResetCalls,
-			Config:    cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{
-				expectPKs("data.ufdl_dockerimages.yolo", 18, 19, 20),
-				expectNameVersions("data.ufdl_dockerimages.yolo", "yolo:v5_2022-05-31_cuda11.1", "yolo:v5_2022-11-05_cuda11.1", "yolo:v7_2022-10-08_cuda11.1"),
-				statecheck.ExpectKnownValue("data.ufdl_dockerimages.yolo", tfjsonpath.New("images").AtSliceIndex(2), yoloV7Image),
-				statecheck.ExpectSensitiveValue("data.ufdl_dockerimages.yolo", tfjsonpath.New("images").AtSliceIndex(2).AtMapKey("registry_password")),
-				expectPKs("data.ufdl_dockerimages.yolact", 16),
-				expectNameVersions("data.ufdl_dockerimages.yolact", "yolact:2020-02-11"),
-				expectPKs("data.ufdl_dockerimages.yolo_v5", 18, 19, 21, 22),
-				expectPKs("data.ufdl_dockerimages.objdet", 15),
-				// tasks sorted whatever order the server answers in (the ufdl-backend profile answers by pk).
-				statecheck.ExpectKnownValue("data.ufdl_dockerimages.objdet", tfjsonpath.New("images").AtSliceIndex(0).AtMapKey("tasks"),
-					knownvalue.ListExact([]knownvalue.Check{str("Export"), str("Predict"), str("Train")})),
-				statecheck.ExpectKnownValue("data.ufdl_dockerimages.objdet", tfjsonpath.New("images").AtSliceIndex(0).AtMapKey("cuda_full_version"), str("10.0.130")),
-				expectPKs("data.ufdl_dockerimages.yolo_cpu_v7", 23),
-				statecheck.ExpectKnownValue("data.ufdl_dockerimages.yolo_cpu_v7", tfjsonpath.New("images").AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
-					"min_hardware_generation": knownvalue.Null(),
-					"cpu":                     knownvalue.Bool(true),
-					"cuda_version":            str("0.0"),
-					"framework":               knownvalue.Int64Exact(yoloV7),
-					"domain":                  str("od"),
-					"licence":                 str("GPL3"),
-				})),
-				expectPKs("data.ufdl_dockerimages.all", allPKs...),
-			},
-			Check: expectListBodies(srv,
-				`{"expressions":[{"type":"exact","field":"name","value":"yolo"}],"order_by":[]}`,
-				`{"expressions":[{"type":"exact","field":"domain__name","value":"od"},{"type":"exact","field":"cpu","value":false},
+	queryCatalog(t, srv, cfg, []statecheck.StateCheck{
+		expectPKs("data.ufdl_dockerimages.yolo", 18, 19, 20),
+		expectNameVersions("data.ufdl_dockerimages.yolo", "yolo:v5_2022-05-31_cuda11.1", "yolo:v5_2022-11-05_cuda11.1", "yolo:v7_2022-10-08_cuda11.1"),
+		statecheck.ExpectKnownValue("data.ufdl_dockerimages.yolo", tfjsonpath.New("images").AtSliceIndex(2), yoloV7Image),
+		statecheck.ExpectSensitiveValue("data.ufdl_dockerimages.yolo", tfjsonpath.New("images").AtSliceIndex(2).AtMapKey("registry_password")),
+		expectPKs("data.ufdl_dockerimages.yolact", 16),
+		expectNameVersions("data.ufdl_dockerimages.yolact", "yolact:2020-02-11"),
+		expectPKs("data.ufdl_dockerimages.yolo_v5", 18, 19, 21, 22),
+		expectPKs("data.ufdl_dockerimages.objdet", 15),
+		// tasks sorted whatever order the server answers in (the ufdl-backend profile answers by pk).
+		statecheck.ExpectKnownValue("data.ufdl_dockerimages.objdet", tfjsonpath.New("images").AtSliceIndex(0).AtMapKey("tasks"),
+			knownvalue.ListExact([]knownvalue.Check{str("Export"), str("Predict"), str("Train")})),
+		statecheck.ExpectKnownValue("data.ufdl_dockerimages.objdet", tfjsonpath.New("images").AtSliceIndex(0).AtMapKey("cuda_full_version"), str("10.0.130")),
+		expectPKs("data.ufdl_dockerimages.yolo_cpu_v7", 23),
+		statecheck.ExpectKnownValue("data.ufdl_dockerimages.yolo_cpu_v7", tfjsonpath.New("images").AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+			"min_hardware_generation": knownvalue.Null(),
+			"cpu":                     knownvalue.Bool(true),
+			"cuda_version":            str("0.0"),
+			"framework":               knownvalue.Int64Exact(yoloV7),
+			"domain":                  str("od"),
+			"licence":                 str("GPL3"),
+		})),
+		expectPKs("data.ufdl_dockerimages.all", allPKs...),
+	},
+		`{"expressions":[{"type":"exact","field":"name","value":"yolo"}],"order_by":[]}`,
+		`{"expressions":[{"type":"exact","field":"domain__name","value":"od"},{"type":"exact","field":"cpu","value":false},
 				  {"type":"exact","field":"framework","value":15},{"type":"exact","field":"tasks__name","value":"Train"},
 				  {"type":"exact","field":"licence__name","value":"MIT"}],"order_by":[]}`,
-				`{"expressions":[{"type":"exact","field":"framework","value":17}],"order_by":[]}`,
-				`{"expressions":[{"type":"exact","field":"version","value":"1.14.0_2019-08-31"}],"order_by":[]}`,
-				`{"expressions":[{"type":"exact","field":"name","value":"yolo_cpu"},{"type":"exact","field":"version","value":"v7_2022-10-08-05_cpu"}],"order_by":[]}`,
-				"", // data.ufdl_dockerimages.all sends no body
-			),
-		}},
-	})
+		`{"expressions":[{"type":"exact","field":"framework","value":17}],"order_by":[]}`,
+		`{"expressions":[{"type":"exact","field":"version","value":"1.14.0_2019-08-31"}],"order_by":[]}`,
+		`{"expressions":[{"type":"exact","field":"name","value":"yolo_cpu"},{"type":"exact","field":"version","value":"v7_2022-10-08-05_cpu"}],"order_by":[]}`,
+		"", // data.ufdl_dockerimages.all sends no body
+	)
 }
 
 func TestAccDockerImagesDataSource_expressionTypes(t *testing.T) {
@@ -366,57 +376,45 @@ data "ufdl_dockerimages" "filters_in_turn" {
   }
 }
 `
-	ds := func(name string) string { return "data.ufdl_dockerimages." + name }
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			PreConfig: srv.Ref.ResetCalls,
-			Config:    cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{
-				expectPKs(ds("exact_case_insensitive"), 18, 19, 20),
-				// Empty results are empty lists, not errors.
-				expectPKs(ds("exact_case_sensitive")),
-				statecheck.ExpectKnownValue(ds("exact_case_sensitive"), tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{})),
-				expectPKs(ds("exact_invert"), 1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 14),
-				expectPKs(ds("exact_bool"), 1, 6, 7, 12, 14, 21, 22, 23),
-				expectPKs(ds("exact_foreign_key"), 20, 23),
-				expectNameVersions(ds("exact_foreign_key"), "yolo:v7_2022-10-08_cuda11.1", "yolo_cpu:v7_2022-10-08-05_cpu"),
-				expectPKs(ds("exact_any_task"), 15),
-				expectPKs(ds("contains_case_insensitive"), 2, 3, 4, 5, 11, 18, 19, 20),
-				expectPKs(ds("contains_case_sensitive")),
-				statecheck.ExpectKnownValue(ds("contains_case_sensitive"), tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{})),
-				expectPKs(ds("contains_invert_after_shortcut"), 6, 7, 12, 14),
-				expectNameVersions(ds("contains_invert_after_shortcut"), "mmclassification_cpu:0.23.1", "mmclassification_cpu:0.25.0", "pww3_cpu:0.2.12", "tf_imageclass_cpu:1.14"),
-				expectPKs(ds("isnull"), 1, 6, 7, 12, 14, 21, 22, 23),
-				expectPKs(ds("isnull_invert"), 2, 3, 4, 5, 8, 9, 10, 11, 13, 15, 16, 17, 18, 19, 20),
-				expectPKs(ds("compare_number"), 2, 3, 4, 5, 11, 18, 19, 20),
-				expectPKs(ds("compare_invert"), 20, 21, 22, 23),
-				expectPKs(ds("compare_text"), 18, 19, 20, 21, 22, 23),
-				expectPKs(ds("filters_in_turn"), 13, 15, 16, 17),
-			},
-			Check: expectListBodies(srv,
-				`{"expressions":[{"type":"exact","field":"name","value":"YOLO","case_insensitive":true}],"order_by":[]}`,
-				`{"expressions":[{"type":"exact","field":"name","value":"YOLO"}],"order_by":[]}`,
-				`{"expressions":[{"type":"exact","field":"domain__name","value":"od","invert":true}],"order_by":[]}`,
-				`{"expressions":[{"type":"exact","field":"cpu","value":true}],"order_by":[]}`,
-				`{"expressions":[{"type":"exact","field":"framework","value":18}],"order_by":[]}`,
-				`{"expressions":[{"type":"exact","field":"tasks__name","value":"Export"}],"order_by":[]}`,
-				`{"expressions":[{"type":"contains","field":"url","sub_string":"CUDA11","case_insensitive":true}],"order_by":[]}`,
-				`{"expressions":[{"type":"contains","field":"url","sub_string":"CUDA11"}],"order_by":[]}`,
-				`{"expressions":[{"type":"exact","field":"cpu","value":true},{"type":"contains","field":"version","sub_string":"cpu","invert":true}],"order_by":[]}`,
-				`{"expressions":[{"type":"isnull","field":"min_hardware_generation"}],"order_by":[]}`,
-				`{"expressions":[{"type":"isnull","field":"min_hardware_generation","invert":true}],"order_by":[]}`,
-				`{"expressions":[{"type":"compare","field":"cuda_version__version","operator":">=","value":"11.0"}],"order_by":[]}`,
-				`{"expressions":[{"type":"compare","field":"pk","operator":"<","value":20,"invert":true}],"order_by":[]}`,
-				`{"expressions":[{"type":"compare","field":"name","operator":">","value":"yolact"}],"order_by":[]}`,
-				`{"expressions":[{"type":"compare","field":"cuda_version__version","operator":"<","value":"10.1"},
+	queryCatalog(t, srv, cfg, []statecheck.StateCheck{
+		expectPKs(dockerImages("exact_case_insensitive"), 18, 19, 20),
+		// Empty results are empty lists, not errors.
+		expectPKs(dockerImages("exact_case_sensitive")),
+		statecheck.ExpectKnownValue(dockerImages("exact_case_sensitive"), tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{})),
+		expectPKs(dockerImages("exact_invert"), 1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 14),
+		expectPKs(dockerImages("exact_bool"), 1, 6, 7, 12, 14, 21, 22, 23),
+		expectPKs(dockerImages("exact_foreign_key"), 20, 23),
+		expectNameVersions(dockerImages("exact_foreign_key"), "yolo:v7_2022-10-08_cuda11.1", "yolo_cpu:v7_2022-10-08-05_cpu"),
+		expectPKs(dockerImages("exact_any_task"), 15),
+		expectPKs(dockerImages("contains_case_insensitive"), 2, 3, 4, 5, 11, 18, 19, 20),
+		expectPKs(dockerImages("contains_case_sensitive")),
+		statecheck.ExpectKnownValue(dockerImages("contains_case_sensitive"), tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{})),
+		expectPKs(dockerImages("contains_invert_after_shortcut"), 6, 7, 12, 14),
+		expectNameVersions(dockerImages("contains_invert_after_shortcut"), "mmclassification_cpu:0.23.1", "mmclassification_cpu:0.25.0", "pww3_cpu:0.2.12", "tf_imageclass_cpu:1.14"),
+		expectPKs(dockerImages("isnull"), 1, 6, 7, 12, 14, 21, 22, 23),
+		expectPKs(dockerImages("isnull_invert"), 2, 3, 4, 5, 8, 9, 10, 11, 13, 15, 16, 17, 18, 19, 20),
+		expectPKs(dockerImages("compare_number"), 2, 3, 4, 5, 11, 18, 19, 20),
+		expectPKs(dockerImages("compare_invert"), 20, 21, 22, 23),
+		expectPKs(dockerImages("compare_text"), 18, 19, 20, 21, 22, 23),
+		expectPKs(dockerImages("filters_in_turn"), 13, 15, 16, 17),
+	},
+		`{"expressions":[{"type":"exact","field":"name","value":"YOLO","case_insensitive":true}],"order_by":[]}`,
+		`{"expressions":[{"type":"exact","field":"name","value":"YOLO"}],"order_by":[]}`,
+		`{"expressions":[{"type":"exact","field":"domain__name","value":"od","invert":true}],"order_by":[]}`,
+		`{"expressions":[{"type":"exact","field":"cpu","value":true}],"order_by":[]}`,
+		`{"expressions":[{"type":"exact","field":"framework","value":18}],"order_by":[]}`,
+		`{"expressions":[{"type":"exact","field":"tasks__name","value":"Export"}],"order_by":[]}`,
+		`{"expressions":[{"type":"contains","field":"url","sub_string":"CUDA11","case_insensitive":true}],"order_by":[]}`,
+		`{"expressions":[{"type":"contains","field":"url","sub_string":"CUDA11"}],"order_by":[]}`,
+		`{"expressions":[{"type":"exact","field":"cpu","value":true},{"type":"contains","field":"version","sub_string":"cpu","invert":true}],"order_by":[]}`,
+		`{"expressions":[{"type":"isnull","field":"min_hardware_generation"}],"order_by":[]}`,
+		`{"expressions":[{"type":"isnull","field":"min_hardware_generation","invert":true}],"order_by":[]}`,
+		`{"expressions":[{"type":"compare","field":"cuda_version__version","operator":">=","value":"11.0"}],"order_by":[]}`,
+		`{"expressions":[{"type":"compare","field":"pk","operator":"<","value":20,"invert":true}],"order_by":[]}`,
+		`{"expressions":[{"type":"compare","field":"name","operator":">","value":"yolact"}],"order_by":[]}`,
+		`{"expressions":[{"type":"compare","field":"cuda_version__version","operator":"<","value":"10.1"},
 				  {"type":"isnull","field":"min_hardware_generation","invert":true}],"order_by":[]}`,
-			),
-		}},
-	})
+	)
 }
 
 func TestAccDockerImagesDataSource_nesting(t *testing.T) {
@@ -514,40 +512,28 @@ data "ufdl_dockerimages" "shortcut_then_or" {
   }
 }
 `
-	ds := func(name string) string { return "data.ufdl_dockerimages." + name }
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			PreConfig: srv.Ref.ResetCalls,
-			Config:    cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{
-				expectPKs(ds("or_with_and"), 2, 3, 16, 17),
-				expectNameVersions(ds("or_with_and"), "coqui_stt:1.3.0_cuda11.0", "coqui_stt:1.4.0_cuda11.6", "yolact:2020-02-11", "yolact:2020-02-11_slim"),
-				expectPKs(ds("and"), 4, 5, 11),
-				expectPKs(ds("or_of_leaves"), 15, 16, 17),
-				expectPKs(ds("or_of_ands_with_invert"), 1, 6, 7, 12, 14, 18, 19),
-				expectPKs(ds("shortcut_then_or"), 8, 17, 21, 22, 23),
-			},
-			Check: expectListBodies(srv,
-				`{"expressions":[{"type":"or","sub_expressions":[
+	queryCatalog(t, srv, cfg, []statecheck.StateCheck{
+		expectPKs(dockerImages("or_with_and"), 2, 3, 16, 17),
+		expectNameVersions(dockerImages("or_with_and"), "coqui_stt:1.3.0_cuda11.0", "coqui_stt:1.4.0_cuda11.6", "yolact:2020-02-11", "yolact:2020-02-11_slim"),
+		expectPKs(dockerImages("and"), 4, 5, 11),
+		expectPKs(dockerImages("or_of_leaves"), 15, 16, 17),
+		expectPKs(dockerImages("or_of_ands_with_invert"), 1, 6, 7, 12, 14, 18, 19),
+		expectPKs(dockerImages("shortcut_then_or"), 8, 17, 21, 22, 23),
+	},
+		`{"expressions":[{"type":"or","sub_expressions":[
 				   {"type":"exact","field":"name","value":"yolact"},
 				   {"type":"and","sub_expressions":[{"type":"exact","field":"domain__name","value":"sp"},{"type":"isnull","field":"min_hardware_generation","invert":true}]}]}],"order_by":[]}`,
-				`{"expressions":[{"type":"and","sub_expressions":[
+		`{"expressions":[{"type":"and","sub_expressions":[
 				   {"type":"contains","field":"name","sub_string":"mm"},
 				   {"type":"compare","field":"cuda_version__version","operator":">","value":"11.0"}]}],"order_by":[]}`,
-				`{"expressions":[{"type":"or","sub_expressions":[
+		`{"expressions":[{"type":"or","sub_expressions":[
 				   {"type":"exact","field":"tasks__name","value":"Export"},{"type":"exact","field":"licence__name","value":"MIT"}]}],"order_by":[]}`,
-				`{"expressions":[{"type":"or","sub_expressions":[
+		`{"expressions":[{"type":"or","sub_expressions":[
 				   {"type":"and","sub_expressions":[{"type":"exact","field":"cpu","value":true},{"type":"exact","field":"domain__name","value":"od","invert":true}]},
 				   {"type":"and","sub_expressions":[{"type":"exact","field":"name","value":"yolo"},{"type":"contains","field":"version","sub_string":"V5","case_insensitive":true}]}]}],"order_by":[]}`,
-				`{"expressions":[{"type":"exact","field":"domain__name","value":"od"},{"type":"or","sub_expressions":[
+		`{"expressions":[{"type":"exact","field":"domain__name","value":"od"},{"type":"or","sub_expressions":[
 				   {"type":"exact","field":"min_hardware_generation__generation","value":"Turing"},{"type":"isnull","field":"min_hardware_generation"}]}],"order_by":[]}`,
-			),
-		}},
-	})
+	)
 }
 
 func TestAccDockerImagesDataSource_ordering(t *testing.T) {
@@ -597,40 +583,28 @@ data "ufdl_dockerimages" "cuda_desc" {
   }
 }
 `
-	ds := func(name string) string { return "data.ufdl_dockerimages." + name }
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			PreConfig: srv.Ref.ResetCalls,
-			Config:    cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{
-				expectPKs(ds("asc_nulls_last_by_default"), 9, 10, 15, 16, 18, 19, 20, 8, 17, 21, 22, 23),
-				expectPKs(ds("asc_nulls_first"), 21, 22, 23, 9, 10, 15, 16, 18, 19, 20, 8, 17),
-				expectPKs(ds("desc_nulls_first_by_default"), 21, 22, 23, 8, 17, 9, 10, 15, 16, 18, 19, 20),
-				expectPKs(ds("desc_nulls_last"), 17, 8, 20, 19, 18, 16, 15, 10, 9, 23, 22, 21),
-				expectNameVersions(ds("name_desc_version_asc"),
-					"yolo_cpu:v5_2022-01-21_cpu", "yolo_cpu:v5_2022-11-05_cpu", "yolo_cpu:v7_2022-10-08-05_cpu",
-					"yolo:v5_2022-05-31_cuda11.1", "yolo:v5_2022-11-05_cuda11.1", "yolo:v7_2022-10-08_cuda11.1"),
-				expectPKs(ds("name_desc_version_asc"), 21, 22, 23, 18, 19, 20),
-				expectPKs(ds("cuda_desc"), 18, 19, 20, 8, 9, 10, 15, 16, 17),
-			},
-			Check: expectListBodies(srv,
-				`{"expressions":[{"type":"exact","field":"domain__name","value":"od"}],"order_by":[
+	queryCatalog(t, srv, cfg, []statecheck.StateCheck{
+		expectPKs(dockerImages("asc_nulls_last_by_default"), 9, 10, 15, 16, 18, 19, 20, 8, 17, 21, 22, 23),
+		expectPKs(dockerImages("asc_nulls_first"), 21, 22, 23, 9, 10, 15, 16, 18, 19, 20, 8, 17),
+		expectPKs(dockerImages("desc_nulls_first_by_default"), 21, 22, 23, 8, 17, 9, 10, 15, 16, 18, 19, 20),
+		expectPKs(dockerImages("desc_nulls_last"), 17, 8, 20, 19, 18, 16, 15, 10, 9, 23, 22, 21),
+		expectNameVersions(dockerImages("name_desc_version_asc"),
+			"yolo_cpu:v5_2022-01-21_cpu", "yolo_cpu:v5_2022-11-05_cpu", "yolo_cpu:v7_2022-10-08-05_cpu",
+			"yolo:v5_2022-05-31_cuda11.1", "yolo:v5_2022-11-05_cuda11.1", "yolo:v7_2022-10-08_cuda11.1"),
+		expectPKs(dockerImages("name_desc_version_asc"), 21, 22, 23, 18, 19, 20),
+		expectPKs(dockerImages("cuda_desc"), 18, 19, 20, 8, 9, 10, 15, 16, 17),
+	},
+		`{"expressions":[{"type":"exact","field":"domain__name","value":"od"}],"order_by":[
 				   {"field":"min_hardware_generation__generation","ascending":true},{"field":"pk","ascending":true}]}`,
-				`{"expressions":[{"type":"exact","field":"domain__name","value":"od"}],"order_by":[
+		`{"expressions":[{"type":"exact","field":"domain__name","value":"od"}],"order_by":[
 				   {"field":"min_hardware_generation__generation","ascending":true,"nulls_first":true},{"field":"pk","ascending":true}]}`,
-				`{"expressions":[{"type":"exact","field":"domain__name","value":"od"}],"order_by":[
+		`{"expressions":[{"type":"exact","field":"domain__name","value":"od"}],"order_by":[
 				   {"field":"min_hardware_generation__generation","ascending":false},{"field":"pk","ascending":true}]}`,
-				`{"expressions":[{"type":"exact","field":"domain__name","value":"od"}],"order_by":[
+		`{"expressions":[{"type":"exact","field":"domain__name","value":"od"}],"order_by":[
 				   {"field":"min_hardware_generation__generation","ascending":false,"nulls_first":false},{"field":"pk","ascending":false}]}`,
-				`{"expressions":[{"type":"contains","field":"name","sub_string":"yolo"}],"order_by":[{"field":"name","ascending":false},{"field":"version","ascending":true}]}`,
-				`{"expressions":[{"type":"exact","field":"domain__name","value":"od"},{"type":"exact","field":"cpu","value":false}],"order_by":[{"field":"cuda_version__version","ascending":false}]}`,
-			),
-		}},
-	})
+		`{"expressions":[{"type":"contains","field":"name","sub_string":"yolo"}],"order_by":[{"field":"name","ascending":false},{"field":"version","ascending":true}]}`,
+		`{"expressions":[{"type":"exact","field":"domain__name","value":"od"},{"type":"exact","field":"cpu","value":false}],"order_by":[{"field":"cuda_version__version","ascending":false}]}`,
+	)
 }
 
 func TestAccDockerImagesDataSource_invalidFiltersFailAtPlan(t *testing.T) {
