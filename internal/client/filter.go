@@ -3,6 +3,7 @@ package client
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 )
 
 // Expression types of the filter language (filtering.md).
@@ -67,11 +68,16 @@ type filterJSON struct {
 }
 
 // MarshalJSON writes {"expressions": [...], "order_by": [...]}, both always
-// present as arrays.
+// present as arrays, with each expression in the form the server's filter schema accepts
+// (see normalise).
 func (f Filter) MarshalJSON() ([]byte, error) {
-	out := filterJSON(f)
-	if out.Expressions == nil {
-		out.Expressions = []Expression{}
+	out := filterJSON{Expressions: make([]Expression, 0, len(f.Expressions)), OrderBy: f.OrderBy}
+	for _, e := range f.Expressions {
+		n, err := normalise(e)
+		if err != nil {
+			return nil, err
+		}
+		out.Expressions = append(out.Expressions, n)
 	}
 	if out.OrderBy == nil {
 		out.OrderBy = []Ordering{}
@@ -79,9 +85,49 @@ func (f Filter) MarshalJSON() ([]byte, error) {
 	return marshalJSON(out)
 }
 
+// normalise rewrites e into the form the real backend's filter schema (ufdl-json-messages)
+// accepts, which the docs do not state: "and" and "or" need at least two sub-expressions,
+// "and" holds only field expressions and "or" only "and"s and field expressions. An "and" or
+// "or" of one expression is that expression (inverted with it), an "and" inside an "and" or
+// an "or" inside an "or" joins its parent; what cannot be written that way is refused.
+func normalise(e Expression) (Expression, error) {
+	if e.Type != ExprAnd && e.Type != ExprOr {
+		return e, nil
+	}
+	subs := make([]Expression, 0, len(e.SubExpressions))
+	for _, sub := range e.SubExpressions {
+		n, err := normalise(sub)
+		if err != nil {
+			return Expression{}, err
+		}
+		if n.Type == e.Type && !n.Invert {
+			subs = append(subs, n.SubExpressions...)
+			continue
+		}
+		subs = append(subs, n)
+	}
+	switch len(subs) {
+	case 0:
+		return Expression{}, fmt.Errorf("filter: an %s expression needs at least one sub-expression", e.Type)
+	case 1:
+		only := subs[0]
+		only.Invert = only.Invert != e.Invert
+		return only, nil
+	}
+	for _, sub := range subs {
+		nested := sub.Type == ExprAnd || sub.Type == ExprOr
+		if nested && (e.Type == ExprAnd || sub.Type == ExprOr) {
+			return Expression{}, fmt.Errorf("filter: an %s expression cannot hold an %s expression: the server allows only field expressions inside and, and ands and field expressions inside or", e.Type, sub.Type)
+		}
+	}
+	e.SubExpressions = subs
+	return e, nil
+}
+
 type logicalJSON struct {
 	Type           string       `json:"type"`
 	SubExpressions []Expression `json:"sub_expressions"`
+	Invert         bool         `json:"invert,omitempty"`
 }
 
 type exactJSON struct {
@@ -125,11 +171,10 @@ func (e Expression) MarshalJSON() ([]byte, error) {
 	}
 	switch e.Type {
 	case ExprAnd, ExprOr:
-		subs := e.SubExpressions
-		if subs == nil {
-			subs = []Expression{}
+		if len(e.SubExpressions) < 2 {
+			return nil, fmt.Errorf("filter: an %s expression needs at least two sub-expressions (a Filter normalises one)", e.Type)
 		}
-		return marshalJSON(logicalJSON{Type: e.Type, SubExpressions: subs})
+		return marshalJSON(logicalJSON{Type: e.Type, SubExpressions: e.SubExpressions, Invert: e.Invert})
 	case ExprExact:
 		if err := needField(); err != nil {
 			return nil, err
@@ -141,6 +186,9 @@ func (e Expression) MarshalJSON() ([]byte, error) {
 	case ExprContains:
 		if err := needField(); err != nil {
 			return nil, err
+		}
+		if e.SubString == "" {
+			return nil, fmt.Errorf("filter: contains on %q needs a sub_string of at least one character", e.Field)
 		}
 		return marshalJSON(containsJSON{Type: e.Type, Field: e.Field, SubString: e.SubString, CaseInsensitive: e.CaseInsensitive, Invert: e.Invert})
 	case ExprIsNull, "is_null":
@@ -196,4 +244,78 @@ func (o Ordering) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("filter: ordering without a field")
 	}
 	return marshalJSON(orderingJSON(o))
+}
+
+// SchemaProblem says why the real backend's filter schema (ufdl-json-messages: FilterSpec,
+// And, Or, Exact, Contains, IsNull, Compare) refuses a list body, or "" when it accepts it.
+// It is written from the schema, independently of the marshalling above, and every list
+// call is checked with it before it is sent.
+func SchemaProblem(body []byte) string {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(body, &top); err != nil {
+		return "not a JSON object"
+	}
+	for k := range top {
+		if k != "expressions" && k != "order_by" && k != "include_inactive" {
+			return "unknown key " + k
+		}
+	}
+	var exprs []map[string]any
+	if raw, ok := top["expressions"]; ok {
+		if err := json.Unmarshal(raw, &exprs); err != nil {
+			return "expressions is not an array of objects"
+		}
+	}
+	keys := map[string][]string{
+		"and": {"type", "sub_expressions", "invert"}, "or": {"type", "sub_expressions", "invert"},
+		"exact":    {"type", "field", "value", "case_insensitive", "invert"},
+		"contains": {"type", "field", "sub_string", "case_insensitive", "invert"},
+		"isnull":   {"type", "field", "invert"},
+		"compare":  {"type", "field", "operator", "value", "invert"},
+	}
+	var check func(e map[string]any, allowed ...string) string
+	check = func(e map[string]any, allowed ...string) string {
+		typ, _ := e["type"].(string)
+		if !slices.Contains(allowed, typ) {
+			return fmt.Sprintf("%q where only %v may stand", typ, allowed)
+		}
+		for k := range e {
+			if !slices.Contains(keys[typ], k) {
+				return fmt.Sprintf("unknown key %q in %s", k, typ)
+			}
+		}
+		switch typ {
+		case "and", "or":
+			subs, _ := e["sub_expressions"].([]any)
+			if len(subs) < 2 {
+				return typ + " with fewer than two sub_expressions"
+			}
+			inner := []string{"exact", "contains", "isnull", "compare"}
+			if typ == "or" {
+				inner = append(inner, "and")
+			}
+			for _, sub := range subs {
+				m, _ := sub.(map[string]any)
+				if p := check(m, inner...); p != "" {
+					return p
+				}
+			}
+		case "contains":
+			if s, _ := e["sub_string"].(string); s == "" {
+				return "contains with an empty sub_string"
+			}
+		}
+		if typ != "and" && typ != "or" {
+			if f, _ := e["field"].(string); f == "" {
+				return typ + " without a field"
+			}
+		}
+		return ""
+	}
+	for _, e := range exprs {
+		if p := check(e, "and", "or", "exact", "contains", "isnull", "compare"); p != "" {
+			return p
+		}
+	}
+	return ""
 }

@@ -25,8 +25,6 @@ func TestFilterJSON(t *testing.T) {
 			`{"expressions":[{"type":"exact","field":"height","value":1.75}],"order_by":[]}`},
 		{"json.Number", Filter{Expressions: []Expression{{Type: ExprExact, Field: "pk", Value: json.Number("12")}}},
 			`{"expressions":[{"type":"exact","field":"pk","value":12}],"order_by":[]}`},
-		{"contains empty sub_string is sent", Filter{Expressions: []Expression{{Type: ExprContains, Field: "url"}}},
-			`{"expressions":[{"type":"contains","field":"url","sub_string":""}],"order_by":[]}`},
 		{"contains", Filter{Expressions: []Expression{{Type: ExprContains, Field: "name", SubString: "rob", CaseInsensitive: true}}},
 			`{"expressions":[{"type":"contains","field":"name","sub_string":"rob","case_insensitive":true}],"order_by":[]}`},
 		{"isnull", Filter{Expressions: []Expression{{Type: ExprIsNull, Field: "min_hardware_generation", Invert: true}}},
@@ -37,8 +35,6 @@ func TestFilterJSON(t *testing.T) {
 			`{"expressions":[{"type":"compare","field":"pk","operator":">=","value":0}],"order_by":[]}`},
 		{"compare string inverted", Filter{Expressions: []Expression{{Type: ExprCompare, Field: "cuda_version__version", Operator: OpLess, Value: "11", Invert: true}}},
 			`{"expressions":[{"type":"compare","field":"cuda_version__version","operator":"<","value":"11","invert":true}],"order_by":[]}`},
-		{"empty and", Filter{Expressions: []Expression{{Type: ExprAnd}}},
-			`{"expressions":[{"type":"and","sub_expressions":[]}],"order_by":[]}`},
 		{"ordering", Filter{OrderBy: []Ordering{
 			{Field: "height", Ascending: false}, {Field: "name", Ascending: true},
 			{Field: "other", Ascending: true, NullsFirst: &yes}, {Field: "x", NullsFirst: &no}}},
@@ -118,5 +114,54 @@ func TestListRequestErrorIsReadable(t *testing.T) {
 	want := `POST /v1/docker/list: filter: expression type "like" is not one of and, or, exact, contains, isnull, compare`
 	if err == nil || err.Error() != want {
 		t.Errorf("error %v, want %q", err, want)
+	}
+}
+
+func TestFilterFollowsTheServerSchema(t *testing.T) {
+	pk := func(n int) Expression { return Expression{Type: ExprExact, Field: "pk", Value: n} }
+	name := Expression{Type: ExprExact, Field: "name", Value: "yolo"}
+	for _, tc := range []struct {
+		name string
+		in   Expression
+		want string // JSON of the expression sent, or the error
+	}{
+		{"or of one is its element", Expression{Type: ExprOr, SubExpressions: []Expression{pk(31)}},
+			`{"type":"exact","field":"pk","value":31}`},
+		{"and of one is its element", Expression{Type: ExprAnd, SubExpressions: []Expression{name}},
+			`{"type":"exact","field":"name","value":"yolo"}`},
+		{"inverted or of one inverts its element", Expression{Type: ExprOr, Invert: true, SubExpressions: []Expression{pk(1)}},
+			`{"type":"exact","field":"pk","value":1,"invert":true}`},
+		{"or of one and is that and", Expression{Type: ExprOr, SubExpressions: []Expression{{Type: ExprAnd, SubExpressions: []Expression{name, pk(2)}}}},
+			`{"type":"and","sub_expressions":[{"type":"exact","field":"name","value":"yolo"},{"type":"exact","field":"pk","value":2}]}`},
+		{"and inside and joins it", Expression{Type: ExprAnd, SubExpressions: []Expression{name, {Type: ExprAnd, SubExpressions: []Expression{pk(1), pk(2)}}}},
+			`{"type":"and","sub_expressions":[{"type":"exact","field":"name","value":"yolo"},{"type":"exact","field":"pk","value":1},{"type":"exact","field":"pk","value":2}]}`},
+		{"or inside or joins it", Expression{Type: ExprOr, SubExpressions: []Expression{pk(1), {Type: ExprOr, SubExpressions: []Expression{pk(2), pk(3)}}}},
+			`{"type":"or","sub_expressions":[{"type":"exact","field":"pk","value":1},{"type":"exact","field":"pk","value":2},{"type":"exact","field":"pk","value":3}]}`},
+		{"or of ands stays", Expression{Type: ExprOr, SubExpressions: []Expression{
+			{Type: ExprAnd, SubExpressions: []Expression{name, pk(1)}}, {Type: ExprAnd, SubExpressions: []Expression{name, pk(2)}}}},
+			`{"type":"or","sub_expressions":[{"type":"and","sub_expressions":[{"type":"exact","field":"name","value":"yolo"},{"type":"exact","field":"pk","value":1}]},{"type":"and","sub_expressions":[{"type":"exact","field":"name","value":"yolo"},{"type":"exact","field":"pk","value":2}]}]}`},
+		{"and of an or of one is an and of leaves", Expression{Type: ExprAnd, SubExpressions: []Expression{name, {Type: ExprOr, SubExpressions: []Expression{pk(4)}}}},
+			`{"type":"and","sub_expressions":[{"type":"exact","field":"name","value":"yolo"},{"type":"exact","field":"pk","value":4}]}`},
+		{"and holding an or is refused", Expression{Type: ExprAnd, SubExpressions: []Expression{name, {Type: ExprOr, SubExpressions: []Expression{pk(1), pk(2)}}}},
+			"error: an and expression cannot hold an or expression"},
+		{"inverted and inside and is refused", Expression{Type: ExprAnd, SubExpressions: []Expression{name, {Type: ExprAnd, Invert: true, SubExpressions: []Expression{pk(1), pk(2)}}}},
+			"error: an and expression cannot hold an and expression"},
+		{"empty or is refused", Expression{Type: ExprOr}, "error: an or expression needs at least one sub-expression"},
+		{"empty sub_string is refused", Expression{Type: ExprContains, Field: "url"}, "error: contains on \"url\" needs a sub_string of at least one character"},
+	} {
+		body, err := marshalJSON(Filter{Expressions: []Expression{tc.in}})
+		if err != nil {
+			if !strings.HasPrefix(tc.want, "error: ") || !strings.Contains(err.Error(), strings.TrimPrefix(tc.want, "error: ")) {
+				t.Errorf("%s: error %v, want %s", tc.name, err, tc.want)
+			}
+			continue
+		}
+		want := `{"expressions":[` + tc.want + `],"order_by":[]}`
+		if string(body) != want {
+			t.Errorf("%s:\n got %s\nwant %s", tc.name, body, want)
+		}
+		if p := SchemaProblem(body); p != "" {
+			t.Errorf("%s: the server's schema refuses %s: %s", tc.name, body, p)
+		}
 	}
 }

@@ -278,6 +278,9 @@ func listRequest(path string, f *Filter) (*request, error) {
 			// Drop encoding/json's "error calling MarshalJSON" wrappers.
 			return nil, fmt.Errorf("POST %s: %w", path, innermost(err))
 		}
+		if problem := SchemaProblem(body); problem != "" {
+			return nil, fmt.Errorf("POST %s: the filter does not fit the server's filter schema: %s", path, problem)
+		}
 		req.body = body
 		req.hide = filterSecrets(f.Expressions)
 	}
