@@ -1,5 +1,6 @@
 // Package acctest holds what the provider's acceptance tests share: a reference server per
-// test (or an external UFDL deployment), provider factories and small config helpers.
+// test (or an external UFDL deployment behind a recording proxy), provider factories and
+// small config helpers.
 package acctest
 
 import (
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -23,6 +25,9 @@ const (
 	EnvProfile = "UFDL_ACC_PROFILE"
 	// EnvExternal runs the suite against the server in UFDL_HOST instead of starting one.
 	EnvExternal = "UFDL_ACC_EXTERNAL"
+	// EnvUser and EnvUserPassword name an ordinary (non-admin) user of the external server.
+	EnvUser         = "UFDL_ACC_USER"
+	EnvUserPassword = "UFDL_ACC_USER_PASSWORD"
 )
 
 // ProviderFactories serve a fresh provider in-process for every Terraform command.
@@ -34,26 +39,41 @@ var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 type Server struct {
 	// Ref is the in-process reference server; nil when testing an external deployment.
 	Ref *refserver.Server
+	// URL is where the provider is pointed: the reference server, or a recording proxy in
+	// front of the external deployment.
 	URL string
 
 	AdminUser, AdminPassword string
-	User, Password           string
+	User, Password           string // empty against an external deployment without UFDL_ACC_USER
+
+	proxy   *recordingProxy // external deployments only
+	session apiSession
+	lookups lookupOnce
 }
 
-// Profile returns the reference server profile the suite runs with.
+// Profile returns the reference server profile the suite runs with. An external server is
+// taken to be the real UFDL backend, whose measured behaviour the ufdl-backend profile
+// reproduces, unless UFDL_ACC_PROFILE says otherwise.
 func Profile() refserver.Profile {
 	if p := os.Getenv(EnvProfile); p != "" {
 		return refserver.Profile(p)
 	}
+	if External() {
+		return refserver.ProfileUFDLBackend
+	}
 	return refserver.ProfileDocumented
 }
+
+// BackendLike reports whether the server behaves like the real UFDL backend.
+func BackendLike() bool { return Profile() == refserver.ProfileUFDLBackend }
 
 // External reports whether the suite runs against an external deployment.
 func External() bool { return os.Getenv(EnvExternal) == "1" }
 
 // NewServer starts a reference server on a loopback port for t (closed when t ends), or,
-// with UFDL_ACC_EXTERNAL=1, describes the external server from UFDL_HOST/USERNAME/PASSWORD.
-// opts adjusts the reference server's options before it starts.
+// with UFDL_ACC_EXTERNAL=1, puts a recording proxy in front of the server in UFDL_HOST
+// (an admin from UFDL_USERNAME/UFDL_PASSWORD, an ordinary user from
+// UFDL_ACC_USER/UFDL_ACC_USER_PASSWORD). opts adjusts the reference server's options.
 func NewServer(t *testing.T, opts ...func(*refserver.Options)) *Server {
 	t.Helper()
 	if External() {
@@ -61,7 +81,12 @@ func NewServer(t *testing.T, opts ...func(*refserver.Options)) *Server {
 		if host == "" || user == "" || pass == "" {
 			t.Fatalf("%s=1 needs UFDL_HOST, UFDL_USERNAME and UFDL_PASSWORD (an admin user) to be set", EnvExternal)
 		}
-		return &Server{URL: host, AdminUser: user, AdminPassword: pass}
+		proxy, url := startRecordingProxy(t, host)
+		return &Server{
+			URL: url, AdminUser: user, AdminPassword: pass,
+			User: os.Getenv(EnvUser), Password: os.Getenv(EnvUserPassword),
+			proxy: proxy,
+		}
 	}
 	o := refserver.Options{
 		AdminUser:     "admin",
@@ -79,7 +104,12 @@ func NewServer(t *testing.T, opts ...func(*refserver.Options)) *Server {
 	}
 	hs := httptest.NewServer(ref)
 	t.Cleanup(hs.Close)
-	return &Server{Ref: ref, URL: hs.URL, AdminUser: o.AdminUser, AdminPassword: o.AdminPassword, User: o.User, Password: o.Password}
+	srv := &Server{Ref: ref, URL: hs.URL, AdminUser: o.AdminUser, AdminPassword: o.AdminPassword, User: o.User, Password: o.Password}
+	// The lookups tests need are read now and the calls forgotten, so that every test starts
+	// with a server that has counted nothing.
+	srv.Frameworks(t)
+	ref.ResetCalls()
+	return srv
 }
 
 // RequireHooks skips t when it runs against an external deployment, which has no test hooks.
@@ -88,6 +118,48 @@ func (s *Server) RequireHooks(t *testing.T, why string) {
 	if s.Ref == nil {
 		t.Skipf("needs the reference server's test hooks (%s); not available against an external deployment", why)
 	}
+}
+
+// RequireUser skips t when no ordinary (non-admin) user of the server is known.
+func (s *Server) RequireUser(t *testing.T) {
+	t.Helper()
+	if s.User == "" || s.Password == "" {
+		t.Skipf("needs an ordinary (non-admin) user of the external server: set %s and %s", EnvUser, EnvUserPassword)
+	}
+}
+
+// Calls returns how many requests for a route key such as "POST /v1/docker/create" the
+// server received (seen by the proxy, against an external deployment).
+func (s *Server) Calls(route string) int {
+	if s.Ref != nil {
+		return s.Ref.Calls(route)
+	}
+	return s.proxy.count(route)
+}
+
+// CallCounts returns every route key's count.
+func (s *Server) CallCounts() map[string]int {
+	if s.Ref != nil {
+		return s.Ref.CallCounts()
+	}
+	return s.proxy.counts()
+}
+
+// ResetCalls forgets the requests recorded so far.
+func (s *Server) ResetCalls() {
+	if s.Ref != nil {
+		s.Ref.ResetCalls()
+		return
+	}
+	s.proxy.reset()
+}
+
+// Requests returns the requests recorded since the last ResetCalls, in arrival order.
+func (s *Server) Requests() []refserver.Request {
+	if s.Ref != nil {
+		return s.Ref.Requests()
+	}
+	return s.proxy.requests()
 }
 
 // ProviderConfig is a provider block that logs in as admin, plus extra attributes.
@@ -114,4 +186,26 @@ func RandomSuffix() string {
 // Name returns a unique image name for a test: short enough for the server's 64 characters.
 func Name(prefix string) string {
 	return "tfacc-" + prefix + "-" + RandomSuffix()
+}
+
+// Testdata returns the file testdata/<test name>/<file> of the calling test's package: the
+// HCL of a test lives beside it, as in HashiCorp's providers.
+func Testdata(t *testing.T, file string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", t.Name(), file))
+	if err != nil {
+		t.Fatalf("reading the test's configuration: %v", err)
+	}
+	return string(b)
+}
+
+// TestdataFile returns testdata/<file> of the calling test's package, for HCL that several
+// tests share.
+func TestdataFile(t *testing.T, file string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", file))
+	if err != nil {
+		t.Fatalf("reading shared test configuration: %v", err)
+	}
+	return string(b)
 }

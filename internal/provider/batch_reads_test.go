@@ -10,7 +10,7 @@ import (
 )
 
 // manyImagesConfig renders n images with count; every image's url ends in urlSuffix.
-func manyImagesConfig(prefix string, n int, extraProvider string) string {
+func manyImagesConfig(prefix string, n int, extraProvider string, framework int64) string {
 	return fmt.Sprintf(`terraform {
   required_providers {
     ufdl = { source = "waikato-ufdl/ufdl" }
@@ -32,7 +32,7 @@ resource "ufdl_dockerimage" "many" {
   min_hardware_generation = "Pascal"
   licence                 = "MIT"
 }
-`, extraProvider, n, prefix, yoloV7)
+`, extraProvider, n, prefix, framework)
 }
 
 // TestAccBatchedRefresh runs real terraform plans over 30 images and counts what the
@@ -43,14 +43,14 @@ func TestAccBatchedRefresh(t *testing.T) {
 	}
 	t.Parallel()
 	srv := acctest.NewServer(t)
-	srv.RequireHooks(t, "counts the server's requests")
 	const n = 30
 	prefix := acctest.Name("batch")
-	w := acctest.NewWorkdir(t, manyImagesConfig(prefix, n, ""))
+	srv.RemoveAtEnd(t, prefix)
+	w := acctest.NewWorkdir(t, manyImagesConfig(prefix, n, "", yoloV7(t, srv)))
 	env := []string{"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.AdminUser, "UFDL_PASSWORD=" + srv.AdminPassword}
 	plan := func(wantExit int) string {
 		t.Helper()
-		srv.Ref.ResetCalls()
+		srv.ResetCalls()
 		out, err := w.RunEnv(env, "plan", "-detailed-exitcode", "-no-color")
 		exit := 0
 		if err != nil {
@@ -62,20 +62,23 @@ func TestAccBatchedRefresh(t *testing.T) {
 		if exit != wantExit {
 			t.Fatalf("plan exit code %d, want %d:\n%s", exit, wantExit, out)
 		}
-		if gets := srv.Ref.Calls("GET /v1/docker/{pk}"); gets != 0 {
+		if gets := srv.Calls("GET /v1/docker/{pk}"); gets != 0 {
 			t.Errorf("plan made %d GETs of images; refreshes should be served by list calls", gets)
 		}
-		if lists := srv.Ref.Calls("POST /v1/docker/list"); lists < 1 || lists > 2 {
+		if lists := srv.Calls("POST /v1/docker/list"); lists < 1 || lists > 2 {
 			t.Errorf("plan of %d images made %d list calls, want 1 or 2", n, lists)
 		}
 		return out
 	}
 	pkOf := func(i int) int64 {
 		t.Helper()
-		for _, img := range srv.Ref.Images() {
+		images, err := srv.ImagesNamed(fmt.Sprintf("%s-%d", prefix, i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, img := range images {
 			if img["name"] == fmt.Sprintf("%s-%d", prefix, i) {
-				pk, _ := img["pk"].(int64)
-				return pk
+				return acctest.PK(img)
 			}
 		}
 		t.Fatalf("image %d not on the server", i)
@@ -85,12 +88,12 @@ func TestAccBatchedRefresh(t *testing.T) {
 	if out, err := w.RunEnv(env, "apply", "-auto-approve", "-no-color"); err != nil {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
-	if got := len(srv.Ref.Images()); got != n {
+	if got := srv.CountImagesNamed(t, prefix); got != n {
 		t.Fatalf("server holds %d images after apply, want %d", got, n)
 	}
 	// The plan-time name checks of all creates share one catalog list per provider process
 	// (terraform apply runs one for planning and one for applying).
-	if lists, creates := srv.Ref.Calls("POST /v1/docker/list"), srv.Ref.Calls("POST /v1/docker/create"); lists > 2 || creates != n {
+	if lists, creates := srv.Calls("POST /v1/docker/list"), srv.Calls("POST /v1/docker/create"); lists > 2 || creates != n {
 		t.Errorf("apply of %d images: %d list calls and %d creates, want at most 2 and %d", n, lists, creates, n)
 	}
 
@@ -98,17 +101,17 @@ func TestAccBatchedRefresh(t *testing.T) {
 	// The whole plan costs a constant: one login, the image lists and one list of each of the
 	// six lookup tables, however many images there are; each call at most once per route.
 	total := 0
-	for route, c := range srv.Ref.CallCounts() {
+	for route, c := range srv.CallCounts() {
 		total += c
 		if c > 1 && route != "POST /v1/docker/list" {
 			t.Errorf("empty plan called %s %d times, want once", route, c)
 		}
 	}
 	if total > 9 {
-		t.Errorf("empty plan of %d images made %d API calls, want at most 9: %v", n, total, srv.Ref.CallCounts())
+		t.Errorf("empty plan of %d images made %d API calls, want at most 9: %v", n, total, srv.CallCounts())
 	}
 
-	if err := srv.Ref.PatchImage(pkOf(7), map[string]any{"url": "drift.example.com/x:1"}); err != nil {
+	if err := srv.PatchImage(pkOf(7), map[string]any{"url": "drift.example.com/x:1"}); err != nil {
 		t.Fatal(err)
 	}
 	out := plan(2)
@@ -119,14 +122,14 @@ func TestAccBatchedRefresh(t *testing.T) {
 	}
 
 	// Changed again between two plans: the second plan reads it fresh.
-	if err := srv.Ref.PatchImage(pkOf(7), map[string]any{"url": "drift2.example.com/x:2"}); err != nil {
+	if err := srv.PatchImage(pkOf(7), map[string]any{"url": "drift2.example.com/x:2"}); err != nil {
 		t.Fatal(err)
 	}
 	if out := plan(2); !strings.Contains(out, `"drift2.example.com/x:2" -> "registry.example.com:443/team/img-7:v1"`) {
 		t.Errorf("second plan does not show the newer value:\n%s", out)
 	}
 
-	if err := srv.Ref.DeleteImage(pkOf(12)); err != nil {
+	if err := srv.DeleteImage(pkOf(12)); err != nil {
 		t.Fatal(err)
 	}
 	out = plan(2)
@@ -135,13 +138,13 @@ func TestAccBatchedRefresh(t *testing.T) {
 	}
 
 	// Without batching, the same plan reads each image with its own GET.
-	srv.Ref.ResetCalls()
+	srv.ResetCalls()
 	out, err := w.RunEnv(append(env, "UFDL_BATCH_READS=false"), "plan", "-detailed-exitcode", "-no-color")
 	if err == nil || !strings.Contains(out, "1 to add, 1 to change, 0 to destroy") {
 		t.Errorf("unbatched plan differs:\n%s", out)
 	}
 	// Its one list call is the name check of the image planned for creation.
-	if gets, lists := srv.Ref.Calls("GET /v1/docker/{pk}"), srv.Ref.Calls("POST /v1/docker/list"); gets != n || lists != 1 {
+	if gets, lists := srv.Calls("GET /v1/docker/{pk}"), srv.Calls("POST /v1/docker/list"); gets != n || lists != 1 {
 		t.Errorf("unbatched plan: %d GETs and %d lists, want %d and 1", gets, lists, n)
 	}
 }

@@ -6,10 +6,12 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -22,10 +24,11 @@ import (
 )
 
 func TestAccDockerImageDataSource_byPKAndByNameVersion(t *testing.T) {
-	srv := samplesServer(t)
-	cfg := srv.ProviderConfig() + `
+	srv, cat := samplesServer(t)
+	v7 := cat.pk(t, "yolo:v7_2022-10-08_cuda11.1")
+	cfg := srv.ProviderConfig() + fmt.Sprintf(`
 data "ufdl_dockerimage" "by_pk" {
-  pk = 20
+  pk = %d
 }
 data "ufdl_dockerimage" "by_name" {
   name    = "tf_objdet"
@@ -35,20 +38,20 @@ data "ufdl_dockerimage" "cpu" {
   name    = "pww3_cpu"
   version = "0.2.12"
 }
-`
+`, v7)
 	byPK := "data.ufdl_dockerimage.by_pk"
 	byName := "data.ufdl_dockerimage.by_name"
 	cpu := "data.ufdl_dockerimage.cpu"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			PreConfig: srv.Ref.ResetCalls,
+			PreConfig: srv.ResetCalls,
 			Config:    cfg,
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("id"), str("20")),
+				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("id"), str(strconv.FormatInt(v7, 10))),
 				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("name"), str("yolo")),
 				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("version"), str("v7_2022-10-08_cuda11.1")),
 				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("url"), str("public.aml-repo.cms.waikato.ac.nz:443/waikatodatamining/pytorch-yolov7:2022-10-08_cuda11.1")),
@@ -58,7 +61,7 @@ data "ufdl_dockerimage" "cpu" {
 				statecheck.ExpectSensitiveValue(byPK, tfjsonpath.New("registry_password")),
 				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("cuda_version"), str("11.1")),
 				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("cuda_full_version"), str("11.1.0")),
-				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("framework"), knownvalue.Int64Exact(yoloV7)),
+				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("framework"), knownvalue.Int64Exact(yoloV7(t, srv))),
 				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("framework_name"), str("yolo")),
 				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("framework_version"), str("v7")),
 				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("domain"), str("od")),
@@ -68,19 +71,19 @@ data "ufdl_dockerimage" "cpu" {
 				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("cpu"), knownvalue.Bool(false)),
 				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("licence"), str("GPL3")),
 
-				statecheck.ExpectKnownValue(byName, tfjsonpath.New("pk"), knownvalue.Int64Exact(15)),
+				statecheck.ExpectKnownValue(byName, tfjsonpath.New("pk"), knownvalue.Int64Exact(cat.pk(t, "tf_objdet:1.14.0_2019-08-31"))),
 				statecheck.ExpectKnownValue(byName, tfjsonpath.New("tasks"), knownvalue.ListExact([]knownvalue.Check{str("Export"), str("Predict"), str("Train")})),
 				statecheck.ExpectKnownValue(byName, tfjsonpath.New("framework_name"), str("tensorflow")),
 				statecheck.ExpectKnownValue(byName, tfjsonpath.New("cuda_version"), str("10.0")),
 
-				statecheck.ExpectKnownValue(cpu, tfjsonpath.New("pk"), knownvalue.Int64Exact(12)),
+				statecheck.ExpectKnownValue(cpu, tfjsonpath.New("pk"), knownvalue.Int64Exact(cat.pk(t, "pww3_cpu:0.2.12"))),
 				statecheck.ExpectKnownValue(cpu, tfjsonpath.New("min_hardware_generation"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(cpu, tfjsonpath.New("cpu"), knownvalue.Bool(true)),
 				statecheck.ExpectKnownValue(cpu, tfjsonpath.New("domain"), str("sc")),
 				statecheck.ExpectKnownValue(cpu, tfjsonpath.New("framework_name"), str("weka")),
 			},
 			Check: expectListBodies(srv,
-				`{"expressions":[{"type":"exact","field":"pk","value":20}],"order_by":[]}`,
+				fmt.Sprintf(`{"expressions":[{"type":"exact","field":"pk","value":%d}],"order_by":[]}`, v7),
 				`{"expressions":[{"type":"exact","field":"name","value":"tf_objdet"},{"type":"exact","field":"version","value":"1.14.0_2019-08-31"}],"order_by":[]}`,
 				`{"expressions":[{"type":"exact","field":"name","value":"pww3_cpu"},{"type":"exact","field":"version","value":"0.2.12"}],"order_by":[]}`,
 			),
@@ -88,8 +91,11 @@ data "ufdl_dockerimage" "cpu" {
 	})
 }
 
+// missingPK is a primary key no test server reaches.
+const missingPK = 987654321
+
 func TestAccDockerImageDataSource_errors(t *testing.T) {
-	srv := samplesServer(t)
+	srv, _ := samplesServer(t)
 	step := func(body string, want ...string) resource.TestStep {
 		return resource.TestStep{
 			Config:      srv.ProviderConfig() + "data \"ufdl_dockerimage\" \"x\" {\n" + body + "\n}\n",
@@ -99,84 +105,47 @@ func TestAccDockerImageDataSource_errors(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
-			step(`pk = 999`, "Docker Image Not Found", "The server holds no docker image with pk 999."),
+			step(fmt.Sprintf("pk = %d", missingPK), "Docker Image Not Found", fmt.Sprintf("The server holds no docker image with pk %d.", missingPK)),
 			step("name = \"yolo\"\nversion = \"v9\"", "Docker Image Not Found", `The server holds no docker image named "yolo" with version "v9".`, "Check the spelling"),
 			step(`name = "yolo"`, `Attribute "version" must be specified when "name" is specified`),
 			step(``, "Missing Attribute Configuration", "Exactly one of these attributes must be configured: [pk,name]"),
 			step("pk = 20\nname = \"yolo\"\nversion = \"v5_2022-05-31_cuda11.1\"", "Invalid Attribute Combination", "Exactly one of these attributes must be configured: [pk,name]"),
-			func() resource.TestStep {
-				// A server that breaks (name, version) uniqueness answers two images.
-				s := step("name = \"yolo\"\nversion = \"v7_2022-10-08_cuda11.1\"", "Several Docker Images Match",
-					`The server holds 2 docker images named "yolo" with version "v7_2022-10-08_cuda11.1" (pks 20, 24)`, "Read the one you mean by pk.")
-				s.PreConfig = func() {
-					img, _ := srv.Ref.Image(20)
-					twin := maps.Clone(img)
-					twin["pk"] = 24
-					body, err := json.Marshal([]map[string]any{img, twin})
-					if err != nil {
-						t.Fatal(err)
-					}
-					srv.Ref.AddFault(refserver.Fault{Method: "POST", Route: "/v1/docker/list", Kind: refserver.FaultBody, Body: string(body), Times: 1})
-				}
-				return s
-			}(),
 		},
 	})
 }
 
-// feedConfig copies an image read by name, finding its framework with ufdl_framework, and
-// mirrors every GPU yolo image with for_each, keyed by version (for_each keys must not be
-// sensitive; the registry password is).
-func feedConfig(prefix string, forEach bool) string {
-	cfg := fmt.Sprintf(`
-data "ufdl_framework" "yolo" {
-  name    = "yolo"
-  version = "v7"
+func TestAccDockerImageDataSource_severalMatches(t *testing.T) {
+	srv, cat := samplesServer(t)
+	srv.RequireHooks(t, "answers a list with two images of one name and version")
+	v7 := cat.pk(t, "yolo:v7_2022-10-08_cuda11.1")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			// A server that breaks (name, version) uniqueness answers two images.
+			PreConfig: func() {
+				img, _ := srv.Ref.Image(v7)
+				twin := maps.Clone(img)
+				twin["pk"] = missingPK
+				body, err := json.Marshal([]map[string]any{img, twin})
+				if err != nil {
+					t.Fatal(err)
+				}
+				srv.Ref.AddFault(refserver.Fault{Method: "POST", Route: "/v1/docker/list", Kind: refserver.FaultBody, Body: string(body), Times: 1})
+			},
+			Config: srv.ProviderConfig() + "data \"ufdl_dockerimage\" \"x\" {\n  name = \"yolo\"\n  version = \"v7_2022-10-08_cuda11.1\"\n}\n",
+			ExpectError: errorText("Several Docker Images Match",
+				fmt.Sprintf(`The server holds 2 docker images named "yolo" with version "v7_2022-10-08_cuda11.1" (pks %d, %d)`, v7, missingPK), "Read the one you mean by pk."),
+		}},
+	})
 }
-data "ufdl_dockerimage" "src" {
-  name    = "yolo"
-  version = "v7_2022-10-08_cuda11.1"
-}
-resource "ufdl_dockerimage" "copy" {
-  name                    = "%[1]s-copy"
-  version                 = data.ufdl_dockerimage.src.version
-  url                     = data.ufdl_dockerimage.src.url
-  registry_url            = data.ufdl_dockerimage.src.registry_url
-  registry_username       = data.ufdl_dockerimage.src.registry_username
-  registry_password       = data.ufdl_dockerimage.src.registry_password
-  cuda_version            = data.ufdl_dockerimage.src.cuda_version
-  framework               = data.ufdl_framework.yolo.pk
-  domain                  = data.ufdl_dockerimage.src.domain
-  tasks                   = data.ufdl_dockerimage.src.tasks
-  min_hardware_generation = data.ufdl_dockerimage.src.min_hardware_generation
-  cpu                     = data.ufdl_dockerimage.src.cpu
-  licence                 = data.ufdl_dockerimage.src.licence
-}
-`, prefix)
-	if forEach {
-		cfg += fmt.Sprintf(`
-data "ufdl_dockerimages" "yolo_gpu" {
-  name = "yolo"
-  cpu  = false
-}
-resource "ufdl_dockerimage" "mirror" {
-  for_each = { for img in data.ufdl_dockerimages.yolo_gpu.images : img.version => img }
 
-  name                    = "%[1]s-mirror"
-  version                 = each.key
-  url                     = each.value.url
-  registry_url            = each.value.registry_url
-  registry_username       = each.value.registry_username
-  registry_password       = each.value.registry_password
-  cuda_version            = each.value.cuda_version
-  framework               = each.value.framework
-  domain                  = each.value.domain
-  tasks                   = each.value.tasks
-  min_hardware_generation = each.value.min_hardware_generation
-  cpu                     = each.value.cpu
-  licence                 = each.value.licence
-}
-`, prefix)
+// feedConfig copies an image read by name (testdata/feed/copy.tf) and, with forEach, mirrors
+// every GPU yolo image (mirror.tf).
+func feedConfig(t *testing.T, forEach bool) string {
+	t.Helper()
+	cfg := acctest.TestdataFile(t, "feed/copy.tf")
+	if forEach {
+		cfg += acctest.TestdataFile(t, "feed/mirror.tf")
 	}
 	return cfg
 }
@@ -188,13 +157,14 @@ var copiedAttributes = []string{"version", "url", "registry_url", "registry_user
 // TestAccDataSourceFeedsResource checks, with the plugin-testing state checks, a resource
 // written from data-source results.
 func TestAccDataSourceFeedsResource(t *testing.T) {
-	srv := samplesServer(t)
+	srv, _ := samplesServer(t)
 	prefix := acctest.Name("feed")
+	yolo := yoloV7(t, srv)
 	copyAddr := "ufdl_dockerimage.copy"
 	src := "data.ufdl_dockerimage.src"
 	checks := []statecheck.StateCheck{
 		statecheck.ExpectKnownValue(copyAddr, tfjsonpath.New("name"), str(prefix+"-copy")),
-		statecheck.ExpectKnownValue(copyAddr, tfjsonpath.New("framework"), knownvalue.Int64Exact(yoloV7)),
+		statecheck.ExpectKnownValue(copyAddr, tfjsonpath.New("framework"), knownvalue.Int64Exact(yolo)),
 		statecheck.ExpectKnownValue(copyAddr, tfjsonpath.New("tasks"), knownvalue.SetExact([]knownvalue.Check{str("Predict"), str("Train")})),
 		statecheck.ExpectKnownValue(copyAddr, tfjsonpath.New("registry_password"), str("public")),
 		statecheck.ExpectSensitiveValue(copyAddr, tfjsonpath.New("registry_password")),
@@ -205,13 +175,14 @@ func TestAccDataSourceFeedsResource(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: srv.ProviderConfig() + feedConfig(prefix, false),
+			Config:          srv.ProviderConfig() + feedConfig(t, false),
+			ConfigVariables: config.Variables{"copy_name": config.StringVariable(prefix + "-copy")},
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(copyAddr, plancheck.ResourceActionCreate)},
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
 			ConfigStateChecks: checks,
-			Check:             expectServerImage(srv, prefix+"-copy", "v7_2022-10-08_cuda11.1", yoloV7),
+			Check:             expectServerImage(srv, prefix+"-copy", "v7_2022-10-08_cuda11.1", yolo),
 		}},
 	})
 }
@@ -219,7 +190,11 @@ func TestAccDataSourceFeedsResource(t *testing.T) {
 // expectServerImage checks that the server holds image name:version with that framework.
 func expectServerImage(srv *acctest.Server, name, version string, framework int64) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		for _, img := range srv.Ref.Images() {
+		images, err := srv.ImagesNamed(name)
+		if err != nil {
+			return err
+		}
+		for _, img := range images {
 			if img["name"] == name && img["version"] == version {
 				fw, _ := img["framework"].(map[string]any)
 				if got := fmt.Sprint(fw["pk"]); got != fmt.Sprint(framework) {
@@ -240,17 +215,11 @@ func TestAccDataSourcesFeedResourcesForEach(t *testing.T) {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
 	t.Parallel()
-	srv := samplesServer(t)
+	srv, _ := samplesServer(t)
 	prefix := acctest.Name("feed")
-	w := acctest.NewWorkdir(t, `
-terraform {
-  required_providers {
-    ufdl = { source = "waikato-ufdl/ufdl" }
-  }
-}
-provider "ufdl" {}
-`+feedConfig(prefix, true))
-	env := []string{"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.AdminUser, "UFDL_PASSWORD=" + srv.AdminPassword}
+	w := acctest.NewWorkdir(t, queryProviderBlock+feedConfig(t, true))
+	env := []string{"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.AdminUser, "UFDL_PASSWORD=" + srv.AdminPassword,
+		"TF_VAR_copy_name=" + prefix + "-copy", "TF_VAR_mirror_name=" + prefix + "-mirror"}
 	run := func(args ...string) string {
 		t.Helper()
 		out, err := w.RunEnv(env, args...)
@@ -295,7 +264,8 @@ provider "ufdl" {}
 		}
 	}
 	versions := []string{"v5_2022-05-31_cuda11.1", "v5_2022-11-05_cuda11.1", "v7_2022-10-08_cuda11.1"}
-	frameworks := []int64{17, 17, yoloV7}
+	yoloV5 := srv.FrameworkPK(t, "yolo", "v5")
+	frameworks := []int64{yoloV5, yoloV5, yoloV7(t, srv)}
 	images, _ := values["data.ufdl_dockerimages.yolo_gpu"]["images"].([]any)
 	if len(images) != len(versions) {
 		t.Fatalf("data.ufdl_dockerimages.yolo_gpu has %d images, want %d", len(images), len(versions))
@@ -312,7 +282,7 @@ provider "ufdl" {}
 		}
 	}
 
-	if err := expectServerImage(srv, prefix+"-copy", "v7_2022-10-08_cuda11.1", yoloV7)(nil); err != nil {
+	if err := expectServerImage(srv, prefix+"-copy", "v7_2022-10-08_cuda11.1", yoloV7(t, srv))(nil); err != nil {
 		t.Error(err)
 	}
 	for i, v := range versions {

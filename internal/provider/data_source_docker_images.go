@@ -100,7 +100,7 @@ func (d *dockerImagesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"licence":   schema.StringAttribute{MarkdownDescription: shortcut("Only images under the licence of this name, e.g. `GPL3`."), Optional: true},
 			// Computed
 			"images": schema.ListNestedAttribute{
-				MarkdownDescription: "The matching images, in the requested order (primary-key order without `order_by`).",
+				MarkdownDescription: "The matching images, in the order of `order_by` and then by primary key (by primary key alone without `order_by`).",
 				Computed:            true,
 				NestedObject:        schema.NestedAttributeObject{Attributes: imageResultAttributes()},
 			},

@@ -7,9 +7,11 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -18,66 +20,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/acctest"
-	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/refserver"
 )
 
-// The data-source tests read the reference server's 23 sample images. Their pks follow the
-// file names in internal/refserver/seed/docker_images (1-based):
-//
-//	 1 coqui_stt 1.15.2_0.10.0a10_cpu   cpu  sp  Predict        null    MPL 2.0
-//	 2 coqui_stt 1.3.0_cuda11.0         11.0 sp  Train          Pascal
-//	 3 coqui_stt 1.4.0_cuda11.6         11.6 sp  Train          Pascal
-//	 4 mmclassification 0.23.1          11.1 ic  Predict,Train  Pascal  Apache 2.0
-//	 5 mmclassification 0.25.0          11.1 ic  Predict,Train  Pascal
-//	 6 mmclassification_cpu 0.23.1      cpu  ic  Predict        null
-//	 7 mmclassification_cpu 0.25.0      cpu  ic  Predict        null
-//	 8 mmdetection 2020-03-01           10.1 od  Predict,Train  Turing
-//	 9 mmdetection 2020-03-01_cuda10    10.1 od  Predict,Train  Pascal
-//	10 mmdetection 2020-10-11           10.1 od  Predict,Train  Pascal
-//	11 mmsegmentation 0.30.0            11.1 is  Predict,Train  Pascal
-//	12 pww3_cpu 0.2.12                  cpu  sc  Predict,Train  null    GPL3
-//	13 tf_imageclass 1.14               10.0 ic  Predict,Train  Pascal
-//	14 tf_imageclass_cpu 1.14           cpu  ic  Predict,Train  null
-//	15 tf_objdet 1.14.0_2019-08-31      10.0 od  Export,Predict,Train Pascal
-//	16 yolact 2020-02-11                10.0 od  Predict,Train  Pascal  MIT
-//	17 yolact 2020-02-11_slim           10.0 od  Predict,Train  Turing  MIT
-//	18 yolo v5_2022-05-31_cuda11.1      11.1 od  Predict,Train  Pascal  GPL3  (framework 17, yolo v5)
-//	19 yolo v5_2022-11-05_cuda11.1      11.1 od  Predict,Train  Pascal  GPL3  (framework 17)
-//	20 yolo v7_2022-10-08_cuda11.1      11.1 od  Predict,Train  Pascal  GPL3  (framework 18, yolo v7)
-//	21 yolo_cpu v5_2022-01-21_cpu       cpu  od  Predict,Train  null    GPL3  (framework 17)
-//	22 yolo_cpu v5_2022-11-05_cpu       cpu  od  Predict,Train  null    GPL3  (framework 17)
-//	23 yolo_cpu v7_2022-10-08-05_cpu    cpu  od  Predict,Train  null    GPL3  (framework 18)
-//
-// "cpu" images have cuda_version 0.0 and cpu = true.
-
-// samplesServer starts a reference server holding the sample catalog.
-func samplesServer(t *testing.T) *acctest.Server {
-	t.Helper()
-	srv := acctest.NewServer(t, func(o *refserver.Options) { o.Samples = true })
-	srv.RequireHooks(t, "reads the seeded sample catalog by pk")
-	return srv
-}
-
-// expectPKs checks the pks of a ufdl_dockerimages result, in order.
-func expectPKs(addr string, pks ...int64) statecheck.StateCheck {
-	checks := make([]knownvalue.Check, len(pks))
-	for i, pk := range pks {
-		checks[i] = knownvalue.Int64Exact(pk)
-	}
-	return statecheck.ExpectKnownValue(addr, tfjsonpath.New("pks"), knownvalue.ListExact(checks))
-}
-
-// expectNameVersions checks images[*].name and version of a ufdl_dockerimages result, in order.
-func expectNameVersions(addr string, nameVersions ...string) statecheck.StateCheck {
-	checks := make([]knownvalue.Check, len(nameVersions))
-	for i, nv := range nameVersions {
-		name, version, _ := strings.Cut(nv, ":")
-		checks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{
-			"name": knownvalue.StringExact(name), "version": knownvalue.StringExact(version),
-		})
-	}
-	return statecheck.ExpectKnownValue(addr, tfjsonpath.New("images"), knownvalue.ListExact(checks))
-}
+// The data-source tests read the real deployment's sample catalog (samples_test.go): sample
+// images are named by name and version, their pks and the frameworks' pks come from the
+// server under test.
 
 // errorText matches a diagnostic however Terraform wraps its lines: the parts in order,
 // spaces matching any white space.
@@ -95,7 +42,7 @@ func errorText(parts ...string) *regexp.Regexp {
 // listBodies returns the bodies of the list calls the server saw since the last reset.
 func listBodies(srv *acctest.Server) []string {
 	var out []string
-	for _, r := range srv.Ref.Requests() {
+	for _, r := range srv.Requests() {
 		if r.Method == "POST" && r.Route == "/v1/docker/list" {
 			out = append(out, string(r.Body))
 		}
@@ -112,15 +59,17 @@ func sameJSON(a, b string) bool {
 	return json.Unmarshal([]byte(a), &x) == nil && json.Unmarshal([]byte(b), &y) == nil && reflect.DeepEqual(x, y)
 }
 
-// queryCatalog applies cfg once against srv and checks what the data sources read, that a
-// plan right after is empty, and the body of every list call they made, in order.
-func queryCatalog(t *testing.T, srv *acctest.Server, cfg string, checks []statecheck.StateCheck, bodies ...string) {
+// queryCatalog applies the test's testdata/<test>/main.tf once against srv and checks what
+// the data sources read, that a plan right after is empty, and the body of every list call
+// they made.
+func queryCatalog(t *testing.T, srv *acctest.Server, vars config.Variables, checks []statecheck.StateCheck, bodies ...string) {
 	t.Helper()
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			PreConfig: srv.Ref.ResetCalls,
-			Config:    cfg,
+			PreConfig:       srv.ResetCalls,
+			Config:          srv.ProviderConfig() + acctest.Testdata(t, "main.tf"),
+			ConfigVariables: vars,
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
@@ -153,33 +102,12 @@ func expectListBodies(srv *acctest.Server, want ...string) resource.TestCheckFun
 }
 
 func TestAccDockerImagesDataSource_shortcutsAndResultForms(t *testing.T) {
-	srv := samplesServer(t)
-	cfg := srv.ProviderConfig() + `
-data "ufdl_dockerimages" "yolo" {
-  name = "yolo"
-}
-data "ufdl_dockerimages" "yolact" {
-  domain    = "od"
-  cpu       = false
-  framework = 15
-  task      = "Train"
-  licence   = "MIT"
-}
-data "ufdl_dockerimages" "yolo_v5" {
-  framework = 17
-}
-data "ufdl_dockerimages" "objdet" {
-  version = "1.14.0_2019-08-31"
-}
-data "ufdl_dockerimages" "yolo_cpu_v7" {
-  name    = "yolo_cpu"
-  version = "v7_2022-10-08-05_cpu"
-}
-data "ufdl_dockerimages" "all" {}
-`
+	srv, cat := samplesServer(t)
+	yolact, yoloV5, yoloV7 := srv.FrameworkPK(t, "yolact", "2020-02-11"), srv.FrameworkPK(t, "yolo", "v5"), srv.FrameworkPK(t, "yolo", "v7")
+	v7 := cat.pk(t, "yolo:v7_2022-10-08_cuda11.1")
 	yoloV7Image := knownvalue.ObjectExact(map[string]knownvalue.Check{
-		"id":                      str("20"),
-		"pk":                      knownvalue.Int64Exact(20),
+		"id":                      str(strconv.FormatInt(v7, 10)),
+		"pk":                      knownvalue.Int64Exact(v7),
 		"name":                    str("yolo"),
 		"version":                 str("v7_2022-10-08_cuda11.1"),
 		"url":                     str("public.aml-repo.cms.waikato.ac.nz:443/waikatodatamining/pytorch-yolov7:2022-10-08_cuda11.1"),
@@ -198,24 +126,19 @@ data "ufdl_dockerimages" "all" {}
 		"cpu":                     knownvalue.Bool(false),
 		"licence":                 str("GPL3"),
 	})
-	allPKs := make([]int64, 23)
-	for i := range allPKs {
-		allPKs[i] = int64(i + 1)
-	}
-	queryCatalog(t, srv, cfg, []statecheck.StateCheck{
-		expectPKs("data.ufdl_dockerimages.yolo", 18, 19, 20),
-		expectNameVersions("data.ufdl_dockerimages.yolo", "yolo:v5_2022-05-31_cuda11.1", "yolo:v5_2022-11-05_cuda11.1", "yolo:v7_2022-10-08_cuda11.1"),
+	vars := config.Variables{"yolact_framework": config.IntegerVariable(yolact), "yolo_v5_framework": config.IntegerVariable(yoloV5)}
+	queryCatalog(t, srv, vars, []statecheck.StateCheck{
+		cat.expect("data.ufdl_dockerimages.yolo", cat.byPK(t, "yolo:v5_2022-05-31_cuda11.1", "yolo:v5_2022-11-05_cuda11.1", "yolo:v7_2022-10-08_cuda11.1")...),
 		statecheck.ExpectKnownValue("data.ufdl_dockerimages.yolo", tfjsonpath.New("images").AtSliceIndex(2), yoloV7Image),
 		statecheck.ExpectSensitiveValue("data.ufdl_dockerimages.yolo", tfjsonpath.New("images").AtSliceIndex(2).AtMapKey("registry_password")),
-		expectPKs("data.ufdl_dockerimages.yolact", 16),
-		expectNameVersions("data.ufdl_dockerimages.yolact", "yolact:2020-02-11"),
-		expectPKs("data.ufdl_dockerimages.yolo_v5", 18, 19, 21, 22),
-		expectPKs("data.ufdl_dockerimages.objdet", 15),
-		// tasks sorted whatever order the server answers in (the ufdl-backend profile answers by pk).
+		cat.expect("data.ufdl_dockerimages.yolact", "yolact:2020-02-11"),
+		cat.expect("data.ufdl_dockerimages.yolo_v5", cat.byPK(t, "yolo:v5_2022-05-31_cuda11.1", "yolo:v5_2022-11-05_cuda11.1", "yolo_cpu:v5_2022-01-21_cpu", "yolo_cpu:v5_2022-11-05_cpu")...),
+		cat.expect("data.ufdl_dockerimages.objdet", "tf_objdet:1.14.0_2019-08-31"),
+		// tasks sorted whatever order the server answers in (the real backend answers by pk).
 		statecheck.ExpectKnownValue("data.ufdl_dockerimages.objdet", tfjsonpath.New("images").AtSliceIndex(0).AtMapKey("tasks"),
 			knownvalue.ListExact([]knownvalue.Check{str("Export"), str("Predict"), str("Train")})),
 		statecheck.ExpectKnownValue("data.ufdl_dockerimages.objdet", tfjsonpath.New("images").AtSliceIndex(0).AtMapKey("cuda_full_version"), str("10.0.130")),
-		expectPKs("data.ufdl_dockerimages.yolo_cpu_v7", 23),
+		cat.expect("data.ufdl_dockerimages.yolo_cpu_v7", "yolo_cpu:v7_2022-10-08-05_cpu"),
 		statecheck.ExpectKnownValue("data.ufdl_dockerimages.yolo_cpu_v7", tfjsonpath.New("images").AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
 			"min_hardware_generation": knownvalue.Null(),
 			"cpu":                     knownvalue.Bool(true),
@@ -224,375 +147,126 @@ data "ufdl_dockerimages" "all" {}
 			"domain":                  str("od"),
 			"licence":                 str("GPL3"),
 		})),
-		expectPKs("data.ufdl_dockerimages.all", allPKs...),
+		cat.expect("data.ufdl_dockerimages.all", cat.byPK(t, cat.all()...)...),
 	},
-		`{"expressions":[{"type":"exact","field":"name","value":"yolo"}],"order_by":[]}`,
-		`{"expressions":[{"type":"exact","field":"domain__name","value":"od"},{"type":"exact","field":"cpu","value":false},
-				  {"type":"exact","field":"framework","value":15},{"type":"exact","field":"tasks__name","value":"Train"},
-				  {"type":"exact","field":"licence__name","value":"MIT"}],"order_by":[]}`,
-		`{"expressions":[{"type":"exact","field":"framework","value":17}],"order_by":[]}`,
-		`{"expressions":[{"type":"exact","field":"version","value":"1.14.0_2019-08-31"}],"order_by":[]}`,
-		`{"expressions":[{"type":"exact","field":"name","value":"yolo_cpu"},{"type":"exact","field":"version","value":"v7_2022-10-08-05_cpu"}],"order_by":[]}`,
-		"", // data.ufdl_dockerimages.all sends no body
+		`{"expressions":[{"type":"exact","field":"name","value":"yolo"}],"order_by":[`+byPKOrder+`]}`,
+		fmt.Sprintf(`{"expressions":[{"type":"exact","field":"domain__name","value":"od"},{"type":"exact","field":"cpu","value":false},
+				  {"type":"exact","field":"framework","value":%d},{"type":"exact","field":"tasks__name","value":"Train"},
+				  {"type":"exact","field":"licence__name","value":"MIT"}],"order_by":[`+byPKOrder+`]}`, yolact),
+		fmt.Sprintf(`{"expressions":[{"type":"exact","field":"framework","value":%d}],"order_by":[`+byPKOrder+`]}`, yoloV5),
+		`{"expressions":[{"type":"exact","field":"version","value":"1.14.0_2019-08-31"}],"order_by":[`+byPKOrder+`]}`,
+		`{"expressions":[{"type":"exact","field":"name","value":"yolo_cpu"},{"type":"exact","field":"version","value":"v7_2022-10-08-05_cpu"}],"order_by":[`+byPKOrder+`]}`,
+		`{"expressions":[],"order_by":[`+byPKOrder+`]}`, // data.ufdl_dockerimages.all
 	)
 }
+
+// byPKOrder is the ordering the provider adds to every query: the real backend has no
+// default order.
+const byPKOrder = `{"field":"pk","ascending":true}`
 
 func TestAccDockerImagesDataSource_expressionTypes(t *testing.T) {
-	srv := samplesServer(t)
-	cfg := srv.ProviderConfig() + `
-data "ufdl_dockerimages" "exact_case_insensitive" {
-  filter {
-    exact {
-      field            = "name"
-      value            = "YOLO"
-      case_insensitive = true
-    }
-  }
-}
-data "ufdl_dockerimages" "exact_case_sensitive" {
-  filter {
-    exact {
-      field = "name"
-      value = "YOLO"
-    }
-  }
-}
-data "ufdl_dockerimages" "exact_invert" {
-  filter {
-    exact {
-      field  = "domain__name"
-      value  = "od"
-      invert = true
-    }
-  }
-}
-data "ufdl_dockerimages" "exact_bool" {
-  filter {
-    exact {
-      field = "cpu"
-      value = true
-    }
-  }
-}
-data "ufdl_dockerimages" "exact_foreign_key" {
-  filter {
-    exact {
-      field = "framework"
-      value = 18
-    }
-  }
-}
-data "ufdl_dockerimages" "exact_any_task" {
-  filter {
-    exact {
-      field = "tasks__name"
-      value = "Export"
-    }
-  }
-}
-data "ufdl_dockerimages" "contains_case_insensitive" {
-  filter {
-    contains {
-      field            = "url"
-      sub_string       = "CUDA11"
-      case_insensitive = true
-    }
-  }
-}
-data "ufdl_dockerimages" "contains_case_sensitive" {
-  filter {
-    contains {
-      field      = "url"
-      sub_string = "CUDA11"
-    }
-  }
-}
-data "ufdl_dockerimages" "contains_invert_after_shortcut" {
-  cpu = true
-  filter {
-    contains {
-      field      = "version"
-      sub_string = "cpu"
-      invert     = true
-    }
-  }
-}
-data "ufdl_dockerimages" "isnull" {
-  filter {
-    isnull {
-      field = "min_hardware_generation"
-    }
-  }
-}
-data "ufdl_dockerimages" "isnull_invert" {
-  filter {
-    isnull {
-      field  = "min_hardware_generation"
-      invert = true
-    }
-  }
-}
-data "ufdl_dockerimages" "compare_number" {
-  filter {
-    compare {
-      field    = "cuda_version__version"
-      operator = ">="
-      value    = "11.0"
-    }
-  }
-}
-data "ufdl_dockerimages" "compare_invert" {
-  filter {
-    compare {
-      field    = "pk"
-      operator = "<"
-      value    = 20
-      invert   = true
-    }
-  }
-}
-data "ufdl_dockerimages" "compare_text" {
-  filter {
-    compare {
-      field    = "name"
-      operator = ">"
-      value    = "yolact"
-    }
-  }
-}
-data "ufdl_dockerimages" "filters_in_turn" {
-  filter {
-    compare {
-      field    = "cuda_version__version"
-      operator = "<"
-      value    = "10.1"
-    }
-  }
-  filter {
-    isnull {
-      field  = "min_hardware_generation"
-      invert = true
-    }
-  }
-}
-`
-	queryCatalog(t, srv, cfg, []statecheck.StateCheck{
-		expectPKs(dockerImages("exact_case_insensitive"), 18, 19, 20),
-		// Empty results are empty lists, not errors.
-		expectPKs(dockerImages("exact_case_sensitive")),
-		statecheck.ExpectKnownValue(dockerImages("exact_case_sensitive"), tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{})),
-		expectPKs(dockerImages("exact_invert"), 1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 14),
-		expectPKs(dockerImages("exact_bool"), 1, 6, 7, 12, 14, 21, 22, 23),
-		expectPKs(dockerImages("exact_foreign_key"), 20, 23),
-		expectNameVersions(dockerImages("exact_foreign_key"), "yolo:v7_2022-10-08_cuda11.1", "yolo_cpu:v7_2022-10-08-05_cpu"),
-		expectPKs(dockerImages("exact_any_task"), 15),
-		expectPKs(dockerImages("contains_case_insensitive"), 2, 3, 4, 5, 11, 18, 19, 20),
-		expectPKs(dockerImages("contains_case_sensitive")),
-		statecheck.ExpectKnownValue(dockerImages("contains_case_sensitive"), tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{})),
-		expectPKs(dockerImages("contains_invert_after_shortcut"), 6, 7, 12, 14),
-		expectNameVersions(dockerImages("contains_invert_after_shortcut"), "mmclassification_cpu:0.23.1", "mmclassification_cpu:0.25.0", "pww3_cpu:0.2.12", "tf_imageclass_cpu:1.14"),
-		expectPKs(dockerImages("isnull"), 1, 6, 7, 12, 14, 21, 22, 23),
-		expectPKs(dockerImages("isnull_invert"), 2, 3, 4, 5, 8, 9, 10, 11, 13, 15, 16, 17, 18, 19, 20),
-		expectPKs(dockerImages("compare_number"), 2, 3, 4, 5, 11, 18, 19, 20),
-		expectPKs(dockerImages("compare_invert"), 20, 21, 22, 23),
-		expectPKs(dockerImages("compare_text"), 18, 19, 20, 21, 22, 23),
-		expectPKs(dockerImages("filters_in_turn"), 13, 15, 16, 17),
-	},
-		`{"expressions":[{"type":"exact","field":"name","value":"YOLO","case_insensitive":true}],"order_by":[]}`,
-		`{"expressions":[{"type":"exact","field":"name","value":"YOLO"}],"order_by":[]}`,
-		`{"expressions":[{"type":"exact","field":"domain__name","value":"od","invert":true}],"order_by":[]}`,
-		`{"expressions":[{"type":"exact","field":"cpu","value":true}],"order_by":[]}`,
-		`{"expressions":[{"type":"exact","field":"framework","value":18}],"order_by":[]}`,
-		`{"expressions":[{"type":"exact","field":"tasks__name","value":"Export"}],"order_by":[]}`,
-		`{"expressions":[{"type":"contains","field":"url","sub_string":"CUDA11","case_insensitive":true}],"order_by":[]}`,
-		`{"expressions":[{"type":"contains","field":"url","sub_string":"CUDA11"}],"order_by":[]}`,
-		`{"expressions":[{"type":"exact","field":"cpu","value":true},{"type":"contains","field":"version","sub_string":"cpu","invert":true}],"order_by":[]}`,
-		`{"expressions":[{"type":"isnull","field":"min_hardware_generation"}],"order_by":[]}`,
-		`{"expressions":[{"type":"isnull","field":"min_hardware_generation","invert":true}],"order_by":[]}`,
-		`{"expressions":[{"type":"compare","field":"cuda_version__version","operator":">=","value":"11.0"}],"order_by":[]}`,
-		`{"expressions":[{"type":"compare","field":"pk","operator":"<","value":20,"invert":true}],"order_by":[]}`,
-		`{"expressions":[{"type":"compare","field":"name","operator":">","value":"yolact"}],"order_by":[]}`,
+	srv, cat := samplesServer(t)
+	yoloV7 := srv.FrameworkPK(t, "yolo", "v7")
+	v7 := cat.pk(t, "yolo:v7_2022-10-08_cuda11.1")
+	queryCatalog(t, srv, config.Variables{"yolo_v7_framework": config.IntegerVariable(yoloV7), "yolo_v7_image": config.IntegerVariable(v7)},
+		[]statecheck.StateCheck{
+			cat.expect(dockerImages("exact_case_insensitive"), cat.byPK(t, "yolo:v5_2022-05-31_cuda11.1", "yolo:v5_2022-11-05_cuda11.1", "yolo:v7_2022-10-08_cuda11.1")...),
+			// Empty results are empty lists, not errors.
+			cat.expect(dockerImages("exact_case_sensitive")),
+			statecheck.ExpectKnownValue(dockerImages("exact_case_sensitive"), tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{})),
+			cat.expect(dockerImages("exact_invert"), cat.byPK(t, "coqui_stt:1.15.2_0.10.0a10_cpu", "coqui_stt:1.3.0_cuda11.0", "coqui_stt:1.4.0_cuda11.6", "mmclassification:0.23.1", "mmclassification:0.25.0", "mmclassification_cpu:0.23.1", "mmclassification_cpu:0.25.0", "mmsegmentation:0.30.0", "pww3_cpu:0.2.12", "tf_imageclass:1.14", "tf_imageclass_cpu:1.14")...),
+			cat.expect(dockerImages("exact_bool"), cat.byPK(t, cpuSamples...)...),
+			cat.expect(dockerImages("exact_foreign_key"), cat.byPK(t, "yolo:v7_2022-10-08_cuda11.1", "yolo_cpu:v7_2022-10-08-05_cpu")...),
+			cat.expect(dockerImages("exact_any_task"), "tf_objdet:1.14.0_2019-08-31"),
+			cat.expect(dockerImages("contains_case_insensitive"), cat.byPK(t, cuda11Samples...)...),
+			cat.expect(dockerImages("contains_case_sensitive")),
+			statecheck.ExpectKnownValue(dockerImages("contains_case_sensitive"), tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{})),
+			cat.expect(dockerImages("contains_invert_after_shortcut"), cat.byPK(t, "mmclassification_cpu:0.23.1", "mmclassification_cpu:0.25.0", "pww3_cpu:0.2.12", "tf_imageclass_cpu:1.14")...),
+			cat.expect(dockerImages("isnull"), cat.byPK(t, cpuSamples...)...),
+			cat.expect(dockerImages("isnull_invert"), cat.byPK(t, cat.allBut(cpuSamples...)...)...),
+			cat.expect(dockerImages("compare_number"), cat.byPK(t, cuda11Samples...)...),
+			cat.expect(dockerImages("compare_invert"), cat.byPK(t, cat.fromPK(v7)...)...),
+			cat.expect(dockerImages("compare_text"), cat.byPK(t, "yolo:v5_2022-05-31_cuda11.1", "yolo:v5_2022-11-05_cuda11.1", "yolo:v7_2022-10-08_cuda11.1", "yolo_cpu:v5_2022-01-21_cpu", "yolo_cpu:v5_2022-11-05_cpu", "yolo_cpu:v7_2022-10-08-05_cpu")...),
+			cat.expect(dockerImages("filters_in_turn"), cat.byPK(t, "tf_imageclass:1.14", "tf_objdet:1.14.0_2019-08-31", "yolact:2020-02-11", "yolact:2020-02-11_slim")...),
+		},
+		`{"expressions":[{"type":"exact","field":"name","value":"YOLO","case_insensitive":true}],"order_by":[`+byPKOrder+`]}`,
+		`{"expressions":[{"type":"exact","field":"name","value":"YOLO"}],"order_by":[`+byPKOrder+`]}`,
+		`{"expressions":[{"type":"exact","field":"domain__name","value":"od","invert":true}],"order_by":[`+byPKOrder+`]}`,
+		`{"expressions":[{"type":"exact","field":"cpu","value":true}],"order_by":[`+byPKOrder+`]}`,
+		fmt.Sprintf(`{"expressions":[{"type":"exact","field":"framework","value":%d}],"order_by":[`+byPKOrder+`]}`, yoloV7),
+		`{"expressions":[{"type":"exact","field":"tasks__name","value":"Export"}],"order_by":[`+byPKOrder+`]}`,
+		`{"expressions":[{"type":"contains","field":"url","sub_string":"CUDA11","case_insensitive":true}],"order_by":[`+byPKOrder+`]}`,
+		`{"expressions":[{"type":"contains","field":"url","sub_string":"CUDA11"}],"order_by":[`+byPKOrder+`]}`,
+		`{"expressions":[{"type":"exact","field":"cpu","value":true},{"type":"contains","field":"version","sub_string":"cpu","invert":true}],"order_by":[`+byPKOrder+`]}`,
+		`{"expressions":[{"type":"isnull","field":"min_hardware_generation"}],"order_by":[`+byPKOrder+`]}`,
+		`{"expressions":[{"type":"isnull","field":"min_hardware_generation","invert":true}],"order_by":[`+byPKOrder+`]}`,
+		`{"expressions":[{"type":"compare","field":"cuda_version__version","operator":">=","value":"11.0"}],"order_by":[`+byPKOrder+`]}`,
+		fmt.Sprintf(`{"expressions":[{"type":"compare","field":"pk","operator":"<","value":%d,"invert":true}],"order_by":[`+byPKOrder+`]}`, v7),
+		`{"expressions":[{"type":"compare","field":"name","operator":">","value":"yolact"}],"order_by":[`+byPKOrder+`]}`,
 		`{"expressions":[{"type":"compare","field":"cuda_version__version","operator":"<","value":"10.1"},
-				  {"type":"isnull","field":"min_hardware_generation","invert":true}],"order_by":[]}`,
+				  {"type":"isnull","field":"min_hardware_generation","invert":true}],"order_by":[`+byPKOrder+`]}`,
 	)
 }
 
+// Sample images by what the expression tests select.
+var (
+	cpuSamples = []string{"coqui_stt:1.15.2_0.10.0a10_cpu", "mmclassification_cpu:0.23.1", "mmclassification_cpu:0.25.0", "pww3_cpu:0.2.12",
+		"tf_imageclass_cpu:1.14", "yolo_cpu:v5_2022-01-21_cpu", "yolo_cpu:v5_2022-11-05_cpu", "yolo_cpu:v7_2022-10-08-05_cpu"}
+	cuda11Samples = []string{"coqui_stt:1.3.0_cuda11.0", "coqui_stt:1.4.0_cuda11.6", "mmclassification:0.23.1", "mmclassification:0.25.0",
+		"mmsegmentation:0.30.0", "yolo:v5_2022-05-31_cuda11.1", "yolo:v5_2022-11-05_cuda11.1", "yolo:v7_2022-10-08_cuda11.1"}
+)
+
 func TestAccDockerImagesDataSource_nesting(t *testing.T) {
-	srv := samplesServer(t)
-	cfg := srv.ProviderConfig() + `
-data "ufdl_dockerimages" "or_with_and" {
-  filter {
-    or {
-      exact {
-        field = "name"
-        value = "yolact"
-      }
-      and {
-        exact {
-          field = "domain__name"
-          value = "sp"
-        }
-        isnull {
-          field  = "min_hardware_generation"
-          invert = true
-        }
-      }
-    }
-  }
-}
-data "ufdl_dockerimages" "and" {
-  filter {
-    and {
-      contains {
-        field      = "name"
-        sub_string = "mm"
-      }
-      compare {
-        field    = "cuda_version__version"
-        operator = ">"
-        value    = "11.0"
-      }
-    }
-  }
-}
-data "ufdl_dockerimages" "or_of_leaves" {
-  filter {
-    or {
-      exact {
-        field = "tasks__name"
-        value = "Export"
-      }
-      exact {
-        field = "licence__name"
-        value = "MIT"
-      }
-    }
-  }
-}
-data "ufdl_dockerimages" "or_of_ands_with_invert" {
-  filter {
-    or {
-      and {
-        exact {
-          field = "cpu"
-          value = true
-        }
-        exact {
-          field  = "domain__name"
-          value  = "od"
-          invert = true
-        }
-      }
-      and {
-        exact {
-          field = "name"
-          value = "yolo"
-        }
-        contains {
-          field      = "version"
-          sub_string = "V5"
-          case_insensitive = true
-        }
-      }
-    }
-  }
-}
-data "ufdl_dockerimages" "shortcut_then_or" {
-  domain = "od"
-  filter {
-    or {
-      isnull {
-        field = "min_hardware_generation"
-      }
-      exact {
-        field = "min_hardware_generation__generation"
-        value = "Turing"
-      }
-    }
-  }
-}
-`
-	queryCatalog(t, srv, cfg, []statecheck.StateCheck{
-		expectPKs(dockerImages("or_with_and"), 2, 3, 16, 17),
-		expectNameVersions(dockerImages("or_with_and"), "coqui_stt:1.3.0_cuda11.0", "coqui_stt:1.4.0_cuda11.6", "yolact:2020-02-11", "yolact:2020-02-11_slim"),
-		expectPKs(dockerImages("and"), 4, 5, 11),
-		expectPKs(dockerImages("or_of_leaves"), 15, 16, 17),
-		expectPKs(dockerImages("or_of_ands_with_invert"), 1, 6, 7, 12, 14, 18, 19),
-		expectPKs(dockerImages("shortcut_then_or"), 8, 17, 21, 22, 23),
+	srv, cat := samplesServer(t)
+	queryCatalog(t, srv, nil, []statecheck.StateCheck{
+		cat.expect(dockerImages("or_with_and"), cat.byPK(t, "coqui_stt:1.3.0_cuda11.0", "coqui_stt:1.4.0_cuda11.6", "yolact:2020-02-11", "yolact:2020-02-11_slim")...),
+		cat.expect(dockerImages("and"), cat.byPK(t, "mmclassification:0.23.1", "mmclassification:0.25.0", "mmsegmentation:0.30.0")...),
+		cat.expect(dockerImages("or_of_leaves"), cat.byPK(t, "tf_objdet:1.14.0_2019-08-31", "yolact:2020-02-11", "yolact:2020-02-11_slim")...),
+		cat.expect(dockerImages("or_of_ands_with_invert"), cat.byPK(t, "coqui_stt:1.15.2_0.10.0a10_cpu", "mmclassification_cpu:0.23.1", "mmclassification_cpu:0.25.0", "pww3_cpu:0.2.12", "tf_imageclass_cpu:1.14", "yolo:v5_2022-05-31_cuda11.1", "yolo:v5_2022-11-05_cuda11.1")...),
+		cat.expect(dockerImages("shortcut_then_or"), cat.byPK(t, "mmdetection:2020-03-01", "yolact:2020-02-11_slim", "yolo_cpu:v5_2022-01-21_cpu", "yolo_cpu:v5_2022-11-05_cpu", "yolo_cpu:v7_2022-10-08-05_cpu")...),
+		cat.expect(dockerImages("or_of_one"), cat.byPK(t, "yolact:2020-02-11", "yolact:2020-02-11_slim")...),
+		cat.expect(dockerImages("and_of_one_in_or"), cat.byPK(t, "pww3_cpu:0.2.12", "tf_objdet:1.14.0_2019-08-31")...),
 	},
 		`{"expressions":[{"type":"or","sub_expressions":[
 				   {"type":"exact","field":"name","value":"yolact"},
-				   {"type":"and","sub_expressions":[{"type":"exact","field":"domain__name","value":"sp"},{"type":"isnull","field":"min_hardware_generation","invert":true}]}]}],"order_by":[]}`,
+				   {"type":"and","sub_expressions":[{"type":"exact","field":"domain__name","value":"sp"},{"type":"isnull","field":"min_hardware_generation","invert":true}]}]}],"order_by":[`+byPKOrder+`]}`,
 		`{"expressions":[{"type":"and","sub_expressions":[
 				   {"type":"contains","field":"name","sub_string":"mm"},
-				   {"type":"compare","field":"cuda_version__version","operator":">","value":"11.0"}]}],"order_by":[]}`,
+				   {"type":"compare","field":"cuda_version__version","operator":">","value":"11.0"}]}],"order_by":[`+byPKOrder+`]}`,
 		`{"expressions":[{"type":"or","sub_expressions":[
-				   {"type":"exact","field":"tasks__name","value":"Export"},{"type":"exact","field":"licence__name","value":"MIT"}]}],"order_by":[]}`,
+				   {"type":"exact","field":"tasks__name","value":"Export"},{"type":"exact","field":"licence__name","value":"MIT"}]}],"order_by":[`+byPKOrder+`]}`,
 		`{"expressions":[{"type":"or","sub_expressions":[
 				   {"type":"and","sub_expressions":[{"type":"exact","field":"cpu","value":true},{"type":"exact","field":"domain__name","value":"od","invert":true}]},
-				   {"type":"and","sub_expressions":[{"type":"exact","field":"name","value":"yolo"},{"type":"contains","field":"version","sub_string":"V5","case_insensitive":true}]}]}],"order_by":[]}`,
+				   {"type":"and","sub_expressions":[{"type":"exact","field":"name","value":"yolo"},{"type":"contains","field":"version","sub_string":"V5","case_insensitive":true}]}]}],"order_by":[`+byPKOrder+`]}`,
 		`{"expressions":[{"type":"exact","field":"domain__name","value":"od"},{"type":"or","sub_expressions":[
-				   {"type":"exact","field":"min_hardware_generation__generation","value":"Turing"},{"type":"isnull","field":"min_hardware_generation"}]}],"order_by":[]}`,
+				   {"type":"exact","field":"min_hardware_generation__generation","value":"Turing"},{"type":"isnull","field":"min_hardware_generation"}]}],"order_by":[`+byPKOrder+`]}`,
+		// An or or and of one expression is sent as that expression: the server's schema
+		// needs two.
+		`{"expressions":[{"type":"exact","field":"name","value":"yolact"}],"order_by":[`+byPKOrder+`]}`,
+		`{"expressions":[{"type":"or","sub_expressions":[
+				   {"type":"exact","field":"tasks__name","value":"Export"},{"type":"exact","field":"domain__name","value":"sc"}]}],"order_by":[`+byPKOrder+`]}`,
 	)
 }
 
 func TestAccDockerImagesDataSource_ordering(t *testing.T) {
-	srv := samplesServer(t)
-	// Object-detection images: 8 and 17 are Turing, 21-23 (CPU) have no generation, the rest Pascal.
-	orderedOD := func(name, gen string, pkAscending bool) string {
-		return fmt.Sprintf(`
-data "ufdl_dockerimages" %q {
-  domain = "od"
-  order_by {
-    field = "min_hardware_generation__generation"
-    %s
-  }
-  order_by {
-    field     = "pk"
-    ascending = %t
-  }
-}
-`, name, gen, pkAscending)
-	}
-	cfg := srv.ProviderConfig() +
-		orderedOD("asc_nulls_last_by_default", "", true) +
-		orderedOD("asc_nulls_first", "nulls_first = true", true) +
-		orderedOD("desc_nulls_first_by_default", "ascending = false", true) +
-		orderedOD("desc_nulls_last", "ascending = false\n    nulls_first = false", false) + `
-data "ufdl_dockerimages" "name_desc_version_asc" {
-  filter {
-    contains {
-      field      = "name"
-      sub_string = "yolo"
-    }
-  }
-  order_by {
-    field     = "name"
-    ascending = false
-  }
-  order_by {
-    field = "version"
-  }
-}
-data "ufdl_dockerimages" "cuda_desc" {
-  domain = "od"
-  cpu    = false
-  order_by {
-    field     = "cuda_version__version"
-    ascending = false
-  }
-}
-`
-	queryCatalog(t, srv, cfg, []statecheck.StateCheck{
-		expectPKs(dockerImages("asc_nulls_last_by_default"), 9, 10, 15, 16, 18, 19, 20, 8, 17, 21, 22, 23),
-		expectPKs(dockerImages("asc_nulls_first"), 21, 22, 23, 9, 10, 15, 16, 18, 19, 20, 8, 17),
-		expectPKs(dockerImages("desc_nulls_first_by_default"), 21, 22, 23, 8, 17, 9, 10, 15, 16, 18, 19, 20),
-		expectPKs(dockerImages("desc_nulls_last"), 17, 8, 20, 19, 18, 16, 15, 10, 9, 23, 22, 21),
-		expectNameVersions(dockerImages("name_desc_version_asc"),
+	srv, cat := samplesServer(t)
+	// Object-detection images by generation: Pascal, Turing, and the CPU images without one.
+	pascal := cat.byPK(t, "mmdetection:2020-03-01_cuda10", "mmdetection:2020-10-11", "tf_objdet:1.14.0_2019-08-31", "yolact:2020-02-11",
+		"yolo:v5_2022-05-31_cuda11.1", "yolo:v5_2022-11-05_cuda11.1", "yolo:v7_2022-10-08_cuda11.1")
+	turing := cat.byPK(t, "mmdetection:2020-03-01", "yolact:2020-02-11_slim")
+	none := cat.byPK(t, "yolo_cpu:v5_2022-01-21_cpu", "yolo_cpu:v5_2022-11-05_cpu", "yolo_cpu:v7_2022-10-08-05_cpu")
+	queryCatalog(t, srv, nil, []statecheck.StateCheck{
+		cat.expect(dockerImages("asc_nulls_last_by_default"), concat(pascal, turing, none)...),
+		cat.expect(dockerImages("asc_nulls_first"), concat(none, pascal, turing)...),
+		cat.expect(dockerImages("desc_nulls_first_by_default"), concat(none, turing, pascal)...),
+		cat.expect(dockerImages("desc_nulls_last"), concat(reversed(turing), reversed(pascal), reversed(none))...),
+		cat.expect(dockerImages("name_desc_version_asc"),
 			"yolo_cpu:v5_2022-01-21_cpu", "yolo_cpu:v5_2022-11-05_cpu", "yolo_cpu:v7_2022-10-08-05_cpu",
 			"yolo:v5_2022-05-31_cuda11.1", "yolo:v5_2022-11-05_cuda11.1", "yolo:v7_2022-10-08_cuda11.1"),
-		expectPKs(dockerImages("name_desc_version_asc"), 21, 22, 23, 18, 19, 20),
-		expectPKs(dockerImages("cuda_desc"), 18, 19, 20, 8, 9, 10, 15, 16, 17),
+		cat.expect(dockerImages("cuda_desc"), concat(
+			cat.byPK(t, "yolo:v5_2022-05-31_cuda11.1", "yolo:v5_2022-11-05_cuda11.1", "yolo:v7_2022-10-08_cuda11.1"),
+			cat.byPK(t, "mmdetection:2020-03-01", "mmdetection:2020-03-01_cuda10", "mmdetection:2020-10-11"),
+			cat.byPK(t, "tf_objdet:1.14.0_2019-08-31", "yolact:2020-02-11", "yolact:2020-02-11_slim"))...),
 	},
 		`{"expressions":[{"type":"exact","field":"domain__name","value":"od"}],"order_by":[
 				   {"field":"min_hardware_generation__generation","ascending":true},{"field":"pk","ascending":true}]}`,
@@ -602,13 +276,21 @@ data "ufdl_dockerimages" "cuda_desc" {
 				   {"field":"min_hardware_generation__generation","ascending":false},{"field":"pk","ascending":true}]}`,
 		`{"expressions":[{"type":"exact","field":"domain__name","value":"od"}],"order_by":[
 				   {"field":"min_hardware_generation__generation","ascending":false,"nulls_first":false},{"field":"pk","ascending":false}]}`,
-		`{"expressions":[{"type":"contains","field":"name","sub_string":"yolo"}],"order_by":[{"field":"name","ascending":false},{"field":"version","ascending":true}]}`,
-		`{"expressions":[{"type":"exact","field":"domain__name","value":"od"},{"type":"exact","field":"cpu","value":false}],"order_by":[{"field":"cuda_version__version","ascending":false}]}`,
+		`{"expressions":[{"type":"contains","field":"name","sub_string":"yolo"}],"order_by":[{"field":"name","ascending":false},{"field":"version","ascending":true},`+byPKOrder+`]}`,
+		`{"expressions":[{"type":"exact","field":"domain__name","value":"od"},{"type":"exact","field":"cpu","value":false}],"order_by":[{"field":"cuda_version__version","ascending":false},`+byPKOrder+`]}`,
 	)
 }
 
+func concat(lists ...[]string) []string { return slices.Concat(lists...) }
+
+func reversed(list []string) []string {
+	out := slices.Clone(list)
+	slices.Reverse(out)
+	return out
+}
+
 func TestAccDockerImagesDataSource_invalidFiltersFailAtPlan(t *testing.T) {
-	srv := samplesServer(t)
+	srv, _ := samplesServer(t)
 	step := func(body string, want *regexp.Regexp) resource.TestStep {
 		return resource.TestStep{Config: srv.ProviderConfig() + "data \"ufdl_dockerimages\" \"bad\" {\n" + body + "\n}\n", ExpectError: want}
 	}
@@ -695,85 +377,58 @@ filter {
 		},
 	})
 	// Validation stops every one of these before the provider asks the server anything.
-	if n := srv.Ref.Calls("POST /v1/docker/list"); n != 0 {
+	if n := srv.Calls("POST /v1/docker/list"); n != 0 {
 		t.Errorf("invalid filters reached the server: %d list calls", n)
 	}
 }
 
-// TestAccDockerImagesDataSource_oneListCallPerRead runs terraform plan on data sources alone,
-// where Terraform reads each exactly once, and counts the server's list calls.
+// TestAccDockerImagesDataSource_oneListCallPerRead runs terraform apply on data sources
+// alone, as an ordinary (non-admin) user, where Terraform reads each exactly once, and
+// counts the server's list calls.
 func TestAccDockerImagesDataSource_oneListCallPerRead(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
 	t.Parallel()
-	srv := samplesServer(t)
-	w := acctest.NewWorkdir(t, `
-terraform {
-  required_providers {
-    ufdl = { source = "waikato-ufdl/ufdl" }
-  }
-}
-provider "ufdl" {}
-data "ufdl_dockerimages" "gpu_od_trainers" {
-  domain = "od"
-  cpu    = false
-  task   = "Train"
-  filter {
-    or {
-      compare {
-        field    = "cuda_version__version"
-        operator = ">="
-        value    = "11.0"
-      }
-      exact {
-        field = "min_hardware_generation__generation"
-        value = "Turing"
-      }
-    }
-  }
-  order_by {
-    field     = "version"
-    ascending = false
-  }
-}
-data "ufdl_dockerimage" "by_pk" {
-  pk = 15
-}
-output "pks" {
-  value = data.ufdl_dockerimages.gpu_od_trainers.pks
-}
-output "tasks" {
-  value = data.ufdl_dockerimage.by_pk.tasks
-}
-`)
-	env := []string{"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.User, "UFDL_PASSWORD=" + srv.Password}
-	srv.Ref.ResetCalls()
-	out, err := w.RunEnv(env, "plan", "-no-color")
+	srv, cat := samplesServer(t)
+	srv.RequireUser(t)
+	w := acctest.NewWorkdir(t, acctest.Testdata(t, "main.tf"))
+	objdet := cat.pk(t, "tf_objdet:1.14.0_2019-08-31")
+	env := []string{"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.User, "UFDL_PASSWORD=" + srv.Password,
+		fmt.Sprintf("TF_VAR_tf_objdet_image=%d", objdet)}
+	srv.ResetCalls()
+	out, err := w.RunEnv(env, "apply", "-auto-approve", "-no-color")
 	if err != nil {
-		t.Fatalf("plan: %v\n%s", err, out)
+		t.Fatalf("apply: %v\n%s", err, out)
 	}
-	// 18-20 (CUDA 11.1) and 8, 17 (Turing), by version descending.
-	for _, want := range []*regexp.Regexp{
-		regexp.MustCompile(`\+ pks\s+= \[\s+\+ 20,\s+\+ 19,\s+\+ 18,\s+\+ 8,\s+\+ 17,\s+\]`),
-		regexp.MustCompile(`\+ tasks\s+= \[\s+\+ "Export",\s+\+ "Predict",\s+\+ "Train",\s+\]`),
-	} {
-		if !want.MatchString(out) {
-			t.Errorf("plan output does not match %s:\n%s", want, out)
-		}
-	}
-	if n := srv.Ref.Calls("POST /v1/docker/list"); n != 2 {
+	if n := srv.Calls("POST /v1/docker/list"); n != 2 {
 		t.Errorf("two data sources read once each made %d list calls, want 2", n)
 	}
-	if n := srv.Ref.Calls("GET /v1/docker/{pk}"); n != 0 {
+	if n := srv.Calls("GET /v1/docker/{pk}"); n != 0 {
 		t.Errorf("data sources made %d GETs of single images, want 0", n)
 	}
 	if err := expectListBodies(srv,
 		`{"expressions":[{"type":"exact","field":"domain__name","value":"od"},{"type":"exact","field":"cpu","value":false},{"type":"exact","field":"tasks__name","value":"Train"},
 		  {"type":"or","sub_expressions":[{"type":"exact","field":"min_hardware_generation__generation","value":"Turing"},{"type":"compare","field":"cuda_version__version","operator":">=","value":"11.0"}]}],
-		  "order_by":[{"field":"version","ascending":false}]}`,
-		`{"expressions":[{"type":"exact","field":"pk","value":15}],"order_by":[]}`,
+		  "order_by":[{"field":"version","ascending":false},`+byPKOrder+`]}`,
+		fmt.Sprintf(`{"expressions":[{"type":"exact","field":"pk","value":%d}],"order_by":[]}`, objdet),
 	)(nil); err != nil {
 		t.Error(err)
+	}
+	var outputs struct {
+		Images struct{ Value []string } `json:"images"`
+		Tasks  struct{ Value []string } `json:"tasks"`
+	}
+	out, err = w.RunEnv(env, "output", "-json")
+	if err != nil || json.Unmarshal([]byte(out), &outputs) != nil {
+		t.Fatalf("output -json: %v\n%s", err, out)
+	}
+	// The CUDA 11.1 yolo images and the Turing ones, by version descending.
+	want := []string{"yolo:v7_2022-10-08_cuda11.1", "yolo:v5_2022-11-05_cuda11.1", "yolo:v5_2022-05-31_cuda11.1", "mmdetection:2020-03-01", "yolact:2020-02-11_slim"}
+	if got := cat.only(outputs.Images.Value); !slices.Equal(got, want) {
+		t.Errorf("images = %v, want %v", got, want)
+	}
+	if got := outputs.Tasks.Value; !slices.Equal(got, []string{"Export", "Predict", "Train"}) {
+		t.Errorf("tasks = %v, want Export, Predict, Train", got)
 	}
 }

@@ -2,6 +2,8 @@ package provider_test
 
 import (
 	"fmt"
+	"net/http"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -14,7 +16,6 @@ import (
 	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/acctest"
 )
 
-// The seeded lookup tables give pks in CSV row order (internal/refserver/seed/*.csv).
 func TestAccLookupDataSources_values(t *testing.T) {
 	srv := acctest.NewServer(t)
 	cfg := srv.ProviderConfig() + `
@@ -47,52 +48,84 @@ data "ufdl_job_contract" "train" {
 	kv := func(addr, attr string, want knownvalue.Check) statecheck.StateCheck {
 		return statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), want)
 	}
-	pk := func(addr string, want int64) statecheck.StateCheck {
-		return kv(addr, "pk", knownvalue.Int64Exact(want))
+	// Every value is what the server's own table holds for that row: pks and licence
+	// details differ between deployments.
+	row := func(table, key, value string) map[string]any {
+		var rows []map[string]any
+		if err := srv.API(http.MethodPost, "/v1/"+table+"/list", map[string]any{}, &rows); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			if fmt.Sprint(r[key]) == value {
+				return r
+			}
+		}
+		t.Fatalf("the server's %s table has no row with %s %q", table, key, value)
+		return nil
 	}
-	empty := knownvalue.ListExact([]knownvalue.Check{})
+	same := func(addr string, r map[string]any, attrs ...string) []statecheck.StateCheck {
+		pk, _ := r["pk"].(float64)
+		out := []statecheck.StateCheck{kv(addr, "pk", knownvalue.Int64Exact(int64(pk)))}
+		for _, a := range attrs {
+			switch v := r[a].(type) {
+			case string:
+				out = append(out, kv(addr, a, str(v)))
+			case float64:
+				out = append(out, kv(addr, a, knownvalue.Float64Exact(v)))
+			case []any:
+				names := make([]string, len(v))
+				for i, e := range v {
+					names[i] = fmt.Sprint(e)
+				}
+				slices.Sort(names)
+				checks := make([]knownvalue.Check, len(names))
+				for i, n := range names {
+					checks[i] = str(n)
+				}
+				out = append(out, kv(addr, a, knownvalue.ListExact(checks)))
+			default:
+				t.Fatalf("%s: unexpected %T in the server's row for %s", addr, v, a)
+			}
+		}
+		return out
+	}
+	subdescriptors := []string{"url", "domains", "permissions", "limitations", "conditions"}
+	checks := slices.Concat(
+		same("data.ufdl_cuda_version.c111", row("cuda", "version", "11.1"), "full_version", "min_driver_version"),
+		same("data.ufdl_cuda_version.cpu", row("cuda", "version", "0.0"), "full_version"),
+		same("data.ufdl_hardware_generation.pascal", row("hardware", "generation", "Pascal"), "min_compute_capability", "max_compute_capability"),
+		same("data.ufdl_licence.gpl3", row("licences", "name", "GPL3"), subdescriptors...),
+		same("data.ufdl_licence.apache", row("licences", "name", "Apache 2.0"), subdescriptors...),
+		same("data.ufdl_domain.od", row("domains", "name", "od"), "description"),
+		same("data.ufdl_job_contract.train", row("job-contracts", "name", "Train"), "pkg", "cls"),
+		[]statecheck.StateCheck{
+			// The values people know, whatever the deployment.
+			kv("data.ufdl_framework.yolo", "pk", knownvalue.Int64Exact(yoloV7(t, srv))),
+			kv("data.ufdl_framework.yolo", "version", str("v7")),
+			kv("data.ufdl_cuda_version.c111", "full_version", str("11.1.0")),
+			kv("data.ufdl_hardware_generation.pascal", "min_compute_capability", knownvalue.Float64Exact(6)),
+			kv("data.ufdl_licence.gpl3", "url", str("https://opensource.org/licenses/GPL-3.0")),
+			kv("data.ufdl_domain.od", "description", str("Object Detection")),
+			kv("data.ufdl_job_contract.train", "cls", str("ufdl.jobcontracts.standard.Train")),
+		},
+	)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: cfg,
+			PreConfig: srv.ResetCalls,
+			Config:    cfg,
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
-			ConfigStateChecks: []statecheck.StateCheck{
-				pk("data.ufdl_framework.yolo", yoloV7),
-				pk("data.ufdl_cuda_version.c111", 10),
-				kv("data.ufdl_cuda_version.c111", "full_version", str("11.1.0")),
-				kv("data.ufdl_cuda_version.c111", "min_driver_version", str("455.23.05")),
-				pk("data.ufdl_cuda_version.cpu", 21),
-				kv("data.ufdl_cuda_version.cpu", "full_version", str("0.0")),
-				pk("data.ufdl_hardware_generation.pascal", 4),
-				kv("data.ufdl_hardware_generation.pascal", "min_compute_capability", knownvalue.Float64Exact(6)),
-				kv("data.ufdl_hardware_generation.pascal", "max_compute_capability", knownvalue.Float64Exact(7)),
-				pk("data.ufdl_licence.gpl3", 9),
-				kv("data.ufdl_licence.gpl3", "url", str("https://opensource.org/licenses/GPL-3.0")),
-				kv("data.ufdl_licence.gpl3", "domains", empty),
-				kv("data.ufdl_licence.gpl3", "permissions", empty),
-				kv("data.ufdl_licence.gpl3", "limitations", empty),
-				kv("data.ufdl_licence.gpl3", "conditions", empty),
-				pk("data.ufdl_licence.apache", 2),
-				kv("data.ufdl_licence.apache", "url", str("https://opensource.org/licenses/Apache-2.0")),
-				pk("data.ufdl_domain.od", 2),
-				kv("data.ufdl_domain.od", "description", str("Object Detection")),
-				pk("data.ufdl_job_contract.train", 2),
-				kv("data.ufdl_job_contract.train", "pkg", str("ufdl.jobcontracts")),
-				kv("data.ufdl_job_contract.train", "cls", str("ufdl.jobcontracts.standard.Train")),
-			},
+			ConfigStateChecks: checks,
 			Check: func(*terraform.State) error {
-				if srv.Ref == nil {
-					return nil
-				}
 				// The lookups come from the lookup tables, never from the image catalog.
 				for _, route := range []string{"/v1/frameworks", "/v1/cuda", "/v1/hardware", "/v1/licences", "/v1/domains", "/v1/job-contracts"} {
-					if n := srv.Ref.Calls("POST " + route + "/list"); n == 0 {
+					if n := srv.Calls("POST " + route + "/list"); n == 0 {
 						return fmt.Errorf("no list call of %s: the lookups did not come from the server", route)
 					}
 				}
-				if n := srv.Ref.Calls("POST /v1/docker/list"); n != 0 {
+				if n := srv.Calls("POST /v1/docker/list"); n != 0 {
 					return fmt.Errorf("lookup data sources listed docker images %d times", n)
 				}
 				return nil

@@ -21,7 +21,7 @@ import (
 func TestAccDockerImage_identity(t *testing.T) {
 	srv := acctest.NewServer(t)
 	name := acctest.Name("ident")
-	attrs := gpuImage(name)
+	attrs := gpuImage(t, srv, name)
 	renamed := with(attrs, "version", `"v7_renamed"`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -70,16 +70,12 @@ func TestAccDockerImage_importBlockByNameAndVersionIdentity(t *testing.T) {
 	}
 	t.Parallel()
 	srv := acctest.NewServer(t)
-	srv.RequireHooks(t, "creates the image to adopt directly")
 	name := acctest.Name("adopt")
-	pk, err := srv.Ref.CreateImage(map[string]any{
+	pk := srv.CreateImage(t, map[string]any{
 		"name": name, "version": "v1", "url": "r.example.com/x:1", "registry_url": "r.example.com",
-		"registry_username": nil, "registry_password": nil, "cuda_version": "11.1", "framework": yoloV7, "domain": "od",
+		"registry_username": nil, "registry_password": nil, "cuda_version": "11.1", "framework": yoloV7(t, srv), "domain": "od",
 		"tasks": []string{"Train"}, "min_hardware_generation": "Pascal", "cpu": false, "licence": "MIT",
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg := `terraform {
   required_providers {
     ufdl = { source = "waikato-ufdl/ufdl" }
@@ -96,7 +92,7 @@ resource "ufdl_dockerimage" "adopted" {
   url                     = "r.example.com/x:1"
   registry_url            = "r.example.com"
   cuda_version            = "11.1"
-  framework               = ` + strconv.Itoa(yoloV7) + `
+  framework               = ` + strconv.FormatInt(yoloV7(t, srv), 10) + `
   domain                  = "od"
   tasks                   = ["Train"]
   min_hardware_generation = "Pascal"
@@ -115,7 +111,7 @@ resource "ufdl_dockerimage" "adopted" {
 	if out, err := w.RunEnv(env, "plan", "-detailed-exitcode", "-no-color"); err != nil {
 		t.Errorf("plan after import is not empty: %v\n%s", err, out)
 	}
-	if n := len(srv.Ref.Images()); n != 1 {
+	if n := srv.CountImagesNamed(t, name); n != 1 {
 		t.Errorf("server holds %d images, want the one adopted", n)
 	}
 }

@@ -32,7 +32,7 @@ const faultRegistryPassword = "faults-registry-pw-7f3a"
 
 // faultConfig renders var.n images whose url tag is var.url_tag. Provider settings come from
 // the environment, so that each run can change them.
-func faultConfig(prefix string) string {
+func faultConfig(prefix string, framework int64) string {
 	return fmt.Sprintf(`terraform {
   required_providers {
     ufdl = { source = "waikato-ufdl/ufdl" }
@@ -62,7 +62,7 @@ resource "ufdl_dockerimage" "img" {
   min_hardware_generation = "Pascal"
   licence                 = "MIT"
 }
-`, prefix, faultRegistryPassword, yoloV7)
+`, prefix, faultRegistryPassword, framework)
 }
 
 // tfRun drives one working directory with the terraform CLI against one reference server.
@@ -78,7 +78,7 @@ type tfRun struct {
 
 func newTFRun(t *testing.T, srv *acctest.Server, prefix string, env ...string) *tfRun {
 	t.Helper()
-	w := acctest.NewWorkdir(t, faultConfig(prefix))
+	w := acctest.NewWorkdir(t, faultConfig(prefix, yoloV7(t, srv)))
 	logPath := filepath.Join(w.Dir, "provider.log")
 	r := &tfRun{t: t, srv: srv, w: w, logPath: logPath, env: append([]string{
 		"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.AdminUser, "UFDL_PASSWORD=" + srv.AdminPassword,
@@ -790,7 +790,7 @@ func garbageAnswers(t *testing.T, writes bool) {
 	// An image outside Terraform's care, whose answer a confused server may hand out instead.
 	otherPK, err := srv.Ref.CreateImage(map[string]any{
 		"name": prefix + "-other", "version": "v1", "url": "registry.example.com:443/other:v1",
-		"registry_url": "registry.example.com:443", "cuda_version": "11.1", "framework": yoloV7,
+		"registry_url": "registry.example.com:443", "cuda_version": "11.1", "framework": yoloV7(t, srv),
 		"domain": "od", "tasks": []string{}, "min_hardware_generation": "Pascal", "licence": "MIT",
 	})
 	if err != nil {

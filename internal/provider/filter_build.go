@@ -71,8 +71,8 @@ type (
 // call: the shortcut arguments first, then each filter block, then the ordering. It reports
 // every mistake it finds with the path of the block at fault. complete is false when part of
 // the configuration is not known yet (validation before apply); the filter is then partial.
-// A configuration without any filter or ordering gives a nil filter: the whole catalog in
-// primary-key order.
+// The ordering always ends with the primary key, so that equal keys, and a query without
+// order_by, answer in the same order every time.
 func buildDockerImagesFilter(ctx context.Context, m dockerImagesQuery) (f *client.Filter, complete bool, diags diag.Diagnostics) {
 	b := &filterBuilder{ctx: ctx}
 	out := &client.Filter{Expressions: b.shortcuts(m)}
@@ -81,13 +81,18 @@ func buildDockerImagesFilter(ctx context.Context, m dockerImagesQuery) (f *clien
 			out.Expressions = append(out.Expressions, e)
 		}
 	}
+	byPK := false
 	for i, om := range elements[orderByModel](b, m.OrderBy) {
 		if o, ok := b.orderBy(path.Root("order_by").AtListIndex(i), om); ok {
 			out.OrderBy = append(out.OrderBy, o)
+			byPK = byPK || o.Field == "pk"
 		}
 	}
-	if len(out.Expressions) == 0 && len(out.OrderBy) == 0 {
-		out = nil
+	if !byPK {
+		// NOTE: the real backend has no default order (PostgreSQL returns rows as stored, and
+		// an update moves a row), so without this the same query could answer in another
+		// order after any change, and every list built from it would show a diff.
+		out.OrderBy = append(out.OrderBy, client.Ordering{Field: "pk", Ascending: true})
 	}
 	return out, !b.unknown, b.diags
 }

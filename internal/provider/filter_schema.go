@@ -213,7 +213,7 @@ func filterBlock() schema.ListNestedBlock {
 // orderByBlock is the `order_by` block of ufdl_dockerimages.
 func orderByBlock() schema.ListNestedBlock {
 	return schema.ListNestedBlock{
-		MarkdownDescription: "Sort order of `images`, most significant first. Without it, images come in primary-key order.",
+		MarkdownDescription: "Sort order of `images`, most significant first. Images that sort equal, and all images without it, come in primary-key order: the provider adds the primary key as the last key, since the server has no order of its own.",
 		NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
 			"field": schema.StringAttribute{
 				MarkdownDescription: "Field to sort by: one of " + quotedList(filterFieldNames(orderableFields)) + ". " +

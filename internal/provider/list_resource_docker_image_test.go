@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -8,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/acctest"
-	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/refserver"
 )
 
 const queryProviderBlock = `terraform {
@@ -30,17 +30,23 @@ func TestAccListResource_adoptTheCatalog(t *testing.T) {
 		t.Skip("terraform query needs Terraform 1.14 or later; CI runs this on Terraform 1.16")
 	}
 	t.Parallel()
-	srv := acctest.NewServer(t, func(o *refserver.Options) { o.Samples = true })
-	srv.RequireHooks(t, "seeds the catalog")
-	const total = 23
-	if n := len(srv.Ref.Images()); n != total {
-		t.Fatalf("seeded catalog has %d images, want %d", n, total)
-	}
+	srv, cat := samplesServer(t)
+	total := len(cat.pks)
 
 	w := acctest.NewWorkdir(t, queryProviderBlock)
+	// Everything but what other tests make at the same time on a shared server.
 	query := `list "ufdl_dockerimage" "catalog" {
   provider         = ufdl
   include_resource = true
+  config {
+    filter {
+      contains {
+        field      = "name"
+        sub_string = "tfacc-"
+        invert     = true
+      }
+    }
+  }
 }
 `
 	if err := os.WriteFile(filepath.Join(w.Dir, "catalog.tfquery.hcl"), []byte(query), 0o600); err != nil {
@@ -63,14 +69,14 @@ func TestAccListResource_adoptTheCatalog(t *testing.T) {
 	}
 
 	out, err = w.RunEnv(env, "apply", "-auto-approve", "-no-color")
-	if err != nil || !strings.Contains(out, "23 imported, 0 added, 0 changed, 0 destroyed") {
+	if err != nil || !strings.Contains(out, fmt.Sprintf("%d imported, 0 added, 0 changed, 0 destroyed", total)) {
 		t.Fatalf("apply of the generated configuration: %v\n%s", err, out)
 	}
 	if out, err := w.RunEnv(env, "plan", "-detailed-exitcode", "-no-color"); err != nil {
 		t.Errorf("plan after adopting the catalog is not empty: %v\n%s", err, out)
 	}
-	if n := len(srv.Ref.Images()); n != total {
-		t.Errorf("server holds %d images after adoption, want %d", n, total)
+	if _, after := samplesServer(t); len(after.pks) != total {
+		t.Errorf("server holds %d sample images after adoption, want %d", len(after.pks), total)
 	}
 }
 
@@ -84,7 +90,7 @@ func TestAccListResource_filtersAndIdentity(t *testing.T) {
 		t.Skip("terraform query needs Terraform 1.14 or later; CI runs this on Terraform 1.16")
 	}
 	t.Parallel()
-	srv := acctest.NewServer(t, func(o *refserver.Options) { o.Samples = true })
+	srv, _ := samplesServer(t)
 	w := acctest.NewWorkdir(t, queryProviderBlock)
 	query := `list "ufdl_dockerimage" "yolo_gpu" {
   provider = ufdl

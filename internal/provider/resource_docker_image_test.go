@@ -26,11 +26,15 @@ import (
 
 const addr = "ufdl_dockerimage.test"
 
-// yoloV7 is the pk of framework "yolo v7" in the seeded lookup tables (row 18 of frameworks.csv).
-const yoloV7 = 18
+// yoloV7 is the pk of framework "yolo v7" on srv: pks differ between deployments.
+func yoloV7(t *testing.T, srv *acctest.Server) int64 {
+	t.Helper()
+	return srv.FrameworkPK(t, "yolo", "v7")
+}
 
 // gpuImage returns the attributes of a GPU image as HCL expressions; tests override some.
-func gpuImage(name string) map[string]string {
+func gpuImage(t *testing.T, srv *acctest.Server, name string) map[string]string {
+	t.Helper()
 	return map[string]string{
 		"name":                    strconv.Quote(name),
 		"version":                 `"v7_2022-10-08_cuda11.1"`,
@@ -39,7 +43,7 @@ func gpuImage(name string) map[string]string {
 		"registry_username":       `"public"`,
 		"registry_password":       `"s3cret-registry-pw"`,
 		"cuda_version":            `"11.1"`,
-		"framework":               strconv.Itoa(yoloV7),
+		"framework":               strconv.FormatInt(yoloV7(t, srv), 10),
 		"domain":                  `"od"`,
 		"tasks":                   `["Train", "Predict"]`,
 		"min_hardware_generation": `"Pascal"`,
@@ -76,7 +80,7 @@ func imageConfig(providerBlock string, attrs map[string]string) string {
 // imageWrites returns the PUT and PATCH requests the server saw for docker images.
 func imageWrites(srv *acctest.Server) []refserver.Request {
 	var out []refserver.Request
-	for _, r := range srv.Ref.Requests() {
+	for _, r := range srv.Requests() {
 		if r.Route == "/v1/docker/{pk}" && (r.Method == "PATCH" || r.Method == "PUT") {
 			out = append(out, r)
 		}
@@ -138,7 +142,7 @@ func str(v string) knownvalue.Check { return knownvalue.StringExact(v) }
 func TestAccDockerImage_gpuLifecycleAndImport(t *testing.T) {
 	srv := acctest.NewServer(t)
 	name := acctest.Name("gpu")
-	attrs := gpuImage(name)
+	attrs := gpuImage(t, srv, name)
 	cfg := imageConfig(srv.ProviderConfig(), attrs)
 	pkSame := statecheck.CompareValue(compare.ValuesSame())
 
@@ -160,7 +164,7 @@ func TestAccDockerImage_gpuLifecycleAndImport(t *testing.T) {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("version"), str("v7_2022-10-08_cuda11.1")),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("cuda_version"), str("11.1")),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("cuda_full_version"), str("11.1.0")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("framework"), knownvalue.Int64Exact(yoloV7)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("framework"), knownvalue.Int64Exact(yoloV7(t, srv))),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("framework_name"), str("yolo")),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("framework_version"), str("v7")),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("domain"), str("od")),
@@ -177,10 +181,7 @@ func TestAccDockerImage_gpuLifecycleAndImport(t *testing.T) {
 					expectServerField(srv, "domain", "Object Detection"),
 					expectServerField(srv, "name", name),
 					func(*terraform.State) error {
-						if srv.Ref == nil {
-							return nil // an external server counts nothing for us
-						}
-						if n := srv.Ref.Calls("POST /v1/docker/create"); n != 1 {
+						if n := srv.Calls("POST /v1/docker/create"); n != 1 {
 							return fmt.Errorf("want exactly 1 create call, got %d", n)
 						}
 						return nil
@@ -219,7 +220,7 @@ func TestAccDockerImage_gpuLifecycleAndImport(t *testing.T) {
 func TestAccDockerImage_cpuOnly(t *testing.T) {
 	srv := acctest.NewServer(t)
 	name := acctest.Name("cpu")
-	attrs := with(gpuImage(name),
+	attrs := with(gpuImage(t, srv, name),
 		"version", `"v5_2022-11-05_cpu"`,
 		"cuda_version", `"0.0"`,
 		"cpu", "true",
@@ -228,7 +229,7 @@ func TestAccDockerImage_cpuOnly(t *testing.T) {
 		"registry_password", "",
 		"tasks", `["Predict"]`,
 	)
-	if acctest.Profile() == refserver.ProfileUFDLBackend {
+	if acctest.BackendLike() {
 		// The real backend refuses null generations even for CPU images: the user is told what to write.
 		resource.ParallelTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -274,7 +275,7 @@ type fieldChange struct {
 	server    any
 }
 
-func fieldChanges(name string) []fieldChange {
+func fieldChanges(name string, otherFramework int64) []fieldChange {
 	return []fieldChange{
 		{"name", strconv.Quote(name + "-renamed"), str(name + "-renamed"), name + "-renamed"},
 		{"version", `"v7_next"`, str("v7_next"), "v7_next"},
@@ -283,7 +284,7 @@ func fieldChanges(name string) []fieldChange {
 		{"registry_username", `"robot"`, str("robot"), "robot"},
 		{"registry_password", `"another-pw"`, str("another-pw"), "another-pw"},
 		{"cuda_version", `"11.6"`, str("11.6"), nil},
-		{"framework", "17", knownvalue.Int64Exact(17), nil},
+		{"framework", strconv.FormatInt(otherFramework, 10), knownvalue.Int64Exact(otherFramework), nil},
 		{"domain", `"ic"`, str("ic"), "Image Classification"},
 		{"tasks", `["Train", "Predict", "Export"]`, knownvalue.SetExact([]knownvalue.Check{str("Train"), str("Predict"), str("Export")}), nil},
 		{"min_hardware_generation", `"Volta"`, str("Volta"), nil},
@@ -293,17 +294,17 @@ func fieldChanges(name string) []fieldChange {
 }
 
 // updateSteps changes one field per step and checks the plan, the state and the exact write.
-func updateSteps(srv *acctest.Server, providerBlock, name, method string) []resource.TestStep {
-	attrs := gpuImage(name)
+func updateSteps(t *testing.T, srv *acctest.Server, providerBlock, name, method string) []resource.TestStep {
+	attrs := gpuImage(t, srv, name)
 	steps := []resource.TestStep{{Config: imageConfig(providerBlock, attrs)}}
-	for _, c := range fieldChanges(name) {
+	for _, c := range fieldChanges(name, srv.FrameworkPK(t, "yolo", "v5")) {
 		attrs = with(attrs, c.attr, c.hcl)
 		checks := []resource.TestCheckFunc{expectOneWrite(srv, method, c.attr)}
 		if c.server != nil {
 			checks = append(checks, expectServerField(srv, c.attr, c.server))
 		}
 		steps = append(steps, resource.TestStep{
-			PreConfig: srv.Ref.ResetCalls,
+			PreConfig: srv.ResetCalls,
 			Config:    imageConfig(providerBlock, attrs),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{
@@ -320,26 +321,24 @@ func updateSteps(srv *acctest.Server, providerBlock, name, method string) []reso
 
 func TestAccDockerImage_updateEachFieldWithPatch(t *testing.T) {
 	srv := acctest.NewServer(t)
-	srv.RequireHooks(t, "counts the server's requests")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps:                    updateSteps(srv, srv.ProviderConfig(), acctest.Name("patch"), "PATCH"),
+		Steps:                    updateSteps(t, srv, srv.ProviderConfig(), acctest.Name("patch"), "PATCH"),
 	})
 }
 
 func TestAccDockerImage_updateEachFieldWithPut(t *testing.T) {
 	srv := acctest.NewServer(t)
-	srv.RequireHooks(t, "counts the server's requests")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps:                    updateSteps(srv, srv.ProviderConfig(`update_method = "put"`), acctest.Name("put"), "PUT"),
+		Steps:                    updateSteps(t, srv, srv.ProviderConfig(`update_method = "put"`), acctest.Name("put"), "PUT"),
 	})
 }
 
 func TestAccDockerImage_driftIsDetected(t *testing.T) {
 	srv := acctest.NewServer(t)
 	name := acctest.Name("drift")
-	cfg := imageConfig(srv.ProviderConfig(), gpuImage(name))
+	cfg := imageConfig(srv.ProviderConfig(), gpuImage(t, srv, name))
 	var pk int64
 	remember := func(s *terraform.State) error {
 		var err error
@@ -400,7 +399,7 @@ func TestAccDockerImage_referencedImageIsKeptOnDestroy(t *testing.T) {
 	srv := acctest.NewServer(t)
 	srv.RequireHooks(t, "marks the image as referenced")
 	name := acctest.Name("ref")
-	cfg := imageConfig(srv.ProviderConfig(), gpuImage(name))
+	cfg := imageConfig(srv.ProviderConfig(), gpuImage(t, srv, name))
 	var pk int64
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -429,7 +428,10 @@ func TestAccDockerImage_referencedImageIsKeptOnDestroy(t *testing.T) {
 				Check: resource.ComposeTestCheckFunc(
 					expectServerField(srv, "name", name),
 					func(*terraform.State) error {
-						img, _ := srv.Ref.Image(pk)
+						img, err := srv.Image(pk)
+						if err != nil {
+							return err
+						}
 						tasks, _ := json.Marshal(img["tasks"])
 						if !strings.Contains(string(tasks), "Train") || !strings.Contains(string(tasks), "Predict") {
 							return fmt.Errorf("tasks of the kept image changed: %s", tasks)
@@ -449,7 +451,7 @@ func TestAccDockerImage_keepOnRefusedDeleteQuirk(t *testing.T) {
 	srv.RequireHooks(t, "marks the image as referenced")
 	srv.Ref.SetKeepOnRefusedDelete(true)
 	name := acctest.Name("quirk")
-	cfg := imageConfig(srv.ProviderConfig(), gpuImage(name))
+	cfg := imageConfig(srv.ProviderConfig(), gpuImage(t, srv, name))
 	var pk int64
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -482,14 +484,14 @@ func TestAccDockerImage_keepOnRefusedDeleteQuirk(t *testing.T) {
 
 func TestAccDockerImage_invalidLookupsFailAtPlan(t *testing.T) {
 	srv := acctest.NewServer(t)
-	base := gpuImage(acctest.Name("bad"))
+	base := gpuImage(t, srv, acctest.Name("bad"))
 	cases := []struct {
 		attr, hcl string
 		want      string
 	}{
 		{"domain", `"xx"`, `domain "xx" is not one of ic, is, od, sc, sp`},
 		{"cuda_version", `"99.9"`, `cuda_version "99.9" is not one of`},
-		{"framework", "999", `framework 999 is not one of 1 \(coqui_stt 1.15.2\)`},
+		{"framework", "999", `framework 999 is not one of ` + regexp.QuoteMeta(firstFramework(t, srv))},
 		{"licence", `"WTFPL"`, `licence "WTFPL" is not one of "AGPL3"`},
 		{"min_hardware_generation", `"Blackwell"`, `min_hardware_generation "Blackwell" is not one of`},
 		{"tasks", `["Train", "Dance"]`, `tasks "Dance" is not one of Export, Predict, Train`},
@@ -530,43 +532,51 @@ func TestAccDockerImage_invalidLookupsFailAtPlan(t *testing.T) {
 		},
 	)
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
-	if srv.Ref != nil {
-		if n := srv.Ref.Calls("POST /v1/docker/create"); n != 0 {
-			t.Errorf("invalid configurations reached the server: %d create calls", n)
+	if n := srv.Calls("POST /v1/docker/create"); n != 0 {
+		t.Errorf("invalid configurations reached the server: %d create calls", n)
+	}
+}
+
+// firstFramework is how the server's framework with the lowest pk appears in a list of
+// choices: "1 (tensorflow 1.14)".
+func firstFramework(t *testing.T, srv *acctest.Server) string {
+	t.Helper()
+	first := srv.Frameworks(t)[0]
+	for _, f := range srv.Frameworks(t) {
+		if f.PK < first.PK {
+			first = f
 		}
 	}
+	return fmt.Sprintf("%d (%s %s)", first.PK, first.Name, first.Version)
 }
 
 func TestAccDockerImage_duplicateNameVersion(t *testing.T) {
 	srv := acctest.NewServer(t)
-	srv.RequireHooks(t, "creates the clashing image directly")
 	name := acctest.Name("dup")
-	if _, err := srv.Ref.CreateImage(map[string]any{
+	srv.CreateImage(t, map[string]any{
 		"name": name, "version": "v7_2022-10-08_cuda11.1", "url": "a.example.com/x:1", "registry_url": "a.example.com",
-		"registry_username": nil, "registry_password": nil, "cuda_version": "11.1", "framework": yoloV7, "domain": "od",
+		"registry_username": nil, "registry_password": nil, "cuda_version": "11.1", "framework": yoloV7(t, srv), "domain": "od",
 		"tasks": []string{"Train"}, "min_hardware_generation": "Pascal", "cpu": false, "licence": "MIT",
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      imageConfig(srv.ProviderConfig(), gpuImage(name)),
+			Config:      imageConfig(srv.ProviderConfig(), gpuImage(t, srv, name)),
 			ExpectError: regexp.MustCompile(`(?s)Docker Image Already Exists.*import`),
 		}},
 	})
-	if n := len(srv.Ref.Images()); n != 1 {
+	if n := srv.CountImagesNamed(t, name); n != 1 {
 		t.Errorf("server holds %d images after the refused duplicate, want 1", n)
 	}
 }
 
 func TestAccDockerImage_nonAdminGetsPermissionError(t *testing.T) {
 	srv := acctest.NewServer(t)
-	srv.RequireHooks(t, "uses the reference server's non-admin user")
+	srv.RequireUser(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      imageConfig(srv.ProviderConfigAs(srv.User, srv.Password), gpuImage(acctest.Name("nonadmin"))),
+			Config:      imageConfig(srv.ProviderConfigAs(srv.User, srv.Password), gpuImage(t, srv, acctest.Name("nonadmin"))),
 			ExpectError: regexp.MustCompile(`(?s)Permission Denied.*needs an admin \(is_staff\) user`),
 		}},
 	})
@@ -577,7 +587,7 @@ func TestAccDockerImage_wrongPasswordGetsLoginError(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      imageConfig(srv.ProviderConfigAs(srv.AdminUser, "wrong-password"), gpuImage(acctest.Name("login"))),
+			Config:      imageConfig(srv.ProviderConfigAs(srv.AdminUser, "wrong-password"), gpuImage(t, srv, acctest.Name("login"))),
 			ExpectError: regexp.MustCompile(`(?s)UFDL Login Failed.*refused to log in user`),
 		}},
 	})
@@ -585,9 +595,8 @@ func TestAccDockerImage_wrongPasswordGetsLoginError(t *testing.T) {
 
 func TestAccDockerImage_writeOnlyPassword(t *testing.T) {
 	srv := acctest.NewServer(t)
-	srv.RequireHooks(t, "reads the password the server stored")
 	name := acctest.Name("wo")
-	attrs := with(gpuImage(name), "registry_password", "", "registry_password_wo", `"wo-secret-1"`, "registry_password_wo_version", "1")
+	attrs := with(gpuImage(t, srv, name), "registry_password", "", "registry_password_wo", `"wo-secret-1"`, "registry_password_wo_version", "1")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
@@ -603,7 +612,7 @@ func TestAccDockerImage_writeOnlyPassword(t *testing.T) {
 			},
 			{
 				// A new secret with the same version is not sent: Terraform cannot see it.
-				PreConfig: srv.Ref.ResetCalls,
+				PreConfig: srv.ResetCalls,
 				Config:    imageConfig(srv.ProviderConfig(), with(attrs, "registry_password_wo", `"wo-secret-2"`)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -612,7 +621,7 @@ func TestAccDockerImage_writeOnlyPassword(t *testing.T) {
 			},
 			{
 				// Bumping the version sends it, in a PATCH of the password alone.
-				PreConfig: srv.Ref.ResetCalls,
+				PreConfig: srv.ResetCalls,
 				Config:    imageConfig(srv.ProviderConfig(), with(attrs, "registry_password_wo", `"wo-secret-2"`, "registry_password_wo_version", "2")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
@@ -634,10 +643,9 @@ func TestAccDockerImage_writeOnlyPassword(t *testing.T) {
 // image costs DELETE, GET, PATCH tasks, DELETE, GET, and later ones PATCH, DELETE, GET.
 func TestAccDockerImage_destroyCalls(t *testing.T) {
 	srv := acctest.NewServer(t)
-	srv.RequireHooks(t, "counts the server's requests")
 	name := acctest.Name("calls")
 	one := func(label, version, dependsOn string) string {
-		attrs := with(gpuImage(name), "version", strconv.Quote(version))
+		attrs := with(gpuImage(t, srv, name), "version", strconv.Quote(version))
 		var b strings.Builder
 		fmt.Fprintf(&b, "resource \"ufdl_dockerimage\" %q {\n", label)
 		for _, k := range slices.Sorted(maps.Keys(attrs)) {
@@ -651,18 +659,18 @@ func TestAccDockerImage_destroyCalls(t *testing.T) {
 	cfg := srv.ProviderConfig() + one("a", "v1", "") + one("b", "v2", "ufdl_dockerimage.a")
 
 	want := []string{"DELETE", "GET", "DELETE", "GET"}
-	if acctest.Profile() == refserver.ProfileUFDLBackend {
+	if acctest.BackendLike() {
 		want = []string{"DELETE", "GET", "PATCH", "DELETE", "GET", "PATCH", "DELETE", "GET"}
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: cfg},
-			{PreConfig: srv.Ref.ResetCalls, Config: cfg, PlanOnly: true},
+			{PreConfig: srv.ResetCalls, Config: cfg, PlanOnly: true},
 		},
 		CheckDestroy: func(*terraform.State) error {
 			var got []string
-			for _, r := range srv.Ref.Requests() {
+			for _, r := range srv.Requests() {
 				if r.Route != "/v1/docker/{pk}" || (len(got) == 0 && r.Method != "DELETE") {
 					continue // the refresh before the destroy
 				}
@@ -671,7 +679,7 @@ func TestAccDockerImage_destroyCalls(t *testing.T) {
 			if !slices.Equal(got, want) {
 				return fmt.Errorf("destroy of two images made %v, want %v", got, want)
 			}
-			if n := len(srv.Ref.Images()); n != 0 {
+			if n := srv.CountImagesNamed(t, name); n != 0 {
 				return fmt.Errorf("server still holds %d images", n)
 			}
 			return nil
@@ -685,7 +693,7 @@ func TestAccDockerImage_destroyCalls(t *testing.T) {
 func TestAccDockerImage_omittedPasswordIsLeftAlone(t *testing.T) {
 	srv := acctest.NewServer(t)
 	name := acctest.Name("pwleft")
-	withPW := gpuImage(name)
+	withPW := gpuImage(t, srv, name)
 	withoutPW := with(withPW, "registry_password", "")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -714,7 +722,8 @@ func TestAccDockerImage_omittedPasswordIsLeftAlone(t *testing.T) {
 
 func TestAccDockerImage_invalidImportIDs(t *testing.T) {
 	srv := acctest.NewServer(t)
-	cfg := imageConfig(srv.ProviderConfig(), gpuImage(acctest.Name("imp")))
+	name := acctest.Name("imp")
+	cfg := imageConfig(srv.ProviderConfig(), gpuImage(t, srv, name))
 	step := func(id, want string) resource.TestStep {
 		return resource.TestStep{
 			Config: cfg, ResourceName: "ufdl_dockerimage.test", ImportState: true, ImportStateId: id,
@@ -731,7 +740,7 @@ func TestAccDockerImage_invalidImportIDs(t *testing.T) {
 			step("nope:v1", `(?s)Docker Image Not Found.*no docker image named "nope" with version "v1"`),
 		},
 	})
-	if srv.Ref != nil && len(srv.Ref.Images()) != 0 {
-		t.Errorf("failed imports left %d images on the server", len(srv.Ref.Images()))
+	if n := srv.CountImagesNamed(t, name); n != 0 {
+		t.Errorf("failed imports left %d images on the server", n)
 	}
 }

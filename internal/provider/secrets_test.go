@@ -22,9 +22,10 @@ func TestAccSecretsStayOutOfOutputLogsAndState(t *testing.T) {
 	regPW := "regpw-" + acctest.RandomSuffix()
 	woPW := "wopw-" + acctest.RandomSuffix()
 	name := acctest.Name("secret")
+	srv.RemoveAtEnd(t, name)
 
 	const providerBlock = "terraform {\n  required_providers {\n    ufdl = { source = \"waikato-ufdl/ufdl\" }\n  }\n}\nprovider \"ufdl\" {}\n"
-	plain := imageConfig(providerBlock, with(gpuImage(name), "registry_password", strconv.Quote(regPW)))
+	plain := imageConfig(providerBlock, with(gpuImage(t, srv, name), "registry_password", strconv.Quote(regPW)))
 	w := acctest.NewWorkdir(t, plain)
 	logPath := filepath.Join(w.Dir, "terraform.log")
 	env := []string{
@@ -62,7 +63,7 @@ func TestAccSecretsStayOutOfOutputLogsAndState(t *testing.T) {
 	run("show")
 
 	// Switch to the write-only password: neither it nor the old password stays in state.
-	wo := imageConfig(providerBlock, with(gpuImage(name),
+	wo := imageConfig(providerBlock, with(gpuImage(t, srv, name),
 		"registry_password", "", "registry_password_wo", strconv.Quote(woPW), "registry_password_wo_version", "1"))
 	if err := os.WriteFile(filepath.Join(w.Dir, "main.tf"), []byte(wo), 0o600); err != nil {
 		t.Fatal(err)
@@ -73,10 +74,8 @@ func TestAccSecretsStayOutOfOutputLogsAndState(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkClean("state after switching to registry_password_wo", string(state))
-	if srv.Ref != nil {
-		if img := srv.Ref.Images(); len(img) != 1 || img[0]["registry_password"] != woPW {
-			t.Errorf("server did not receive the write-only password")
-		}
+	if img, err := srv.ImagesNamed(name); err != nil || len(img) != 1 || img[0]["registry_password"] != woPW {
+		t.Errorf("server did not receive the write-only password (%v)", err)
 	}
 	run("destroy", "-auto-approve")
 
