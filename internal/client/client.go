@@ -23,7 +23,7 @@ type Client struct {
 	log       Logger
 	secrets   *secrets
 	sess      session
-	lookups   lookupCache
+	tables    [tableCount]tableCache
 
 	// clearTasksFirst remembers, for this process, that the server keeps an image whose
 	// tasks are set (the real backend counts its own task links as references).

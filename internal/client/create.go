@@ -126,20 +126,18 @@ func (c *Client) adopt(ctx context.Context, spec ImageSpec, cause error) (*Image
 // response through the lookups (domain description to code) and comparing tasks
 // as sets. Secret values are never put in the result.
 func (c *Client) specDiff(ctx context.Context, spec ImageSpec, img *Image) ([]string, error) {
-	lk, err := c.Lookups(ctx)
+	lk, err := c.LookupsWith(ctx, func(lk *Lookups) bool {
+		_, ok := lk.DomainByDescription(img.Domain)
+		return ok
+	}, TableDomains)
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := lk.DomainByCode(spec.Domain); !ok {
-		if lk, err = c.ReloadLookups(ctx); err != nil {
-			return nil, err
-		}
-	}
-	return imageDiff(spec, img, lk), nil
+	return Differences(spec, img, lk), nil
 }
 
 // imageDiff lists the fields where img is not what spec asked for.
-func imageDiff(spec ImageSpec, img *Image, lk *Lookups) []string {
+func Differences(spec ImageSpec, img *Image, lk *Lookups) []string {
 	var diffs []string
 	str := func(field, sent, got string) {
 		if sent != got {

@@ -340,7 +340,7 @@ func TestImageDiff(t *testing.T) {
 		Domain: "Object Detection", Tasks: []string{"Predict", "Train", "Train"},
 		MinHardwareGeneration: &HardwareGeneration{Generation: "Pascal"}, Licence: "GPL3",
 	}
-	if d := imageDiff(spec, img, lk); len(d) != 0 {
+	if d := Differences(spec, img, lk); len(d) != 0 {
 		t.Errorf("identical images differ: %v", d)
 	}
 	img.Domain = "Speech"
@@ -355,7 +355,7 @@ func TestImageDiff(t *testing.T) {
 		`min_hardware_generation: sent "Pascal", server has null`,
 		`cpu: sent false, server has true`,
 	}
-	got := imageDiff(spec, img, lk)
+	got := Differences(spec, img, lk)
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("diff\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}

@@ -96,6 +96,38 @@ func IsUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthori
 // unknown lookup values, duplicates).
 func IsBadRequest(err error) bool { return hasStatus(err, http.StatusBadRequest) }
 
+// IsDuplicate reports whether err is the server refusing an image because another image
+// has its (name, version): a DRF unique-together error, or (the real backend) the
+// database's unique-constraint message in "detail", on create as 400 and, where the body
+// is still readable, as 500 on PUT and PATCH.
+func IsDuplicate(err error) bool {
+	var ae *APIError
+	if !errors.As(err, &ae) || (ae.Status != http.StatusBadRequest && ae.Status != http.StatusInternalServerError) {
+		return false
+	}
+	for _, m := range ae.FieldErrors[nonFieldErrors] {
+		if strings.Contains(m, "unique") {
+			return true
+		}
+	}
+	return strings.Contains(ae.Detail, "duplicate key") || strings.Contains(ae.Summary, "duplicate key")
+}
+
+// IsNullRefused reports whether err refuses a null for field ("This field may not be
+// null."): the real backend refuses a null min_hardware_generation even for CPU images.
+func IsNullRefused(err error, field string) bool {
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status != http.StatusBadRequest {
+		return false
+	}
+	for _, m := range ae.FieldErrors[field] {
+		if strings.Contains(m, "may not be null") {
+			return true
+		}
+	}
+	return false
+}
+
 func hasStatus(err error, status int) bool {
 	var ae *APIError
 	return errors.As(err, &ae) && ae.Status == status

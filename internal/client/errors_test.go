@@ -137,3 +137,30 @@ func TestBriefNetError(t *testing.T) {
 		}
 	}
 }
+
+func TestIsDuplicateAndIsNullRefused(t *testing.T) {
+	apiErr := func(status int, detail string, fields map[string][]string) error {
+		return fmt.Errorf("create: %w", &APIError{Method: "POST", Path: "/v1/docker/create", Status: status, Detail: detail, FieldErrors: fields})
+	}
+	for _, tc := range []struct {
+		name      string
+		err       error
+		duplicate bool
+		nullHW    bool
+	}{
+		{"DRF unique together", apiErr(400, "", map[string][]string{"non_field_errors": {"The fields name, version must make a unique set."}}), true, false},
+		{"real backend create", apiErr(400, "duplicate key value violates unique constraint \"docker_dockerimage_name_version_uniq\"", nil), true, false},
+		{"500 page naming the constraint", &APIError{Status: 500, Summary: "IntegrityError at /v1/docker/3: duplicate key value violates unique constraint"}, true, false},
+		{"other 400", apiErr(400, "", map[string][]string{"licence": {"Object with name=X does not exist."}}), false, false},
+		{"404", apiErr(404, "Not found.", nil), false, false},
+		{"null generation", apiErr(400, "", map[string][]string{"min_hardware_generation": {"This field may not be null."}}), false, true},
+		{"not an API error", errors.New("duplicate key"), false, false},
+	} {
+		if got := IsDuplicate(tc.err); got != tc.duplicate {
+			t.Errorf("%s: IsDuplicate = %v", tc.name, got)
+		}
+		if got := IsNullRefused(tc.err, FieldMinHardwareGeneration); got != tc.nullHW {
+			t.Errorf("%s: IsNullRefused = %v", tc.name, got)
+		}
+	}
+}

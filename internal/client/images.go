@@ -238,7 +238,22 @@ func (c *Client) ListImages(ctx context.Context, f *Filter) ([]Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return distinct(out), nil
+}
+
+// distinct drops the repeats of an image from a list, keeping the first. The real backend
+// joins related tables without DISTINCT, so a filter that reaches through tasks (an "or"
+// with tasks__name, say) names an image once per matching task link.
+func distinct(images []Image) []Image {
+	seen := make(map[int64]bool, len(images))
+	out := images[:0]
+	for _, img := range images {
+		if !seen[img.PK] {
+			seen[img.PK] = true
+			out = append(out, img)
+		}
+	}
+	return out
 }
 
 // FindImage returns the image with exactly this name and version, or nil, nil

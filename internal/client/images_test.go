@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -167,5 +168,35 @@ func TestFindImageRechecksMatch(t *testing.T) {
 	img, err := c.FindImage(context.Background(), "yolo", spec.Version)
 	if err != nil || img != nil {
 		t.Errorf("got %v %v, want nil, nil", img, err)
+	}
+}
+
+// The real backend names an image once per task link that a filter reaches through; a
+// list holds each image once, in the order of its first appearance.
+func TestListImagesDropsRepeats(t *testing.T) {
+	f := newFake(t)
+	first := yoloSpec()
+	second := yoloSpec()
+	second.Version = "v8"
+	f.put(first)
+	f.put(second)
+	f.intercept("POST", "/v1/docker/list", -1, func(f *fake, w http.ResponseWriter, r *http.Request, _ []byte) bool {
+		rec := httptest.NewRecorder()
+		f.listImages(rec, nil)
+		var images []json.RawMessage
+		if err := json.Unmarshal(rec.Body.Bytes(), &images); err != nil || len(images) != 2 {
+			t.Errorf("fake list: %v, %d images", err, len(images))
+		}
+		body, _ := json.Marshal([]json.RawMessage{images[1], images[0], images[1], images[0]})
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
+		return true
+	})
+	list, err := f.client().ListImages(context.Background(), &Filter{Expressions: []Expression{{Type: ExprExact, Field: "tasks__name", Value: "Train"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 2 || list[0].Version != "v8" || list[1].Version != first.Version {
+		t.Errorf("list %+v, want v8 then %s, once each", list, first.Version)
 	}
 }

@@ -59,8 +59,9 @@ type JobContract struct {
 	Cls  string `json:"cls"`
 }
 
-// Lookups holds every lookup table an image refers to. A *Lookups returned by
-// the Client is shared: treat it as read-only.
+// Lookups holds lookup tables an image refers to, as the Client last read them. A
+// *Lookups returned by the Client is shared: treat it as read-only. Tables that were not
+// asked for are nil.
 type Lookups struct {
 	Domains             []Domain
 	CUDAVersions        []CUDAVersion
@@ -70,55 +71,125 @@ type Lookups struct {
 	Frameworks          []Framework
 }
 
-// lookupCache loads the tables once per Client; concurrent callers share one load.
-type lookupCache struct {
-	mu     sync.Mutex
-	val    *Lookups
-	flight *lookupFlight
+// Table names one lookup table.
+type Table int
+
+// The lookup tables.
+const (
+	TableDomains Table = iota
+	TableCUDAVersions
+	TableHardwareGenerations
+	TableLicences
+	TableJobContracts
+	TableFrameworks
+	tableCount
+)
+
+// AllTables names every lookup table.
+var AllTables = []Table{TableDomains, TableCUDAVersions, TableHardwareGenerations, TableLicences, TableJobContracts, TableFrameworks}
+
+// tableCache holds one table for the Client's life. Concurrent first readers share one
+// list call; a failed load is not kept. reloaded records the one reload a miss may cause.
+type tableCache struct {
+	mu       sync.Mutex
+	rows     any // the table's slice, e.g. []Domain; nil until loaded
+	flight   *tableFlight
+	reloaded bool
 }
 
-type lookupFlight struct {
+type tableFlight struct {
 	done chan struct{}
-	val  *Lookups
+	rows any
 	err  error
 }
 
-// Lookups returns the lookup tables, loading them on first use. Concurrent
-// first callers share one load; a failed load is not cached.
-func (c *Client) Lookups(ctx context.Context) (*Lookups, error) {
-	return c.loadLookups(ctx, false)
+// Lookups returns the named tables (every table when none is named), listing each from the
+// server the first time it is asked for and keeping it for the Client's life: a process that
+// needs only the domains (to map the images it reads) lists only the domains.
+func (c *Client) Lookups(ctx context.Context, tables ...Table) (*Lookups, error) {
+	return c.lookups(ctx, tables, false)
 }
 
-// ReloadLookups loads the tables again now (e.g. once when a value is not found:
-// it may have been added since). A reload already in progress is shared.
-func (c *Client) ReloadLookups(ctx context.Context) (*Lookups, error) {
-	return c.loadLookups(ctx, true)
+// LookupsWith returns the named tables for which found reports true. When found is false
+// for the cached copy, the named tables are listed again, each at most once per Client: a
+// value added on the server since is then found, while a value that is simply wrong costs
+// one reload per process, not one per caller. The caller reports the miss when found is
+// still false for the tables returned.
+func (c *Client) LookupsWith(ctx context.Context, found func(*Lookups) bool, tables ...Table) (*Lookups, error) {
+	lk, err := c.lookups(ctx, tables, false)
+	if err != nil || found(lk) {
+		return lk, err
+	}
+	return c.lookups(ctx, tables, true)
 }
 
-func (c *Client) loadLookups(ctx context.Context, reload bool) (*Lookups, error) {
-	lc := &c.lookups
-	for tries := 0; ; tries++ {
-		lc.mu.Lock()
-		if lc.val != nil && !reload {
-			v := lc.val
-			lc.mu.Unlock()
-			return v, nil
+func (c *Client) lookups(ctx context.Context, tables []Table, reload bool) (*Lookups, error) {
+	if len(tables) == 0 {
+		tables = AllTables
+	}
+	lk := &Lookups{}
+	rows := make([]any, len(tables))
+	errs := make([]error, len(tables))
+	var wg sync.WaitGroup
+	for i, t := range tables {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rows[i], errs[i] = c.table(ctx, t, reload)
+		}()
+	}
+	wg.Wait()
+	for i, t := range tables {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		f := lc.flight
+		switch t {
+		case TableDomains:
+			lk.Domains, _ = rows[i].([]Domain)
+		case TableCUDAVersions:
+			lk.CUDAVersions, _ = rows[i].([]CUDAVersion)
+		case TableHardwareGenerations:
+			lk.HardwareGenerations, _ = rows[i].([]HardwareGeneration)
+		case TableLicences:
+			lk.Licences, _ = rows[i].([]Licence)
+		case TableJobContracts:
+			lk.JobContracts, _ = rows[i].([]JobContract)
+		case TableFrameworks:
+			lk.Frameworks, _ = rows[i].([]Framework)
+		}
+	}
+	return lk, nil
+}
+
+// table returns one table, loading it when it is not cached, or, with reload, when it has
+// not been reloaded yet.
+func (c *Client) table(ctx context.Context, t Table, reload bool) (any, error) {
+	tc := &c.tables[t]
+	for tries := 0; ; tries++ {
+		tc.mu.Lock()
+		if tc.rows != nil && (!reload || tc.reloaded) {
+			rows := tc.rows
+			tc.mu.Unlock()
+			return rows, nil
+		}
+		f := tc.flight
 		if f == nil {
-			f = &lookupFlight{done: make(chan struct{})}
-			lc.flight = f
-			lc.mu.Unlock()
-			f.val, f.err = c.fetchLookups(ctx)
-			lc.mu.Lock()
-			if f.err == nil {
-				lc.val = f.val
+			f = &tableFlight{done: make(chan struct{})}
+			tc.flight = f
+			if reload && tc.rows != nil {
+				tc.reloaded = true
 			}
-			lc.flight = nil
-			lc.mu.Unlock()
+			tc.mu.Unlock()
+			f.rows, f.err = c.listTable(ctx, t)
+			tc.mu.Lock()
+			if f.err == nil {
+				tc.rows = f.rows
+			}
+			tc.flight = nil
+			tc.mu.Unlock()
 			close(f.done)
 		} else {
-			lc.mu.Unlock()
+			tc.mu.Unlock()
 		}
 		select {
 		case <-f.done:
@@ -126,7 +197,7 @@ func (c *Client) loadLookups(ctx context.Context, reload bool) (*Lookups, error)
 			return nil, fmt.Errorf("loading the UFDL lookup tables: %w", ctx.Err())
 		}
 		if f.err == nil {
-			return f.val, nil
+			return f.rows, nil
 		}
 		// The goroutine that led the load was cancelled, not this one: try again.
 		var ce *canceledError
@@ -137,31 +208,37 @@ func (c *Client) loadLookups(ctx context.Context, reload bool) (*Lookups, error)
 	}
 }
 
-// fetchLookups lists the six tables concurrently.
-func (c *Client) fetchLookups(ctx context.Context) (*Lookups, error) {
-	lk := &Lookups{}
-	var wg sync.WaitGroup
-	errs := make([]error, 6)
-	run := func(i int, fn func() error) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = fn()
-		}()
+// listTable lists table t; a nil slice (an empty table) is returned as an empty one, so
+// that the cache can tell "loaded" from "not loaded".
+func (c *Client) listTable(ctx context.Context, t Table) (any, error) {
+	switch t {
+	case TableDomains:
+		rows, err := c.ListDomains(ctx, nil)
+		return nonNilRows(rows), err
+	case TableCUDAVersions:
+		rows, err := c.ListCUDAVersions(ctx, nil)
+		return nonNilRows(rows), err
+	case TableHardwareGenerations:
+		rows, err := c.ListHardwareGenerations(ctx, nil)
+		return nonNilRows(rows), err
+	case TableLicences:
+		rows, err := c.ListLicences(ctx, nil)
+		return nonNilRows(rows), err
+	case TableJobContracts:
+		rows, err := c.ListJobContracts(ctx, nil)
+		return nonNilRows(rows), err
+	case TableFrameworks:
+		rows, err := c.ListFrameworks(ctx, nil)
+		return nonNilRows(rows), err
 	}
-	run(0, func() (err error) { lk.Domains, err = c.ListDomains(ctx, nil); return })
-	run(1, func() (err error) { lk.CUDAVersions, err = c.ListCUDAVersions(ctx, nil); return })
-	run(2, func() (err error) { lk.HardwareGenerations, err = c.ListHardwareGenerations(ctx, nil); return })
-	run(3, func() (err error) { lk.Licences, err = c.ListLicences(ctx, nil); return })
-	run(4, func() (err error) { lk.JobContracts, err = c.ListJobContracts(ctx, nil); return })
-	run(5, func() (err error) { lk.Frameworks, err = c.ListFrameworks(ctx, nil); return })
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	return nil, fmt.Errorf("lookup table %d does not exist", t)
+}
+
+func nonNilRows[T any](rows []T) []T {
+	if rows == nil {
+		return []T{}
 	}
-	return lk, nil
+	return rows
 }
 
 // listLookup lists one table and checks every row has a pk and its key field.

@@ -28,8 +28,8 @@ func TestLookupsLoadedOnceUnderConcurrency(t *testing.T) {
 		if first == nil {
 			first = lk
 		}
-		if lk != first {
-			t.Fatal("callers got different Lookups values")
+		if !reflect.DeepEqual(lk, first) {
+			t.Fatal("callers got different lookup tables")
 		}
 	}
 	for _, r := range lookupRoutes {
@@ -48,14 +48,46 @@ func TestLookupsLoadedOnceUnderConcurrency(t *testing.T) {
 	if n := f.count("POST /v1/domains/list"); n != 1 {
 		t.Errorf("domains listed %d times after a cached call", n)
 	}
-	// Reload fetches again.
-	if _, err := c.ReloadLookups(ctx); err != nil {
-		t.Fatal(err)
+	// A miss reloads the tables once per Client, however often it happens.
+	never := func(*Lookups) bool { return false }
+	for range 3 {
+		if _, err := c.LookupsWith(ctx, never); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, r := range lookupRoutes {
 		if n := f.count(r); n != 2 {
-			t.Errorf("%s called %d times after reload, want 2", r, n)
+			t.Errorf("%s called %d times after three misses, want 2", r, n)
 		}
+	}
+}
+
+func TestLookupsListOnlyTheTablesAskedFor(t *testing.T) {
+	f := newFake(t)
+	c := f.client()
+	ctx := context.Background()
+	lk, err := c.Lookups(ctx, TableDomains)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lk.Domains) != len(testDomains) || lk.CUDAVersions != nil || lk.Frameworks != nil {
+		t.Errorf("asked for the domains, got %+v", lk)
+	}
+	for _, r := range lookupRoutes {
+		want := 0
+		if r == "POST /v1/domains/list" {
+			want = 1
+		}
+		if n := f.count(r); n != want {
+			t.Errorf("%s called %d times, want %d", r, n, want)
+		}
+	}
+	// A miss reloads only the tables it concerns.
+	if _, err := c.LookupsWith(ctx, func(lk *Lookups) bool { _, ok := lk.DomainByCode("xx"); return ok }, TableDomains); err != nil {
+		t.Fatal(err)
+	}
+	if n, m := f.count("POST /v1/domains/list"), f.count("POST /v1/frameworks/list"); n != 2 || m != 0 {
+		t.Errorf("after a domain miss: domains listed %d times (want 2), frameworks %d (want 0)", n, m)
 	}
 }
 
