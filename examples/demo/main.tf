@@ -19,6 +19,11 @@ data "ufdl_framework" "yolo_v7" {
   version = "v7"
 }
 
+data "ufdl_framework" "mmdetection" {
+  name    = "mmdetection"
+  version = "2020-10-11"
+}
+
 resource "ufdl_dockerimage" "yolo_v7" {
   name              = "yolo"
   version           = "v7_2022-10-08_cuda11.1"
@@ -59,7 +64,7 @@ resource "ufdl_dockerimage" "mmdetection" {
   registry_username = "public"
   registry_password = "public"
   cuda_version      = "10.1"
-  framework         = 9 # mmdetection 2020-10-11
+  framework         = data.ufdl_framework.mmdetection.pk
   domain            = "od"
   tasks             = ["Train", "Predict"]
 

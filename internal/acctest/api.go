@@ -173,9 +173,6 @@ func (s *Server) removeImage(t *testing.T, pk int64) {
 	if _, err := s.Image(pk); err != nil {
 		return
 	}
-	if err := s.PatchImage(pk, map[string]any{"tasks": []string{}}); err != nil {
-		t.Errorf("clean-up: clearing the tasks of image %d: %v", pk, err)
-	}
 	if err := s.DeleteImage(pk); err != nil {
 		t.Errorf("clean-up: deleting image %d: %v", pk, err)
 	}
@@ -194,6 +191,9 @@ func (s *Server) PatchImage(pk int64, body map[string]any) error {
 func (s *Server) DeleteImage(pk int64) error {
 	if s.Ref != nil {
 		return s.Ref.DeleteImage(pk)
+	}
+	if err := s.PatchImage(pk, map[string]any{"tasks": []string{}}); err != nil {
+		return err
 	}
 	return s.API(http.MethodDelete, fmt.Sprintf("/v1/docker/%d", pk), nil, nil)
 }

@@ -6,9 +6,11 @@ import (
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -43,6 +45,27 @@ type dockerImagesQuery struct {
 	Licence   types.String `tfsdk:"licence"`
 	Filter    types.List   `tfsdk:"filter"`
 	OrderBy   types.List   `tfsdk:"order_by"`
+}
+
+// lookupChecks lists the shortcut values to find in the lookup tables: a typo there would
+// otherwise select nothing, and an empty result is a valid answer that for_each turns into
+// a plan to destroy.
+func (q dockerImagesQuery) lookupChecks() []lookupCheck {
+	var out []lookupCheck
+	known := func(v attr.Value) bool { return !v.IsNull() && !v.IsUnknown() }
+	if known(q.Domain) {
+		out = append(out, checkString(path.Root("domain"), domainKind, q.Domain.ValueString(), hasDomain))
+	}
+	if known(q.Framework) {
+		out = append(out, checkFramework(path.Root("framework"), q.Framework.ValueInt64()))
+	}
+	if known(q.Task) {
+		out = append(out, checkString(path.Root("task"), taskKind, q.Task.ValueString(), hasTask))
+	}
+	if known(q.Licence) {
+		out = append(out, checkString(path.Root("licence"), licenceKind, q.Licence.ValueString(), hasLicence))
+	}
+	return out
 }
 
 type dockerImagesModel struct {
@@ -141,6 +164,7 @@ func (d *dockerImagesDataSource) Read(ctx context.Context, req datasource.ReadRe
 	}
 	filter, _, diags := buildDockerImagesFilter(ctx, cfg.dockerImagesQuery)
 	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(d.data.checkLookups(ctx, cfg.lookupChecks())...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -169,14 +193,14 @@ func (d *providerData) imageResults(ctx context.Context, images []client.Image) 
 	if len(images) == 0 {
 		return out, diags
 	}
-	lk, err := d.lookupsWith(ctx, func(lk *client.Lookups) bool {
+	lk, err := d.client.LookupsWith(ctx, func(lk *client.Lookups) bool {
 		for _, img := range images {
 			if _, ok := lk.DomainByDescription(img.Domain); !ok {
 				return false
 			}
 		}
 		return true
-	})
+	}, client.TableDomains)
 	if err != nil {
 		addImageAPIError(&diags, "load the server's lookup tables", nil, err)
 		return nil, diags

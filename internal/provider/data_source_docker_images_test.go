@@ -259,7 +259,7 @@ func TestAccDockerImagesDataSource_ordering(t *testing.T) {
 		cat.expect(dockerImages("asc_nulls_last_by_default"), concat(pascal, turing, none)...),
 		cat.expect(dockerImages("asc_nulls_first"), concat(none, pascal, turing)...),
 		cat.expect(dockerImages("desc_nulls_first_by_default"), concat(none, turing, pascal)...),
-		cat.expect(dockerImages("desc_nulls_last"), concat(reversed(turing), reversed(pascal), reversed(none))...),
+		cat.expect(dockerImages("desc_nulls_last"), descNullsLast(reversed(turing), reversed(pascal), reversed(none))...),
 		cat.expect(dockerImages("name_desc_version_asc"),
 			"yolo_cpu:v5_2022-01-21_cpu", "yolo_cpu:v5_2022-11-05_cpu", "yolo_cpu:v7_2022-10-08-05_cpu",
 			"yolo:v5_2022-05-31_cuda11.1", "yolo:v5_2022-11-05_cuda11.1", "yolo:v7_2022-10-08_cuda11.1"),
@@ -282,6 +282,16 @@ func TestAccDockerImagesDataSource_ordering(t *testing.T) {
 }
 
 func concat(lists ...[]string) []string { return slices.Concat(lists...) }
+
+// descNullsLast is the order of a descending sort with nulls_first = false: nulls last as
+// documented, but first on the real backend, which ignores nulls_first = false (the
+// provider warns about it).
+func descNullsLast(turing, pascal, none []string) []string {
+	if acctest.BackendLike() {
+		return concat(none, turing, pascal)
+	}
+	return concat(turing, pascal, none)
+}
 
 func reversed(list []string) []string {
 	out := slices.Clone(list)

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
+	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -57,28 +57,18 @@ func (b *lookupBase) Configure(_ context.Context, req datasource.ConfigureReques
 	b.data = dataSourceProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
-// lookUp finds a row with get in the lookup tables, reloaded once when get misses it. lk is
-// the tables searched, for listing the choices when found is false; nil after an error,
-// which it reports.
-func lookUp[T any](ctx context.Context, b *lookupBase, diags *diag.Diagnostics, get func(*client.Lookups) (T, bool)) (row T, lk *client.Lookups, found bool) {
-	lk, err := b.data.lookupsWith(ctx, func(lk *client.Lookups) bool { _, ok := get(lk); return ok })
+// lookUp finds a row with get in table k, reloaded once when get misses it, and reports a
+// miss at attr (the value written there is what) with the valid choices.
+func lookUp[T any](ctx context.Context, b *lookupBase, diags *diag.Diagnostics, k lookupKind, attr, what string, get func(*client.Lookups) (T, bool)) (row T, found bool) {
+	lk, err := b.data.client.LookupsWith(ctx, func(lk *client.Lookups) bool { _, ok := get(lk); return ok }, k.table)
 	if err != nil {
 		addImageAPIError(diags, "load the server's lookup tables", nil, err)
-		return row, nil, false
+		return row, false
 	}
-	row, found = get(lk)
-	return row, lk, found
-}
-
-// addLookupNotFound reports a value the server's table does not hold, with the valid choices.
-func addLookupNotFound(diags *diag.Diagnostics, attr, what, wanted string, choices []string) {
-	words := strings.Fields(what)
-	for i, w := range words {
-		words[i] = strings.ToUpper(w[:1]) + w[1:]
+	if row, found = get(lk); !found {
+		diags.Append(unknownLookup(path.Root(attr), k, what, lk))
 	}
-	diags.AddAttributeError(path.Root(attr), strings.Join(words, " ")+" Not Found",
-		fmt.Sprintf("The server has no %s %s. Use one of: %s; or add it on the server first.",
-			what, wanted, strings.Join(choices, ", ")))
+	return row, found
 }
 
 // lookupPK describes the primary key every lookup data source returns.
@@ -120,29 +110,16 @@ func (d *frameworkDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	fw, lk, ok := lookUp(ctx, &d.lookupBase, &resp.Diagnostics, func(lk *client.Lookups) (client.Framework, bool) {
-		return lk.FrameworkByNameVersion(m.Name.ValueString(), m.Version.ValueString())
-	})
-	if lk == nil {
-		return
-	}
+	fw, ok := lookUp(ctx, &d.lookupBase, &resp.Diagnostics, frameworkKind, "name",
+		fmt.Sprintf("named %q with version %q", m.Name.ValueString(), m.Version.ValueString()),
+		func(lk *client.Lookups) (client.Framework, bool) {
+			return lk.FrameworkByNameVersion(m.Name.ValueString(), m.Version.ValueString())
+		})
 	if !ok {
-		addLookupNotFound(&resp.Diagnostics, "name", "framework",
-			fmt.Sprintf("named %q with version %q", m.Name.ValueString(), m.Version.ValueString()), frameworkNames(lk))
 		return
 	}
 	m.PK = types.Int64Value(fw.PK)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-// frameworkNames lists the frameworks as users write them here: "yolo v7".
-func frameworkNames(lk *client.Lookups) []string {
-	out := make([]string, len(lk.Frameworks))
-	for i, f := range lk.Frameworks {
-		out[i] = fmt.Sprintf("%q %q", f.Name, f.Version)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // ---- ufdl_cuda_version
@@ -181,12 +158,9 @@ func (d *cudaVersionDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	version := m.Version.ValueString()
-	v, lk, ok := lookUp(ctx, &d.lookupBase, &resp.Diagnostics, func(lk *client.Lookups) (client.CUDAVersion, bool) { return lk.CUDAByVersion(version) })
-	if lk == nil {
-		return
-	}
+	v, ok := lookUp(ctx, &d.lookupBase, &resp.Diagnostics, cudaKind, "version", strconv.Quote(version),
+		func(lk *client.Lookups) (client.CUDAVersion, bool) { return lk.CUDAByVersion(version) })
 	if !ok {
-		addLookupNotFound(&resp.Diagnostics, "version", "CUDA version", fmt.Sprintf("%q", version), lk.CUDAVersionStrings())
 		return
 	}
 	m.PK = types.Int64Value(v.PK)
@@ -231,12 +205,9 @@ func (d *hardwareGenerationDataSource) Read(ctx context.Context, req datasource.
 		return
 	}
 	gen := m.Generation.ValueString()
-	h, lk, ok := lookUp(ctx, &d.lookupBase, &resp.Diagnostics, func(lk *client.Lookups) (client.HardwareGeneration, bool) { return lk.HardwareByGeneration(gen) })
-	if lk == nil {
-		return
-	}
+	h, ok := lookUp(ctx, &d.lookupBase, &resp.Diagnostics, hardwareKind, "generation", strconv.Quote(gen),
+		func(lk *client.Lookups) (client.HardwareGeneration, bool) { return lk.HardwareByGeneration(gen) })
 	if !ok {
-		addLookupNotFound(&resp.Diagnostics, "generation", "hardware generation", fmt.Sprintf("%q", gen), lk.HardwareGenerationNames())
 		return
 	}
 	m.PK = types.Int64Value(h.PK)
@@ -290,12 +261,9 @@ func (d *licenceDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	name := m.Name.ValueString()
-	l, lk, ok := lookUp(ctx, &d.lookupBase, &resp.Diagnostics, func(lk *client.Lookups) (client.Licence, bool) { return lk.LicenceByName(name) })
-	if lk == nil {
-		return
-	}
+	l, ok := lookUp(ctx, &d.lookupBase, &resp.Diagnostics, licenceKind, "name", strconv.Quote(name),
+		func(lk *client.Lookups) (client.Licence, bool) { return lk.LicenceByName(name) })
 	if !ok {
-		addLookupNotFound(&resp.Diagnostics, "name", "licence", fmt.Sprintf("%q", name), quoteAll(lk.LicenceNames()))
 		return
 	}
 	m.PK = types.Int64Value(l.PK)
@@ -345,17 +313,9 @@ func (d *domainDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		return
 	}
 	code := m.Code.ValueString()
-	dom, lk, ok := lookUp(ctx, &d.lookupBase, &resp.Diagnostics, func(lk *client.Lookups) (client.Domain, bool) { return lk.DomainByCode(code) })
-	if lk == nil {
-		return
-	}
+	dom, ok := lookUp(ctx, &d.lookupBase, &resp.Diagnostics, domainKind, "code", "with code "+strconv.Quote(code),
+		func(lk *client.Lookups) (client.Domain, bool) { return lk.DomainByCode(code) })
 	if !ok {
-		choices := make([]string, 0, len(lk.Domains))
-		for _, c := range lk.DomainCodes() {
-			x, _ := lk.DomainByCode(c)
-			choices = append(choices, fmt.Sprintf("%s (%s)", c, x.Description))
-		}
-		addLookupNotFound(&resp.Diagnostics, "code", "domain", fmt.Sprintf("with code %q", code), choices)
 		return
 	}
 	m.PK = types.Int64Value(dom.PK)
@@ -399,12 +359,9 @@ func (d *jobContractDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	name := m.Name.ValueString()
-	j, lk, ok := lookUp(ctx, &d.lookupBase, &resp.Diagnostics, func(lk *client.Lookups) (client.JobContract, bool) { return lk.JobContractByName(name) })
-	if lk == nil {
-		return
-	}
+	j, ok := lookUp(ctx, &d.lookupBase, &resp.Diagnostics, taskKind, "name", strconv.Quote(name),
+		func(lk *client.Lookups) (client.JobContract, bool) { return lk.JobContractByName(name) })
 	if !ok {
-		addLookupNotFound(&resp.Diagnostics, "name", "job contract", fmt.Sprintf("%q", name), lk.JobContractNames())
 		return
 	}
 	m.PK = types.Int64Value(j.PK)

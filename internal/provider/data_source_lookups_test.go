@@ -145,22 +145,22 @@ func TestAccLookupDataSources_notFound(t *testing.T) {
 			step(`data "ufdl_framework" "x" {
   name    = "yolo"
   version = "v9"
-}`, "Framework Not Found", `The server has no framework named "yolo" with version "v9". Use one of:`, `"yolo" "v5", "yolo" "v7"; or add it on the server first.`),
+}`, "Unknown Framework", `The server has no framework named "yolo" with version "v9". Use one of:`, `(yolo v5)`, `(yolo v7)`, `; or add it on the server first.`),
 			step(`data "ufdl_cuda_version" "x" {
   version = "12.9"
-}`, "CUDA Version Not Found", `The server has no CUDA version "12.9". Use one of: 0.0, 7.0, 7.5, 8.0, 9.0,`, "11.8, 12.0, 12.1;"),
+}`, "Unknown CUDA Version", `The server has no CUDA version "12.9". Use one of: 0.0, 7.0, 7.5, 8.0, 9.0,`, "11.8, 12.0, 12.1; or add it on the server first."),
 			step(`data "ufdl_hardware_generation" "x" {
   generation = "Blackwell"
-}`, "Hardware Generation Not Found", `The server has no hardware generation "Blackwell". Use one of: Fermi, Kepler, Maxwell, Pascal, Volta, Turing, Ampere, Hopper;`),
+}`, "Unknown Hardware Generation", `The server has no hardware generation "Blackwell". Use one of: Fermi, Kepler, Maxwell, Pascal, Volta, Turing, Ampere, Hopper;`),
 			step(`data "ufdl_licence" "x" {
   name = "WTFPL"
-}`, "Licence Not Found", `The server has no licence "WTFPL". Use one of: "AGPL3", "Apache 2.0",`, `"The Unlicense";`),
+}`, "Unknown Licence", `The server has no licence "WTFPL". Use one of: "AGPL3", "Apache 2.0",`, `"The Unlicense";`),
 			step(`data "ufdl_domain" "x" {
   code = "Object Detection"
-}`, "Domain Not Found", `The server has no domain with code "Object Detection". Use one of: ic (Image Classification), is (Image Segmentation), od (Object Detection), sc (Spectrum Classification), sp (Speech);`),
+}`, "Unknown Domain", `The server has no domain with code "Object Detection". Use one of: ic (Image Classification), is (Image Segmentation), od (Object Detection), sc (Spectrum Classification), sp (Speech).`),
 			step(`data "ufdl_job_contract" "x" {
   name = "train"
-}`, "Job Contract Not Found", `The server has no job contract "train". Use one of: Export, Predict, Train;`),
+}`, "Unknown Job Contract", `The server has no job contract "train". Use one of: Export, Predict, Train;`),
 		},
 	})
 }

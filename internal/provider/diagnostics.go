@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -14,13 +15,6 @@ import (
 
 // This file holds the diagnostics users read most often, so that each says the same thing in
 // the same words wherever it arises: what happened, what to do, then the server's message.
-
-// imageFields are the API fields that are also attributes of ufdl_dockerimage under the same name.
-var imageFields = map[string]bool{
-	"name": true, "version": true, "url": true, "registry_url": true, "registry_username": true,
-	"registry_password": true, "cuda_version": true, "framework": true, "domain": true, "tasks": true,
-	"min_hardware_generation": true, "cpu": true, "licence": true,
-}
 
 // addLoginError explains why configure could not log in.
 func addLoginError(diags *diag.Diagnostics, s settings, err error) {
@@ -47,12 +41,46 @@ func addLoginError(diags *diag.Diagnostics, s settings, err error) {
 	}
 }
 
+// imageRef names the image a failed call concerned, for the errors that need it.
+type imageRef struct {
+	name, version string
+	creating      bool  // a create, whose outcome may be unknown
+	existingPK    int64 // the image that holds (name, version), when known
+}
+
+// imageExists is the one diagnostic for a (name, version) that another image already has.
+// pk is that image's, 0 when unknown; creating adds the cause only a create can have: a
+// replacement with create_before_destroy.
+func imageExists(p path.Path, pk int64, name, version string, creating bool) diag.Diagnostic {
+	which := "an image"
+	if pk > 0 {
+		which = fmt.Sprintf("image %d", pk)
+	}
+	detail := fmt.Sprintf("The server already holds %s named %q with version %q, and (name, version) must be unique. "+
+		"Choose another name or version, or bring that image under Terraform with an import block (id = %q). "+
+		"If another block of this configuration manages it, change or remove one of the two.",
+		which, name, version, name+":"+version)
+	if creating {
+		detail += " If this image replaces that one (terraform apply -replace, taint or replace_triggered_by) and the resource has " +
+			"lifecycle { create_before_destroy = true }, the replacement cannot exist beside the image it replaces: remove " +
+			"create_before_destroy, so that the old image is deleted first, or give the replacement another version. " +
+			"The existing image was not changed."
+	}
+	return diag.NewAttributeErrorDiagnostic(p, "Docker Image Already Exists", detail)
+}
+
 // addImageAPIError turns an error from an image call into diagnostics, mapping DRF field
 // errors onto the attributes they belong to and adding the fix for the errors we recognise.
-func addImageAPIError(diags *diag.Diagnostics, action string, spec *client.ImageSpec, err error) {
+func addImageAPIError(diags *diag.Diagnostics, action string, ref *imageRef, err error) {
 	var ae *client.APIError
 	var ce *client.ConnectionError
 	switch {
+	case errors.As(err, &ce) && ref != nil && ref.creating:
+		diags.AddError("UFDL Server Unreachable",
+			fmt.Sprintf("Could not %s: the server at %s did not answer (%s), and it could not be asked afterwards whether the image was stored. "+
+				"It may exist on the server now: before applying again, check, and if it is there bring it under Terraform with an import block (id = %q).",
+				action, ce.Host, ce.Err, ref.name+":"+ref.version))
+		return
 	case errors.As(err, &ce):
 		diags.AddError("UFDL Server Unreachable",
 			fmt.Sprintf("Could not %s: the server at %s did not answer (%s). Nothing was changed that the provider knows of; run the command again when the server is back.",
@@ -76,11 +104,9 @@ func addImageAPIError(diags *diag.Diagnostics, action string, spec *client.Image
 		return
 	}
 
-	if isDuplicate(ae) && spec != nil {
-		diags.AddError("Docker Image Already Exists",
-			fmt.Sprintf("Could not %s: the server already holds an image named %q with version %q, and (name, version) must be unique. "+
-				"Choose another name or version, or bring the existing image under Terraform with an import (id %q). Server said: %s",
-				action, spec.Name, spec.Version, spec.Name+":"+spec.Version, ae.Error()))
+	if client.IsDuplicate(err) && ref != nil {
+		d := imageExists(path.Root("name"), ref.existingPK, ref.name, ref.version, true)
+		diags.AddAttributeError(path.Root("name"), d.Summary(), "Could not "+action+". "+d.Detail()+" Server said: "+ae.Error())
 		return
 	}
 
@@ -93,11 +119,11 @@ func addImageAPIError(diags *diag.Diagnostics, action string, spec *client.Image
 		for _, f := range fields {
 			msg := strings.Join(ae.FieldErrors[f], " ")
 			detail := fmt.Sprintf("Could not %s: the server rejected %s: %s", action, f, msg)
-			if f == "min_hardware_generation" && strings.Contains(msg, "may not be null") {
+			if f == client.FieldMinHardwareGeneration && client.IsNullRefused(err, f) {
 				detail += " This UFDL server requires a hardware generation on every image, CPU images included. " +
 					"Set min_hardware_generation, e.g. to the oldest generation your workers have (such as \"Fermi\")."
 			}
-			if imageFields[f] {
+			if slices.Contains(client.ImageFields, f) {
 				diags.AddAttributeError(path.Root(f), "Invalid Docker Image "+titleCase(f), detail)
 			} else {
 				diags.AddError("Docker Image Rejected", detail)
@@ -106,18 +132,4 @@ func addImageAPIError(diags *diag.Diagnostics, action string, spec *client.Image
 		return
 	}
 	diags.AddError("UFDL Request Failed", fmt.Sprintf("Could not %s: %s", action, ae.Error()))
-}
-
-// isDuplicate recognises the (name, version) clash in both forms servers answer it: a DRF
-// unique-together error, or the real backend's database error in "detail".
-func isDuplicate(ae *client.APIError) bool {
-	if ae.Status != 400 && ae.Status != 500 {
-		return false
-	}
-	for _, m := range ae.FieldErrors["non_field_errors"] {
-		if strings.Contains(m, "unique") {
-			return true
-		}
-	}
-	return strings.Contains(ae.Detail, "duplicate key")
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -32,7 +33,7 @@ func imageSpecFromModel(ctx context.Context, m dockerImageModel, wo types.String
 		URL:              m.URL.ValueString(),
 		RegistryURL:      m.RegistryURL.ValueString(),
 		RegistryUsername: m.RegistryUsername.ValueStringPointer(),
-		RegistryPassword: m.RegistryPassword.ValueStringPointer(),
+		RegistryPassword: knownStringPointer(m.RegistryPassword),
 		CUDAVersion:      m.CUDAVersion.ValueString(),
 		Framework:        m.Framework.ValueInt64(),
 		Domain:           m.Domain.ValueString(),
@@ -98,6 +99,14 @@ func flattenImage(ctx context.Context, img *client.Image, lk *client.Lookups, m 
 	return diags
 }
 
+// knownStringPointer is v as a pointer, nil when v is null or unknown.
+func knownStringPointer(v types.String) *string {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	return v.ValueStringPointer()
+}
+
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}
@@ -118,8 +127,7 @@ func changedFields(plan, state dockerImageModel) []string {
 	add(!plan.URL.Equal(state.URL), client.FieldURL)
 	add(!plan.RegistryURL.Equal(state.RegistryURL), client.FieldRegistryURL)
 	add(!plan.RegistryUsername.Equal(state.RegistryUsername), client.FieldRegistryUsername)
-	add(!plan.RegistryPassword.Equal(state.RegistryPassword) || !plan.RegistryPasswordWOVersion.Equal(state.RegistryPasswordWOVersion),
-		client.FieldRegistryPassword)
+	add(passwordChanged(plan, state), client.FieldRegistryPassword)
 	add(!plan.CUDAVersion.Equal(state.CUDAVersion), client.FieldCUDAVersion)
 	add(!plan.Framework.Equal(state.Framework), client.FieldFramework)
 	add(!plan.Domain.Equal(state.Domain), client.FieldDomain)
@@ -128,6 +136,23 @@ func changedFields(plan, state dockerImageModel) []string {
 	add(!plan.CPU.Equal(state.CPU), client.FieldCPU)
 	add(!plan.Licence.Equal(state.Licence), client.FieldLicence)
 	return fields
+}
+
+// passwordChanged says whether an update must send the registry password, as planned by
+// plannedPassword: the write-only one when its version changes; a null when the username
+// goes and the server may hold a password; otherwise the planned value when it differs from
+// state. An unknown plan means "keep the server's".
+func passwordChanged(plan, state dockerImageModel) bool {
+	heldWriteOnly := !state.RegistryPasswordWOVersion.IsNull()
+	switch {
+	case !plan.RegistryPasswordWOVersion.IsNull():
+		return !plan.RegistryPasswordWOVersion.Equal(state.RegistryPasswordWOVersion)
+	case plan.RegistryPassword.IsUnknown():
+		return false
+	case plan.RegistryUsername.IsNull():
+		return !state.RegistryPassword.IsNull() || heldWriteOnly
+	}
+	return !plan.RegistryPassword.Equal(state.RegistryPassword)
 }
 
 // markChangedDetailsUnknown makes the computed details of a changed lookup "known after
@@ -145,75 +170,45 @@ func markChangedDetailsUnknown(plan *dockerImageModel, state dockerImageModel) {
 	}
 }
 
-// lookupProblem is one configured lookup value that the server does not know.
-type lookupProblem struct {
-	path            path.Path
-	summary, detail string
-}
-
-// lookupProblems checks every known lookup value of m against the server's tables and says,
-// for each unknown one, which values are valid.
-func lookupProblems(lk *client.Lookups, m dockerImageModel) []lookupProblem {
-	var out []lookupProblem
-	bad := func(attr, what, got string, choices []string) {
-		out = append(out, lookupProblem{
-			path:    path.Root(attr),
-			summary: "Unknown " + titleCase(attr),
-			detail: fmt.Sprintf("%s %s is not one of %s. Use one of these, or add it on the server first.",
-				attr, got, strings.Join(choices, ", ")) + what,
-		})
+// imageLookupChecks lists the lookup values of plan to find on the server: every known one
+// of a new image, only those that differ from state for an existing one (the server
+// accepted the others already).
+func imageLookupChecks(plan, state dockerImageModel, creating bool) []lookupCheck {
+	var out []lookupCheck
+	changed := func(v, old attr.Value) bool {
+		return !v.IsNull() && !v.IsUnknown() && (creating || !v.Equal(old))
 	}
-	known := func(v interface {
-		IsNull() bool
-		IsUnknown() bool
-	}) bool {
-		return !v.IsNull() && !v.IsUnknown()
+	if changed(plan.CUDAVersion, state.CUDAVersion) {
+		out = append(out, checkString(path.Root("cuda_version"), cudaKind, plan.CUDAVersion.ValueString(), hasCUDA))
 	}
-
-	if known(m.CUDAVersion) {
-		if _, ok := lk.CUDAByVersion(m.CUDAVersion.ValueString()); !ok {
-			bad("cuda_version", "", strconv.Quote(m.CUDAVersion.ValueString()), lk.CUDAVersionStrings())
+	if changed(plan.Framework, state.Framework) {
+		out = append(out, checkFramework(path.Root("framework"), plan.Framework.ValueInt64()))
+	}
+	if changed(plan.Domain, state.Domain) {
+		out = append(out, checkString(path.Root("domain"), domainKind, plan.Domain.ValueString(), hasDomain))
+	}
+	if changed(plan.MinHardwareGeneration, state.MinHardwareGeneration) {
+		out = append(out, checkString(path.Root("min_hardware_generation"), hardwareKind, plan.MinHardwareGeneration.ValueString(), hasHardware))
+	}
+	if changed(plan.Licence, state.Licence) {
+		out = append(out, checkString(path.Root("licence"), licenceKind, plan.Licence.ValueString(), hasLicence))
+	}
+	if changed(plan.Tasks, state.Tasks) {
+		old := map[string]bool{}
+		if !creating {
+			for _, e := range state.Tasks.Elements() {
+				if s, ok := e.(types.String); ok {
+					old[s.ValueString()] = true
+				}
+			}
 		}
-	}
-	if known(m.Framework) {
-		if _, ok := lk.FrameworkByPK(m.Framework.ValueInt64()); !ok {
-			bad("framework", " The ufdl_framework data source finds a framework's pk by name and version.",
-				strconv.FormatInt(m.Framework.ValueInt64(), 10), frameworkChoices(lk))
-		}
-	}
-	if known(m.Domain) {
-		if _, ok := lk.DomainByCode(m.Domain.ValueString()); !ok {
-			bad("domain", "", strconv.Quote(m.Domain.ValueString()), lk.DomainCodes())
-		}
-	}
-	if known(m.MinHardwareGeneration) {
-		if _, ok := lk.HardwareByGeneration(m.MinHardwareGeneration.ValueString()); !ok {
-			bad("min_hardware_generation", "", strconv.Quote(m.MinHardwareGeneration.ValueString()), lk.HardwareGenerationNames())
-		}
-	}
-	if known(m.Licence) {
-		if _, ok := lk.LicenceByName(m.Licence.ValueString()); !ok {
-			bad("licence", "", strconv.Quote(m.Licence.ValueString()), quoteAll(lk.LicenceNames()))
-		}
-	}
-	if known(m.Tasks) {
-		for _, e := range m.Tasks.Elements() {
+		for _, e := range plan.Tasks.Elements() {
 			s, ok := e.(types.String)
-			if !ok || !known(s) {
+			if !ok || s.IsNull() || s.IsUnknown() || old[s.ValueString()] {
 				continue
 			}
-			if _, ok := lk.JobContractByName(s.ValueString()); !ok {
-				bad("tasks", "", strconv.Quote(s.ValueString()), lk.JobContractNames())
-			}
+			out = append(out, checkString(path.Root("tasks"), taskKind, s.ValueString(), hasTask))
 		}
-	}
-	return out
-}
-
-func frameworkChoices(lk *client.Lookups) []string {
-	out := make([]string, len(lk.Frameworks))
-	for i, f := range lk.Frameworks {
-		out[i] = fmt.Sprintf("%d (%s %s)", f.PK, f.Name, f.Version)
 	}
 	return out
 }

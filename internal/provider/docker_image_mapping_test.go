@@ -139,32 +139,54 @@ func TestChangedFields(t *testing.T) {
 	}
 }
 
-func TestLookupProblemsListChoices(t *testing.T) {
-	m := modelFrom(sampleImage())
-	if p := lookupProblems(testLookups(), m); len(p) != 0 {
-		t.Fatalf("valid model has problems: %+v", p)
+func TestImageLookupChecks(t *testing.T) {
+	lk := testLookups()
+	check := func(plan, state dockerImageModel, creating bool) string {
+		var details []string
+		for _, c := range imageLookupChecks(plan, state, creating) {
+			if !c.found(lk) {
+				d := unknownLookup(c.path, c.kind, c.what, lk)
+				details = append(details, d.Summary()+": "+d.Detail())
+			}
+		}
+		return strings.Join(details, "\n")
 	}
-	m.Domain = types.StringValue("xx")
-	m.Framework = types.Int64Value(99)
-	m.Licence = types.StringValue("WTFPL")
-	m.Tasks = types.SetValueMust(types.StringType, []attr.Value{types.StringValue("Dance")})
-	m.CUDAVersion = types.StringUnknown()
-	var details []string
-	for _, p := range lookupProblems(testLookups(), m) {
-		details = append(details, p.detail)
+	valid := modelFrom(sampleImage())
+	if text := check(valid, dockerImageModel{}, true); text != "" {
+		t.Fatalf("valid model has problems:\n%s", text)
 	}
-	text := strings.Join(details, "\n")
+	bad := valid
+	bad.Domain = types.StringValue("xx")
+	bad.Framework = types.Int64Value(99)
+	bad.Licence = types.StringValue("WTFPL")
+	bad.Tasks = types.SetValueMust(types.StringType, []attr.Value{types.StringValue("Train"), types.StringValue("Dance")})
+	bad.CUDAVersion = types.StringUnknown()
+	text := check(bad, dockerImageModel{}, true)
 	for _, want := range []string{
-		`domain "xx" is not one of ic, od.`,
-		`framework 99 is not one of 18 (yolo v7).`,
-		`licence "WTFPL" is not one of "Apache 2.0", "GPL3"`,
-		`tasks "Dance" is not one of Predict, Train.`,
+		`Unknown Domain: The server has no domain "xx". Use one of: ic (Image Classification), od (Object Detection).`,
+		`Unknown Framework: The server has no framework 99. Use one of: 18 (yolo v7); or add it on the server first. The ufdl_framework data source`,
+		`Unknown Licence: The server has no licence "WTFPL". Use one of: "Apache 2.0", "GPL3"; or add it on the server first.`,
+		`Unknown Job Contract: The server has no job contract "Dance". Use one of: Predict, Train; or add it on the server first.`,
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("problems lack %q:\n%s", want, text)
 		}
 	}
-	if len(details) != 4 {
-		t.Errorf("want 4 problems (unknown cuda_version is not checked), got %d", len(details))
+	if n := strings.Count(text, "\n") + 1; n != 4 {
+		t.Errorf("want 4 problems (an unknown cuda_version is not checked), got %d:\n%s", n, text)
+	}
+	// An update checks only what changed: the server accepted the rest.
+	if got := imageLookupChecks(valid, valid, false); len(got) != 0 {
+		t.Errorf("unchanged image: %d checks, want none", len(got))
+	}
+	moved := valid
+	moved.Licence = types.StringValue("Apache 2.0")
+	moved.Tasks = types.SetValueMust(types.StringType, []attr.Value{types.StringValue("Train"), types.StringValue("Export")})
+	var checked []string
+	for _, c := range imageLookupChecks(moved, valid, false) {
+		checked = append(checked, c.path.String()+"="+c.what)
+	}
+	if want := []string{`licence="Apache 2.0"`, `tasks="Export"`}; !slices.Equal(checked, want) {
+		t.Errorf("update checks %v, want %v", checked, want)
 	}
 }

@@ -841,9 +841,10 @@ func garbageAnswers(t *testing.T, writes bool) {
 			fault: refserver.Fault{Method: "POST", Route: "/v1/docker/list", Kind: refserver.FaultStatus, Status: 502, ContentType: "text/html",
 				Body: "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"},
 			env: []string{"UFDL_MAX_RETRIES=1"}, args: refresh, exit: 1, want: []string{"POST /v1/docker/list", "502 Bad Gateway"}},
+		// A plan reads the domains table only (to map the images it refreshes).
 		{name: "a lookup table answers null",
-			fault: refserver.Fault{Method: "POST", Route: "/v1/cuda/list", Kind: refserver.FaultBody, Status: 200, Body: `null`},
-			args:  plan, exit: 1, want: []string{"POST /v1/cuda/list"}},
+			fault: refserver.Fault{Method: "POST", Route: "/v1/domains/list", Kind: refserver.FaultBody, Status: 200, Body: `null`},
+			args:  plan, exit: 1, want: []string{"POST /v1/domains/list", "got null"}},
 		{name: "GET answers wrong JSON types",
 			fault: refserver.Fault{Method: "GET", Route: "/v1/docker/{pk}", Kind: refserver.FaultBody, Status: 200, Body: string(wrongTypesJSON)},
 			env:   noBatch, args: refresh, exit: 1, want: []string{"GET " + imagePath, "JSON string"}},

@@ -401,6 +401,12 @@ func (b *filterBuilder) orderBy(p path.Path, m orderByModel) (client.Ordering, b
 	if !m.NullsFirst.IsNull() {
 		o.NullsFirst = m.NullsFirst.ValueBoolPointer()
 	}
+	if o.NullsFirst != nil && !*o.NullsFirst && !o.Ascending {
+		b.diags.AddAttributeWarning(p.AtName("nulls_first"), "Nulls Last Not Honoured By UFDL Backend",
+			fmt.Sprintf("%s: nulls_first = false asks for images whose %s is null at the end of a descending order. The UFDL backend (Django 4.2) "+
+				"ignores nulls_first = false and lists them first when descending, as PostgreSQL does by default; only servers that follow the "+
+				"documented API put them last. Remove nulls_first to get the server's default, or sort the result in HCL.", p, o.Field))
+	}
 	f, ok := lookupFilterField(o.Field)
 	switch {
 	case !ok:

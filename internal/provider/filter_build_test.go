@@ -458,3 +458,34 @@ func TestFilterFieldTableMatchesDescriptions(t *testing.T) {
 		}
 	}
 }
+
+// nulls_first = false when descending is sent as written, with a warning: the real backend
+// ignores it.
+func TestBuildDockerImagesFilterWarnsOfIgnoredNullsLast(t *testing.T) {
+	ctx := context.Background()
+	warnings := func(cfg block) []string {
+		var m dockerImagesModel
+		if diags := dockerImagesConfig(t, cfg).Get(ctx, &m); diags.HasError() {
+			t.Fatalf("reading the configuration: %v", diags)
+		}
+		_, _, diags := buildDockerImagesFilter(ctx, m.dockerImagesQuery)
+		var out []string
+		for _, d := range diags.Warnings() {
+			out = append(out, d.Summary()+": "+d.Detail())
+		}
+		return out
+	}
+	got := warnings(block{"order_by": []block{{"field": "min_hardware_generation__generation", "ascending": false, "nulls_first": false}}})
+	if len(got) != 1 || !strings.Contains(got[0], "Nulls Last Not Honoured By UFDL Backend: order_by[0]: nulls_first = false") {
+		t.Errorf("warnings %q", got)
+	}
+	for _, cfg := range []block{
+		{"order_by": []block{{"field": "version", "ascending": true, "nulls_first": false}}},
+		{"order_by": []block{{"field": "version", "ascending": false, "nulls_first": true}}},
+		{"order_by": []block{{"field": "version", "ascending": false}}},
+	} {
+		if got := warnings(cfg); len(got) != 0 {
+			t.Errorf("%v: unexpected warnings %q", cfg, got)
+		}
+	}
+}

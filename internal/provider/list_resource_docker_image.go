@@ -80,6 +80,9 @@ func (r *dockerImageListResource) List(ctx context.Context, req list.ListRequest
 	diags := req.Config.Get(ctx, &cfg)
 	filter, _, fdiags := buildDockerImagesFilter(ctx, cfg)
 	diags.Append(fdiags...)
+	if !diags.HasError() {
+		diags.Append(r.data.checkLookups(ctx, cfg.lookupChecks())...)
+	}
 	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
@@ -92,7 +95,7 @@ func (r *dockerImageListResource) List(ctx context.Context, req list.ListRequest
 	}
 	var lk *client.Lookups
 	if req.IncludeResource {
-		if lk, err = r.data.lookups(ctx); err != nil {
+		if lk, err = r.data.client.Lookups(ctx, client.TableDomains); err != nil {
 			addImageAPIError(&diags, "load the server's lookup tables", nil, err)
 			stream.Results = list.ListResultsStreamDiagnostics(diags)
 			return

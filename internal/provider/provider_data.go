@@ -18,16 +18,15 @@ type providerData struct {
 	// reader batches refresh reads into list calls; nil when batch_reads is false.
 	reader *client.BatchReader
 
-	// reloadOnce lets a value that is missing from the cached lookups trigger one reload per
-	// process (it may have been added on the server meanwhile), not one per resource.
-	reloadOnce sync.Once
+	mu      sync.Mutex
+	managed map[int64]bool // images this process saw in a managed resource's state
 }
 
 // batchWindow is how long the first refresh read waits for the rest of its Terraform wave.
 const batchWindow = 5 * time.Millisecond
 
 func newProviderData(c *client.Client, s settings) *providerData {
-	d := &providerData{client: c, updateMethod: s.updateMethod}
+	d := &providerData{client: c, updateMethod: s.updateMethod, managed: map[int64]bool{}}
 	if s.batchReads {
 		d.reader = client.NewBatchReader(c, batchWindow)
 	}
@@ -59,27 +58,17 @@ func (d *providerData) wrote(pk int64) {
 	}
 }
 
-// lookups returns the cached lookup tables.
-func (d *providerData) lookups(ctx context.Context) (*client.Lookups, error) {
-	return d.client.Lookups(ctx)
+// manages records that image pk is in the state of a resource this process refreshed or
+// planned: this configuration manages it.
+func (d *providerData) manages(pk int64) {
+	d.mu.Lock()
+	d.managed[pk] = true
+	d.mu.Unlock()
 }
 
-// lookupsWith returns lookup tables for which found reports true, reloading them once per
-// process when the cached copy does not satisfy it. The caller reports the error when the
-// reloaded tables still lack the value.
-func (d *providerData) lookupsWith(ctx context.Context, found func(*client.Lookups) bool) (*client.Lookups, error) {
-	lk, err := d.client.Lookups(ctx)
-	if err != nil || found(lk) {
-		return lk, err
-	}
-	reloaded := false
-	d.reloadOnce.Do(func() {
-		reloaded = true
-		lk, err = d.client.ReloadLookups(ctx)
-	})
-	if !reloaded {
-		// Another resource already reloaded; its result is in the cache.
-		lk, err = d.client.Lookups(ctx)
-	}
-	return lk, err
+// isManaged reports whether this process saw image pk in a managed resource's state.
+func (d *providerData) isManaged(pk int64) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.managed[pk]
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -89,22 +90,22 @@ func (r *dockerImageResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"name": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Image name, e.g. `yolo`. Together with `version` unique on the server. At most %d characters.", maxName),
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, maxName), noSurroundingSpace()},
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, maxName), noSurroundingSpace()},
 			},
 			"version": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Image version, e.g. `v7_2022-10-08_cuda11.1`. At most %d characters.", maxVersion),
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, maxVersion), noSurroundingSpace()},
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, maxVersion), noSurroundingSpace()},
 			},
 			"url": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Where workers pull the image from: registry host, optional port, repository and tag, e.g. `registry.example.com:443/team/yolo:v7`. At most %d characters.", maxURL),
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, maxURL), urlShape()},
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, maxURL), urlShape()},
 			},
 			"registry_url": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Address of the registry that holds the image, e.g. `registry.example.com:443`; a scheme is optional. At most %d characters.", maxURL),
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, maxURL), urlShape()},
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, maxURL), urlShape()},
 			},
 			"cuda_version": schema.StringAttribute{
 				MarkdownDescription: "CUDA version the image is built for, as the server's version string, e.g. `11.1`; CPU-only images use `0.0`. Checked against the server's CUDA table at plan time.",
@@ -128,7 +129,7 @@ func (r *dockerImageResource) Schema(_ context.Context, _ resource.SchemaRequest
 				MarkdownDescription: fmt.Sprintf("User for the registry; omit it (rather than writing \"\") when the registry needs no login. At most %d characters.", maxCredential),
 				Optional:            true,
 				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, maxCredential), noSurroundingSpace(),
+					notEmpty(), stringvalidator.UTF8LengthAtMost(maxCredential), noSurroundingSpace(),
 				},
 			},
 			"registry_password": schema.StringAttribute{
@@ -140,7 +141,7 @@ func (r *dockerImageResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Sensitive:     true,
 				PlanModifiers: keepString,
 				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, maxCredential), noSurroundingSpace(),
+					notEmpty(), stringvalidator.UTF8LengthAtMost(maxCredential), noSurroundingSpaceSecret(),
 					stringvalidator.ConflictsWith(path.MatchRoot("registry_password_wo")),
 				},
 			},
@@ -151,7 +152,7 @@ func (r *dockerImageResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Sensitive: true,
 				WriteOnly: true,
 				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, maxCredential), noSurroundingSpace(),
+					notEmpty(), stringvalidator.UTF8LengthAtMost(maxCredential), noSurroundingSpaceSecret(),
 					stringvalidator.AlsoRequires(path.MatchRoot("registry_password_wo_version")),
 				},
 			},
@@ -226,39 +227,60 @@ func (r *dockerImageResource) Configure(_ context.Context, req resource.Configur
 	r.data = data
 }
 
-// ValidateConfig checks the rules that need no server: a GPU image needs a hardware generation.
+// ValidateConfig checks the rules that need no server: a GPU image needs a hardware
+// generation, and a registry password needs a registry user.
 func (r *dockerImageResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg dockerImageModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if cfg.CPU.IsUnknown() || cfg.MinHardwareGeneration.IsUnknown() {
-		return
-	}
-	if cfg.MinHardwareGeneration.IsNull() && !cfg.CPU.ValueBool() {
+	if !cfg.CPU.IsUnknown() && !cfg.MinHardwareGeneration.IsUnknown() && cfg.MinHardwareGeneration.IsNull() && !cfg.CPU.ValueBool() {
 		resp.Diagnostics.AddAttributeError(path.Root("min_hardware_generation"), "Missing Hardware Generation",
 			"A GPU image (cpu = false, the default) needs min_hardware_generation, the oldest GPU generation it runs on, e.g. \"Pascal\". "+
 				"Set min_hardware_generation, or set cpu = true if the image runs on CPU only.")
 	}
+	if cfg.RegistryUsername.IsNull() {
+		for _, attr := range []string{"registry_password", "registry_password_wo"} {
+			var v types.String
+			resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attr), &v)...)
+			if !v.IsNull() {
+				resp.Diagnostics.AddAttributeError(path.Root(attr), "Registry Password Without Username",
+					attr+" is set but registry_username is not. Workers log in to the registry only with a username, and an image without one "+
+						"keeps no password on the server. Set registry_username, or remove "+attr+" if the registry needs no login.")
+			}
+		}
+	}
 }
 
 // ModifyPlan checks lookup values and (name, version) against the server, so that mistakes
-// fail at plan rather than halfway through an apply, and marks the computed details of a
-// changed lookup as unknown.
+// fail at plan rather than halfway through an apply, plans what the server will hold for the
+// registry password, and marks the computed details of a changed lookup as unknown.
 func (r *dockerImageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil {
+	if r.data == nil {
 		return
+	}
+	creating := req.State.Raw.IsNull()
+	if !creating {
+		// Terraform plans the create half of a replacement (-replace, replace_triggered_by)
+		// right after this call: the image it replaces must not count as a clash.
+		var pk types.Int64
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("pk"), &pk)...)
+		r.data.manages(pk.ValueInt64())
+	}
+	if req.Plan.Raw.IsNull() {
+		return // destroy
 	}
 	// Nothing planned to change: every check below concerns a value the server has
 	// already accepted for this image, so skip them. A drift-detection plan of N
 	// unchanged images then costs no API call and no decoding here.
-	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
+	if !creating && req.Plan.Raw.Equal(req.State.Raw) {
 		return
 	}
 	var plan, state dockerImageModel
+	var cfgPassword types.String
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	creating := req.State.Raw.IsNull()
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("registry_password"), &cfgPassword)...)
 	if !creating {
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	}
@@ -266,46 +288,55 @@ func (r *dockerImageResource) ModifyPlan(ctx context.Context, req resource.Modif
 		return
 	}
 
-	lk, err := r.data.lookupsWith(ctx, func(lk *client.Lookups) bool { return len(lookupProblems(lk, plan)) == 0 })
-	if err != nil {
-		addImageAPIError(&resp.Diagnostics, "load the server's lookup tables", nil, err)
-		return
-	}
-	for _, p := range lookupProblems(lk, plan) {
-		resp.Diagnostics.AddAttributeError(p.path, p.summary, p.detail)
-	}
-
+	resp.Diagnostics.Append(r.data.checkLookups(ctx, imageLookupChecks(plan, state, creating))...)
 	if !creating {
 		markChangedDetailsUnknown(&plan, state)
 	}
-	if !plan.RegistryPasswordWOVersion.IsNull() {
-		// The write-only password is in use: the echoed password is never stored.
-		plan.RegistryPassword = types.StringNull()
-	} else if creating && plan.RegistryPassword.IsUnknown() {
-		// Omitted on create: the image gets no password.
-		plan.RegistryPassword = types.StringNull()
-	}
+	plan.RegistryPassword = plannedPassword(plan, state, cfgPassword, creating)
 
 	if nameChanged := creating || !plan.Name.Equal(state.Name) || !plan.Version.Equal(state.Version); nameChanged &&
 		!plan.Name.IsUnknown() && !plan.Version.IsUnknown() {
 		existing, err := r.data.findImage(ctx, plan.Name.ValueString(), plan.Version.ValueString())
-		if err != nil {
+		switch {
+		case err != nil:
 			addImageAPIError(&resp.Diagnostics, "check whether the name and version are free", nil, err)
 			return
-		}
-		if existing != nil && (creating || existing.PK != state.PK.ValueInt64()) {
-			resp.Diagnostics.AddAttributeError(path.Root("name"), "Docker Image Already Exists",
-				fmt.Sprintf("The server already holds image %d named %q with version %q, and (name, version) must be unique. "+
-					"Choose another name or version, or bring the existing image under Terraform with an import block (id = %q). "+
-					"If another block of this configuration already manages it, change or remove one of the two "+
-					"(to destroy before fixing the configuration: terraform destroy -refresh=false).",
-					existing.PK, plan.Name.ValueString(), plan.Version.ValueString(), plan.Name.ValueString()+":"+plan.Version.ValueString()))
+		case existing == nil:
+		case creating && (r.data.isManaged(existing.PK) || r.sameImage(ctx, plan, existing)):
+			// The image this configuration manages under that name, or one just like the
+			// planned one: the create half of its replacement (taint, -replace,
+			// replace_triggered_by, a deposed object left by create_before_destroy), or a
+			// second block with its name, which the server refuses at apply.
+		case creating || existing.PK != state.PK.ValueInt64():
+			// NOTE: with create_before_destroy, Terraform plans the replacement again in the
+			// apply process, where nothing says that the image in the way is the one being
+			// replaced: so the message for a create names that cause too.
+			resp.Diagnostics.Append(imageExists(path.Root("name"), existing.PK, plan.Name.ValueString(), plan.Version.ValueString(), creating))
 		}
 	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// plannedPassword is the registry password the server will hold after apply, as far as
+// state may show it: null without a username (no login, so no password either) or while
+// the write-only password is in use (it never enters state), unknown when the write-only
+// password was just removed (the server keeps it, and it is read back), and otherwise the
+// configured value, or the state's for an omitted one (the server's is kept).
+func plannedPassword(plan, state dockerImageModel, configured types.String, creating bool) types.String {
+	switch {
+	case plan.RegistryUsername.IsNull(), !plan.RegistryPasswordWOVersion.IsNull():
+		return types.StringNull()
+	case !configured.IsNull():
+		return configured
+	case creating:
+		return types.StringNull()
+	case !state.RegistryPasswordWOVersion.IsNull():
+		return types.StringUnknown()
+	}
+	return plan.RegistryPassword
 }
 
 func (r *dockerImageResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -327,7 +358,14 @@ func (r *dockerImageResource) Create(ctx context.Context, req resource.CreateReq
 		r.data.wrote(img.PK)
 	}
 	if err != nil {
-		addImageAPIError(&resp.Diagnostics, "create the docker image", &spec, err)
+		ref := &imageRef{name: spec.Name, version: spec.Version, creating: true}
+		if client.IsDuplicate(err) {
+			// Name the image in the way; a failed look-up only makes the message vaguer.
+			if existing, ferr := r.data.client.FindImage(ctx, spec.Name, spec.Version); ferr == nil && existing != nil {
+				ref.existingPK = existing.PK
+			}
+		}
+		addImageAPIError(&resp.Diagnostics, "create the docker image", ref, err)
 		return
 	}
 
@@ -354,6 +392,7 @@ func (r *dockerImageResource) Read(ctx context.Context, req resource.ReadRequest
 	} else {
 		img, err = r.data.readImage(ctx, state.PK.ValueInt64())
 	}
+	r.data.manages(state.PK.ValueInt64())
 	if client.IsNotFound(err) {
 		// Deleted outside Terraform: forget it, so the next plan creates it again. The
 		// framework still wants an identity from a read (even a removing one, and even on
@@ -393,10 +432,17 @@ func (r *dockerImageResource) Update(ctx context.Context, req resource.UpdateReq
 
 	var img *client.Image
 	var err error
+	fields := changedFields(plan, state)
 	if r.data.updateMethod == updateMethodPut {
+		if !slices.Contains(fields, client.FieldRegistryPassword) {
+			// A PUT sends every field: send the password the server holds.
+			if spec.RegistryPassword, err = r.currentPassword(ctx, pk, state); err != nil {
+				addImageAPIError(&resp.Diagnostics, action, nil, err)
+				return
+			}
+		}
 		img, err = r.data.client.ReplaceImage(ctx, pk, spec)
 	} else {
-		fields := changedFields(plan, state)
 		if len(fields) == 0 {
 			// Only Terraform-side attributes changed (e.g. the write-only version went away).
 			img, err = r.data.client.GetImage(ctx, pk)
@@ -405,7 +451,7 @@ func (r *dockerImageResource) Update(ctx context.Context, req resource.UpdateReq
 		}
 	}
 	if err != nil {
-		addImageAPIError(&resp.Diagnostics, action, &spec, err)
+		addImageAPIError(&resp.Diagnostics, action, &imageRef{name: spec.Name, version: spec.Version}, err)
 		return
 	}
 
@@ -449,13 +495,13 @@ func (r *dockerImageResource) ImportState(ctx context.Context, req resource.Impo
 	case req.ID != "":
 		var err error
 		if pk, err = strconv.ParseInt(req.ID, 10, 64); err != nil {
-			name, version, ok := strings.Cut(req.ID, ":")
-			if !ok || name == "" || version == "" {
+			splits := nameVersionSplits(req.ID)
+			if len(splits) == 0 {
 				resp.Diagnostics.AddError("Invalid Import ID",
 					fmt.Sprintf("The import ID %q is neither a primary key (e.g. \"12\") nor \"name:version\" (e.g. \"yolo:v7_2022-10-08_cuda11.1\").", req.ID))
 				return
 			}
-			pk = r.pkByName(ctx, name, version, &resp.Diagnostics)
+			pk = r.pkByNameVersionID(ctx, req.ID, splits, &resp.Diagnostics)
 		} else if pk < 1 {
 			resp.Diagnostics.AddError("Invalid Import ID",
 				fmt.Sprintf("The import ID %q is not a primary key: primary keys are whole numbers from 1 (e.g. \"12\").", req.ID))
@@ -485,6 +531,56 @@ func (r *dockerImageResource) ImportState(ctx context.Context, req resource.Impo
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateExactRead, []byte(`true`))...)
 }
 
+// nameVersionSplits lists the ways id reads as "name:version" with neither part empty: one
+// for "yolo:v7", two for "a:b:c" (names and versions may hold a colon).
+func nameVersionSplits(id string) [][2]string {
+	var out [][2]string
+	for i := range len(id) {
+		if id[i] == ':' && i > 0 && i < len(id)-1 {
+			out = append(out, [2]string{id[:i], id[i+1:]})
+		}
+	}
+	return out
+}
+
+// pkByNameVersionID finds the image an id of the form name:version means. When the id
+// splits more than one way, exactly one of the readings may name an image; two images
+// are refused by name, so that the user chooses by pk.
+func (r *dockerImageResource) pkByNameVersionID(ctx context.Context, id string, splits [][2]string, diags *diag.Diagnostics) int64 {
+	if len(splits) == 1 {
+		return r.pkByName(ctx, splits[0][0], splits[0][1], diags)
+	}
+	var found []*client.Image
+	var tried []string
+	for _, nv := range splits {
+		img, err := r.data.client.FindImage(ctx, nv[0], nv[1])
+		if err != nil {
+			addImageAPIError(diags, fmt.Sprintf("look up docker image %s", id), nil, err)
+			return 0
+		}
+		tried = append(tried, fmt.Sprintf("name %q with version %q", nv[0], nv[1]))
+		if img != nil {
+			found = append(found, img)
+		}
+	}
+	switch len(found) {
+	case 0:
+		diags.AddError("Docker Image Not Found",
+			fmt.Sprintf("The server holds no docker image for the import ID %q, read as %s. Check the spelling, or import by primary key.", id, strings.Join(tried, " or as ")))
+		return 0
+	case 1:
+		return found[0].PK
+	}
+	var which []string
+	for _, img := range found {
+		which = append(which, fmt.Sprintf("pk %d (name %q, version %q)", img.PK, img.Name, img.Version))
+	}
+	diags.AddError("Ambiguous Import ID",
+		fmt.Sprintf("The import ID %q names more than one docker image, as the colon may belong to the name or to the version: %s. Import the one you mean by its primary key.",
+			id, strings.Join(which, " and ")))
+	return 0
+}
+
 // pkByName finds the pk of the image named name with version version.
 func (r *dockerImageResource) pkByName(ctx context.Context, name, version string, diags *diag.Diagnostics) int64 {
 	img, err := r.data.client.FindImage(ctx, name, version)
@@ -500,16 +596,46 @@ func (r *dockerImageResource) pkByName(ctx context.Context, name, version string
 	return img.PK
 }
 
+// sameImage reports whether img is what plan would create, the registry password aside:
+// then it is the image that a replacement replaces, also where Terraform plans the two
+// halves in parallel and the old image's refresh has not been seen yet.
+func (r *dockerImageResource) sameImage(ctx context.Context, plan dockerImageModel, img *client.Image) bool {
+	spec, diags := imageSpecFromModel(ctx, plan, types.StringNull())
+	lk, err := r.data.client.Lookups(ctx, client.TableDomains)
+	if diags.HasError() || err != nil {
+		return false
+	}
+	for _, d := range client.Differences(spec, img, lk) {
+		if !strings.HasPrefix(d, client.FieldRegistryPassword+":") {
+			return false
+		}
+	}
+	return true
+}
+
+// currentPassword is the registry password the server holds for image pk: the state's,
+// unless the write-only password kept it out of state.
+func (r *dockerImageResource) currentPassword(ctx context.Context, pk int64, state dockerImageModel) (*string, error) {
+	if state.RegistryPasswordWOVersion.IsNull() {
+		return state.RegistryPassword.ValueStringPointer(), nil
+	}
+	img, err := r.data.client.GetImage(ctx, pk)
+	if err != nil {
+		return nil, err
+	}
+	return img.RegistryPassword, nil
+}
+
 // privateExactRead marks a resource just imported: its first read is an exact GET, not a
 // batched one, so that import reports precisely what the server holds now.
 const privateExactRead = "exact_read"
 
 // fill copies a server response into m, mapping response forms back to the forms users write.
 func (r *dockerImageResource) fill(ctx context.Context, img *client.Image, m *dockerImageModel) (diags diag.Diagnostics) {
-	lk, err := r.data.lookupsWith(ctx, func(lk *client.Lookups) bool {
+	lk, err := r.data.client.LookupsWith(ctx, func(lk *client.Lookups) bool {
 		_, ok := lk.DomainByDescription(img.Domain)
 		return ok
-	})
+	}, client.TableDomains)
 	if err != nil {
 		addImageAPIError(&diags, "load the server's lookup tables", nil, err)
 		return diags

@@ -487,21 +487,21 @@ func TestAccDockerImage_invalidLookupsFailAtPlan(t *testing.T) {
 	base := gpuImage(t, srv, acctest.Name("bad"))
 	cases := []struct {
 		attr, hcl string
-		want      string
+		want      *regexp.Regexp
 	}{
-		{"domain", `"xx"`, `domain "xx" is not one of ic, is, od, sc, sp`},
-		{"cuda_version", `"99.9"`, `cuda_version "99.9" is not one of`},
-		{"framework", "999", `framework 999 is not one of ` + regexp.QuoteMeta(firstFramework(t, srv))},
-		{"licence", `"WTFPL"`, `licence "WTFPL" is not one of "AGPL3"`},
-		{"min_hardware_generation", `"Blackwell"`, `min_hardware_generation "Blackwell" is not one of`},
-		{"tasks", `["Train", "Dance"]`, `tasks "Dance" is not one of Export, Predict, Train`},
+		{"domain", `"xx"`, errorText("Unknown Domain", `The server has no domain "xx". Use one of: ic (Image Classification), is (Image Segmentation), od (Object Detection), sc (Spectrum Classification), sp (Speech).`)},
+		{"cuda_version", `"99.9"`, errorText("Unknown CUDA Version", `The server has no CUDA version "99.9". Use one of: 0.0,`)},
+		{"framework", "999", errorText("Unknown Framework", "The server has no framework 999. Use one of: "+firstFramework(t, srv))},
+		{"licence", `"WTFPL"`, errorText("Unknown Licence", `The server has no licence "WTFPL". Use one of: "AGPL3"`)},
+		{"min_hardware_generation", `"Blackwell"`, errorText("Unknown Hardware Generation", `The server has no hardware generation "Blackwell". Use one of: Fermi,`)},
+		{"tasks", `["Train", "Dance"]`, errorText("Unknown Job Contract", `The server has no job contract "Dance". Use one of: Export, Predict, Train; or add it on the server first.`)},
 	}
 	steps := make([]resource.TestStep, 0, len(cases)+3)
 	for _, c := range cases {
 		steps = append(steps, resource.TestStep{
 			Config:      imageConfig(srv.ProviderConfig(), with(base, c.attr, c.hcl)),
 			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(c.want),
+			ExpectError: c.want,
 		})
 	}
 	steps = append(steps,
@@ -523,12 +523,12 @@ func TestAccDockerImage_invalidLookupsFailAtPlan(t *testing.T) {
 		resource.TestStep{
 			Config:      imageConfig(srv.ProviderConfig(), with(base, "registry_username", `""`)),
 			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`(?s)registry_username.*string length must be between 1 and 64`),
+			ExpectError: errorText("Empty Value", "registry_username is an empty string. Omit registry_username when the registry needs no login"),
 		},
 		resource.TestStep{
 			Config:      imageConfig(srv.ProviderConfig(), with(base, "name", strconv.Quote(strings.Repeat("n", 65)))),
 			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`(?s)string length must be between 1 and 64`),
+			ExpectError: regexp.MustCompile(`(?s)UTF-8 character count must be between 1 and 64`),
 		},
 	)
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
@@ -743,4 +743,199 @@ func TestAccDockerImage_invalidImportIDs(t *testing.T) {
 	if n := srv.CountImagesNamed(t, name); n != 0 {
 		t.Errorf("failed imports left %d images on the server", n)
 	}
+}
+
+// expectNoImageWrite checks that the server saw no PUT or PATCH of an image since the last
+// ResetCalls.
+func expectNoImageWrite(srv *acctest.Server) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if writes := imageWrites(srv); len(writes) != 0 {
+			return fmt.Errorf("want no write of the image, server saw %d: %s %s", len(writes), writes[0].Method, writes[0].Body)
+		}
+		return nil
+	}
+}
+
+// Removing the write-only password from the configuration keeps the password on the server
+// (an omitted password is kept), and the plan says it will be read back.
+func TestAccDockerImage_removingWriteOnlyPasswordKeepsIt(t *testing.T) {
+	srv := acctest.NewServer(t)
+	name := acctest.Name("wogone")
+	withWO := with(gpuImage(t, srv, name), "registry_password", "", "registry_password_wo", `"wo-kept-1"`, "registry_password_wo_version", "5")
+	without := with(withWO, "registry_password_wo", "", "registry_password_wo_version", "")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		Steps: []resource.TestStep{
+			{Config: imageConfig(srv.ProviderConfig(), withWO), Check: expectServerField(srv, "registry_password", "wo-kept-1")},
+			{
+				PreConfig: srv.ResetCalls,
+				Config:    imageConfig(srv.ProviderConfig(), without),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("registry_password")),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password_wo_version"), knownvalue.Null()),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password"), str("wo-kept-1")),
+					statecheck.ExpectSensitiveValue(addr, tfjsonpath.New("registry_password")),
+				},
+				Check: resource.ComposeTestCheckFunc(expectServerField(srv, "registry_password", "wo-kept-1"), expectNoImageWrite(srv)),
+			},
+		},
+	})
+}
+
+// An image without a registry user keeps no password: removing both lines clears both on
+// the server, and the plan shows it; a password without a user is refused at validate.
+func TestAccDockerImage_removingTheLoginClearsBoth(t *testing.T) {
+	srv := acctest.NewServer(t)
+	name := acctest.Name("nologin")
+	login := gpuImage(t, srv, name)
+	noLogin := with(login, "registry_username", "", "registry_password", "")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      imageConfig(srv.ProviderConfig(), with(login, "registry_username", "")),
+				PlanOnly:    true,
+				ExpectError: errorText("Registry Password Without Username", "registry_password is set but registry_username is not."),
+			},
+			{Config: imageConfig(srv.ProviderConfig(), login), Check: expectServerField(srv, "registry_password", "s3cret-registry-pw")},
+			{
+				PreConfig: srv.ResetCalls,
+				Config:    imageConfig(srv.ProviderConfig(), noLogin),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("registry_username"), knownvalue.Null()),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password"), knownvalue.Null()),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					expectOneWrite(srv, "PATCH", "registry_username", "registry_password"),
+					expectServerField(srv, "registry_username", nil),
+					expectServerField(srv, "registry_password", nil),
+				),
+			},
+		},
+	})
+}
+
+// The same with the write-only password: its state holds no password, yet the server's
+// is cleared with the username.
+func TestAccDockerImage_removingTheLoginClearsTheWriteOnlyPassword(t *testing.T) {
+	srv := acctest.NewServer(t)
+	name := acctest.Name("nologinwo")
+	login := with(gpuImage(t, srv, name), "registry_password", "", "registry_password_wo", `"wo-secret-9"`, "registry_password_wo_version", "1")
+	noLogin := with(login, "registry_username", "", "registry_password_wo", "", "registry_password_wo_version", "")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		Steps: []resource.TestStep{
+			{Config: imageConfig(srv.ProviderConfig(), login), Check: expectServerField(srv, "registry_password", "wo-secret-9")},
+			{
+				PreConfig: srv.ResetCalls,
+				Config:    imageConfig(srv.ProviderConfig(), noLogin),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					expectOneWrite(srv, "PATCH", "registry_username", "registry_password"),
+					expectServerField(srv, "registry_password", nil),
+				),
+			},
+		},
+	})
+}
+
+// Names are limited in characters, as the server counts them, not in bytes.
+func TestAccDockerImage_multiByteNames(t *testing.T) {
+	srv := acctest.NewServer(t)
+	head := "tfacc-ü-" + acctest.RandomSuffix() + "-"
+	name := head + strings.Repeat("ä", 64-len([]rune(head)))
+	if n := len([]rune(name)); n != 64 {
+		t.Fatalf("test name has %d characters, want 64", n)
+	}
+	attrs := with(gpuImage(t, srv, name), "version", strconv.Quote(strings.Repeat("ö", 32)))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      imageConfig(srv.ProviderConfig(), with(attrs, "name", strconv.Quote(name+"ä"))),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`UTF-8 character count must be between 1 and 64, got: 65`),
+			},
+			{
+				Config: imageConfig(srv.ProviderConfig(), attrs),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), str(name))},
+				Check:             expectServerField(srv, "name", name),
+			},
+			{ResourceName: addr, ImportState: true, ImportStateVerify: true},
+		},
+	})
+}
+
+// An import ID that reads as name:version in two ways is refused with both images named; one
+// that reads one way only, or names one image, is imported.
+func TestAccDockerImage_importIDWithSeveralColons(t *testing.T) {
+	srv := acctest.NewServer(t)
+	prefix := acctest.Name("colon")
+	create := func(name, version string) int64 {
+		return srv.CreateImage(t, map[string]any{
+			"name": name, "version": version, "url": "r.example.com/x:1", "registry_url": "r.example.com",
+			"registry_username": nil, "registry_password": nil, "cuda_version": "11.1", "framework": yoloV7(t, srv), "domain": "od",
+			"tasks": []string{"Train"}, "min_hardware_generation": "Pascal", "cpu": false, "licence": "MIT",
+		})
+	}
+	a := create(prefix, "b:c")
+	ab := create(prefix+":b", "c")
+	only := create(prefix+"-solo:x", "y")
+	cfg := imageConfig(srv.ProviderConfig(), gpuImage(t, srv, prefix+"-cfg"))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg, ResourceName: addr, ImportState: true, ImportStateId: prefix + ":b:c",
+				ExpectError: errorText("Ambiguous Import ID", fmt.Sprintf(`pk %d (name %q, version "b:c") and pk %d (name %q, version "c")`, a, prefix, ab, prefix+":b"),
+					"Import the one you mean by its primary key."),
+			},
+			{
+				Config: cfg, ResourceName: addr, ImportState: true, ImportStateId: prefix + "-solo:x:y",
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 || states[0].Attributes["pk"] != strconv.FormatInt(only, 10) {
+						return fmt.Errorf("imported %v, want pk %d", states, only)
+					}
+					return nil
+				},
+			},
+			{
+				Config: cfg, ResourceName: addr, ImportState: true, ImportStateId: prefix + "-none:x:y",
+				ExpectError: errorText("Docker Image Not Found", fmt.Sprintf(`read as name %q with version "x:y" or as name %q with version "y"`, prefix+"-none", prefix+"-none:x")),
+			},
+		},
+	})
+}
+
+// A registry address may start with an upper-case scheme, as the server accepts it.
+func TestAccDockerImage_upperCaseScheme(t *testing.T) {
+	srv := acctest.NewServer(t)
+	attrs := with(gpuImage(t, srv, acctest.Name("scheme")), "registry_url", `"HTTPS://registry.example.com:5000"`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: imageConfig(srv.ProviderConfig(), attrs),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: expectServerField(srv, "registry_url", "HTTPS://registry.example.com:5000"),
+		}},
+	})
 }

@@ -20,11 +20,12 @@ func quotedList(choices []string) string {
 	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }
 
-// titleCase turns an attribute name such as "registry_url" into "Registry URL" for summaries.
+// titleCase turns an attribute name such as "registry_url", or words such as "CUDA version",
+// into "Registry URL" or "CUDA Version" for summaries.
 func titleCase(attr string) string {
-	words := strings.Split(attr, "_")
+	words := strings.FieldsFunc(attr, func(r rune) bool { return r == '_' || r == ' ' })
 	for i, w := range words {
-		switch w {
+		switch strings.ToLower(w) {
 		case "url", "cpu", "pk", "ca", "pem", "cuda":
 			words[i] = strings.ToUpper(w)
 		default:

@@ -14,7 +14,7 @@ import (
 // urlPattern is the shape of an image or registry address as the UFDL server accepts it: an
 // optional http(s) scheme, a host name or bracketed IPv6 address, an optional port and an
 // optional path. Real catalogs write registries without a scheme ("host:443/team/image:tag").
-var urlPattern = regexp.MustCompile(`^(?:https?://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*)(?::([0-9]{1,5}))?(?:/[^\s]*)?$`)
+var urlPattern = regexp.MustCompile(`^(?i:https?://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*)(?::([0-9]{1,5}))?(?:/[^\s]*)?$`)
 
 // checkURLShape returns why s is not an acceptable address, or "" when it is.
 func checkURLShape(s string) string {
@@ -57,11 +57,15 @@ func (urlShapeValidator) ValidateString(_ context.Context, req validator.StringR
 	}
 }
 
-type noSurroundingSpaceValidator struct{}
+type noSurroundingSpaceValidator struct{ secret bool }
 
 // noSurroundingSpace refuses leading or trailing white space: the server trims it, so the
 // value read back would differ from the configuration and every plan would show a change.
 func noSurroundingSpace() validator.String { return noSurroundingSpaceValidator{} }
+
+// noSurroundingSpaceSecret is noSurroundingSpace for a sensitive attribute: the message
+// never holds the value, whatever it came from (a literal, file(), a variable).
+func noSurroundingSpaceSecret() validator.String { return noSurroundingSpaceValidator{secret: true} }
 
 func (noSurroundingSpaceValidator) Description(_ context.Context) string {
 	return "value must not begin or end with white space"
@@ -71,12 +75,40 @@ func (v noSurroundingSpaceValidator) MarkdownDescription(ctx context.Context) st
 	return v.Description(ctx)
 }
 
-func (noSurroundingSpaceValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v noSurroundingSpaceValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if v := req.ConfigValue.ValueString(); v != strings.TrimSpace(v) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Surrounding White Space",
-			fmt.Sprintf("%s = %q begins or ends with white space, which the server removes. Write %q instead.", req.Path, v, strings.TrimSpace(v)))
+	s := req.ConfigValue.ValueString()
+	if s == strings.TrimSpace(s) {
+		return
 	}
+	if v.secret {
+		resp.Diagnostics.AddAttributeError(req.Path, "Surrounding White Space",
+			fmt.Sprintf("%s begins or ends with white space, which the server removes. A value read with file() usually ends with a newline: "+
+				"write trimspace(file(\"...\")). The value is not shown here: it is sensitive.", req.Path))
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Surrounding White Space",
+		fmt.Sprintf("%s = %q begins or ends with white space, which the server removes. Write %q instead.", req.Path, s, strings.TrimSpace(s)))
+}
+
+type notEmptyValidator struct{}
+
+// notEmpty refuses "" for an attribute the server stores as null when there is none: the
+// way to say "none" is to leave the attribute out.
+func notEmpty() validator.String { return notEmptyValidator{} }
+
+func (notEmptyValidator) Description(_ context.Context) string {
+	return "value must not be empty; omit the attribute instead"
+}
+
+func (v notEmptyValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (notEmptyValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() != "" {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Empty Value",
+		fmt.Sprintf("%s is an empty string. Omit %s when the registry needs no login: the server then holds none.", req.Path, req.Path))
 }

@@ -57,10 +57,17 @@ output "od_trainers" {
   value = [for img in data.ufdl_dockerimages.od_trainers.images : "${img.name}:${img.version}"]
 }
 
-# Results use the forms of the ufdl_dockerimage resource, so they can be copied into one.
-# for_each keys must not be sensitive: key by name and version, not by the whole image.
+# Results use the forms of the ufdl_dockerimage resource, so they can be copied into one:
+# here a mirror of every GPU build of yolo. The query must not match the copies it makes
+# (name = "yolo" does not match "mirror-yolo"), or every apply would copy the copies.
+# for_each keys must not be sensitive: key by version, not by the whole image.
+data "ufdl_dockerimages" "yolo_gpu" {
+  name = "yolo"
+  cpu  = false
+}
+
 resource "ufdl_dockerimage" "mirror" {
-  for_each = { for img in data.ufdl_dockerimages.od_trainers.images : "${img.name}:${img.version}" => img }
+  for_each = { for img in data.ufdl_dockerimages.yolo_gpu.images : img.version => img }
 
   name                    = "mirror-${each.value.name}"
   version                 = each.value.version
