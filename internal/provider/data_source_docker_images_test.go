@@ -442,3 +442,24 @@ func TestAccDockerImagesDataSource_oneListCallPerRead(t *testing.T) {
 		t.Errorf("tasks = %v, want Export, Predict, Train", got)
 	}
 }
+
+// A typo in a shortcut would select nothing, and for_each over an empty result plans to
+// destroy: shortcut values are checked against the lookup tables like the resource's.
+func TestAccDockerImagesDataSource_shortcutsAreChecked(t *testing.T) {
+	srv, _ := samplesServer(t)
+	step := func(body string, want ...string) resource.TestStep {
+		return resource.TestStep{Config: srv.ProviderConfig() + "data \"ufdl_dockerimages\" \"x\" {\n" + body + "\n}\n", ExpectError: errorText(want...)}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			step(`domain = "Object Detection"`, "Unknown Domain", `The server has no domain "Object Detection". Use one of: ic (Image Classification),`, "sp (Speech)."),
+			step(`task = "train"`, "Unknown Job Contract", `The server has no job contract "train". Use one of: Export, Predict, Train;`),
+			step(`licence = "gpl3"`, "Unknown Licence", `The server has no licence "gpl3". Use one of: "AGPL3",`),
+			step(fmt.Sprintf("framework = %d", missingPK), "Unknown Framework", fmt.Sprintf("The server has no framework %d. Use one of:", missingPK), "The ufdl_framework data source"),
+		},
+	})
+	if n := srv.Calls("POST /v1/docker/list"); n != 0 {
+		t.Errorf("shortcuts the server does not know reached the image list: %d list calls", n)
+	}
+}

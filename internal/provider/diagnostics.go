@@ -62,9 +62,9 @@ func imageExists(p path.Path, pk int64, name, version string, creating bool) dia
 		which, name, version, name+":"+version)
 	if creating {
 		detail += " If this image replaces that one (terraform apply -replace, taint or replace_triggered_by) and the resource has " +
-			"lifecycle { create_before_destroy = true }, the replacement cannot exist beside the image it replaces: remove " +
-			"create_before_destroy, so that the old image is deleted first, or give the replacement another version. " +
-			"The existing image was not changed."
+			"lifecycle { create_before_destroy = true }, the replacement cannot exist beside the image it replaces: give the replacement " +
+			"another version (the old image is destroyed once the new one exists), or remove create_before_destroy before replacing it. " +
+			"Terraform keeps the old image meanwhile (as a deposed object, destroyed after its replacement). The existing image was not changed."
 	}
 	return diag.NewAttributeErrorDiagnostic(p, "Docker Image Already Exists", detail)
 }

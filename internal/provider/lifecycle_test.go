@@ -103,26 +103,33 @@ func (r *lifecycleRun) tfFails(args ...string) string {
 // statePKs returns the pk of every ufdl_dockerimage in state, by address.
 func (r *lifecycleRun) statePKs() map[string]int64 {
 	r.t.Helper()
+	return showPKs(r.t, r.tf("show", "-json"))
+}
+
+// showPKs reads the pk of every ufdl_dockerimage, by address, from `terraform show -json`.
+func showPKs(t *testing.T, showJSON string) map[string]int64 {
+	t.Helper()
 	var state struct {
 		Values *struct {
 			RootModule struct {
 				Resources []struct {
 					Address string         `json:"address"`
 					Type    string         `json:"type"`
+					Mode    string         `json:"mode"`
 					Values  map[string]any `json:"values"`
 				} `json:"resources"`
 			} `json:"root_module"`
 		} `json:"values"`
 	}
-	if err := json.Unmarshal([]byte(r.tf("show", "-json")), &state); err != nil {
-		r.t.Fatal(err)
+	if err := json.Unmarshal([]byte(showJSON), &state); err != nil {
+		t.Fatal(err)
 	}
 	out := map[string]int64{}
 	if state.Values == nil {
 		return out
 	}
 	for _, res := range state.Values.RootModule.Resources {
-		if res.Type == "ufdl_dockerimage" {
+		if res.Type == "ufdl_dockerimage" && res.Mode == "managed" {
 			pk, _ := res.Values["pk"].(float64)
 			out[res.Address] = int64(pk)
 		}
@@ -246,10 +253,12 @@ func TestAccLifecycle(t *testing.T) {
 		if got := r.serverPKs(); !slices.Equal(got, []int64{before["ufdl_dockerimage.x[0]"]}) {
 			t.Errorf("server holds %v, want only the old image %d", got, before["ufdl_dockerimage.x[0]"])
 		}
-		// Terraform keeps the old image as a deposed object, still to be replaced; without
-		// create_before_destroy the replacement goes through.
-		r.configure(image("x", 1, ""))
-		r.tf("apply", "-auto-approve")
+		// Terraform keeps the old image as a deposed object, to be destroyed after its
+		// replacement exists: a replacement with another version goes through.
+		r.configure(strings.Replace(image("x", 1, "  lifecycle {\n    create_before_destroy = true\n  }"), `version                 = "v1"`, `version                 = "v2"`, 1))
+		if out := r.tf("apply", "-auto-approve"); !strings.Contains(out, "1 added, 0 changed, 1 destroyed") {
+			t.Errorf("the replacement with another version:\n%s", out)
+		}
 		r.converged()
 	})
 

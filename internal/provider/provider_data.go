@@ -20,13 +20,14 @@ type providerData struct {
 
 	mu      sync.Mutex
 	managed map[int64]bool // images this process saw in a managed resource's state
+	seen    chan struct{}  // closed and replaced whenever managed grows
 }
 
 // batchWindow is how long the first refresh read waits for the rest of its Terraform wave.
 const batchWindow = 5 * time.Millisecond
 
 func newProviderData(c *client.Client, s settings) *providerData {
-	d := &providerData{client: c, updateMethod: s.updateMethod, managed: map[int64]bool{}}
+	d := &providerData{client: c, updateMethod: s.updateMethod, managed: map[int64]bool{}, seen: make(chan struct{})}
 	if s.batchReads {
 		d.reader = client.NewBatchReader(c, batchWindow)
 	}
@@ -62,13 +63,33 @@ func (d *providerData) wrote(pk int64) {
 // planned: this configuration manages it.
 func (d *providerData) manages(pk int64) {
 	d.mu.Lock()
-	d.managed[pk] = true
-	d.mu.Unlock()
+	defer d.mu.Unlock()
+	if !d.managed[pk] {
+		d.managed[pk] = true
+		close(d.seen)
+		d.seen = make(chan struct{})
+	}
 }
 
-// isManaged reports whether this process saw image pk in a managed resource's state.
-func (d *providerData) isManaged(pk int64) bool {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.managed[pk]
+// isManaged reports whether this process saw image pk in a managed resource's state,
+// waiting up to wait for it to be seen: Terraform plans a resource's new instance while it
+// still refreshes the deposed object of the same address, a moment later.
+func (d *providerData) isManaged(ctx context.Context, pk int64, wait time.Duration) bool {
+	deadline := time.NewTimer(wait)
+	defer deadline.Stop()
+	for {
+		d.mu.Lock()
+		managed, seen := d.managed[pk], d.seen
+		d.mu.Unlock()
+		if managed {
+			return true
+		}
+		select {
+		case <-seen:
+		case <-deadline.C:
+			return false
+		case <-ctx.Done():
+			return false
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -302,11 +303,11 @@ func (r *dockerImageResource) ModifyPlan(ctx context.Context, req resource.Modif
 			addImageAPIError(&resp.Diagnostics, "check whether the name and version are free", nil, err)
 			return
 		case existing == nil:
-		case creating && (r.data.isManaged(existing.PK) || r.sameImage(ctx, plan, existing)):
-			// The image this configuration manages under that name, or one just like the
-			// planned one: the create half of its replacement (taint, -replace,
-			// replace_triggered_by, a deposed object left by create_before_destroy), or a
-			// second block with its name, which the server refuses at apply.
+		case creating && r.data.isManaged(ctx, existing.PK, concurrentRefreshWait):
+			// The image this configuration manages under that name: the create half of its
+			// replacement (taint, -replace, replace_triggered_by, a deposed object left by
+			// create_before_destroy), or a second block with its name, which the server
+			// refuses at apply.
 		case creating || existing.PK != state.PK.ValueInt64():
 			// NOTE: with create_before_destroy, Terraform plans the replacement again in the
 			// apply process, where nothing says that the image in the way is the one being
@@ -319,6 +320,10 @@ func (r *dockerImageResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
+
+// concurrentRefreshWait is how long a create whose name is taken waits for the image to be
+// seen in a managed resource's state, before calling it a clash. Only that error path waits.
+const concurrentRefreshWait = 2 * time.Second
 
 // plannedPassword is the registry password the server will hold after apply, as far as
 // state may show it: null without a username (no login, so no password either) or while
@@ -381,6 +386,10 @@ func (r *dockerImageResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 
+	// NOTE: recorded before the (batched) read: Terraform plans the replacement of a deposed
+	// object while refreshing it, and that plan must find it managed.
+	r.data.manages(state.PK.ValueInt64())
+
 	// Import reads exactly; refreshes share list calls with the rest of the process.
 	exact, diags := req.Private.GetKey(ctx, privateExactRead)
 	resp.Diagnostics.Append(diags...)
@@ -392,7 +401,6 @@ func (r *dockerImageResource) Read(ctx context.Context, req resource.ReadRequest
 	} else {
 		img, err = r.data.readImage(ctx, state.PK.ValueInt64())
 	}
-	r.data.manages(state.PK.ValueInt64())
 	if client.IsNotFound(err) {
 		// Deleted outside Terraform: forget it, so the next plan creates it again. The
 		// framework still wants an identity from a read (even a removing one, and even on
@@ -594,23 +602,6 @@ func (r *dockerImageResource) pkByName(ctx context.Context, name, version string
 		return 0
 	}
 	return img.PK
-}
-
-// sameImage reports whether img is what plan would create, the registry password aside:
-// then it is the image that a replacement replaces, also where Terraform plans the two
-// halves in parallel and the old image's refresh has not been seen yet.
-func (r *dockerImageResource) sameImage(ctx context.Context, plan dockerImageModel, img *client.Image) bool {
-	spec, diags := imageSpecFromModel(ctx, plan, types.StringNull())
-	lk, err := r.data.client.Lookups(ctx, client.TableDomains)
-	if diags.HasError() || err != nil {
-		return false
-	}
-	for _, d := range client.Differences(spec, img, lk) {
-		if !strings.HasPrefix(d, client.FieldRegistryPassword+":") {
-			return false
-		}
-	}
-	return true
 }
 
 // currentPassword is the registry password the server holds for image pk: the state's,

@@ -939,3 +939,28 @@ func TestAccDockerImage_upperCaseScheme(t *testing.T) {
 		}},
 	})
 }
+
+// A create whose answer is lost, and whose look-up fails too, may have stored the image:
+// the error says so and gives the import ID, instead of claiming nothing changed.
+func TestAccDockerImage_unrecoverableLostCreate(t *testing.T) {
+	srv := acctest.NewServer(t)
+	srv.RequireHooks(t, "drops the answers of the create and of the look-up after it")
+	name := acctest.Name("lost")
+	srv.Ref.AddFault(refserver.Fault{Method: "POST", Route: "/v1/docker/create", Kind: refserver.FaultCommitThenDrop, Times: 1})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				// The name checks of the two plans (terraform plan, then apply's own) go through;
+				// every list after the create is dropped.
+				srv.Ref.AddFault(refserver.Fault{Method: "POST", Route: "/v1/docker/list", Kind: refserver.FaultDrop, Skip: 2})
+			},
+			Config: imageConfig(srv.ProviderConfig(), gpuImage(t, srv, name)),
+			ExpectError: errorText("UFDL Server Unreachable", "It may exist on the server now", "import block (id =",
+				name+":v7_2022-10-08_cuda11.1"),
+		}},
+	})
+	if n := srv.CountImagesNamed(t, name); n != 1 {
+		t.Errorf("server holds %d images named %s, want the one stored before the answer was lost", n, name)
+	}
+}

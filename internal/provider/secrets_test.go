@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -87,4 +88,79 @@ func TestAccSecretsStayOutOfOutputLogsAndState(t *testing.T) {
 		t.Fatalf("TRACE log holds no provider request lines; the check below would prove nothing")
 	}
 	checkClean("TRACE log", string(logs))
+}
+
+// TestAccSecretsNeverInDiagnostics runs every check that sees a sensitive value with a value
+// that fails it, through the real CLI with TRACE logging, and looks for the value in the
+// output and the log: no diagnostic may quote a secret, whatever the check.
+func TestAccSecretsNeverInDiagnostics(t *testing.T) {
+	skipWithoutAcc(t)
+	t.Parallel()
+	srv := acctest.NewServer(t)
+	secret := "Secret-" + acctest.RandomSuffix()
+	const wrapper = "terraform {\n  required_providers {\n    ufdl = { source = \"waikato-ufdl/ufdl\" }\n  }\n}\n"
+	providerWith := func(password string) string {
+		return fmt.Sprintf("provider \"ufdl\" {\n  host     = %q\n  username = %q\n  password = %s\n}\n", srv.URL, srv.AdminUser, password)
+	}
+	variables := `
+variable "secret" {
+  type      = string
+  sensitive = true
+}
+variable "wo" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+`
+	image := func(kv ...string) string {
+		return imageConfig("", with(gpuImage(t, srv, acctest.Name("diag")), append([]string{"registry_password", ""}, kv...)...))
+	}
+	for _, tc := range []struct {
+		name, config string
+		want         []string
+	}{
+		{"password from a file with a newline", providerWith(strconv.Quote(srv.AdminPassword)) + image("registry_password", `file("pw.txt")`),
+			[]string{"Surrounding White Space", "trimspace(file("}},
+		{"write-only password from an ephemeral variable", providerWith(strconv.Quote(srv.AdminPassword)) + image("registry_password_wo", "var.wo", "registry_password_wo_version", "1"),
+			[]string{"Surrounding White Space", "registry_password_wo begins or ends with white space"}},
+		{"password too long", providerWith(strconv.Quote(srv.AdminPassword)) + image("registry_password", `"${var.secret}${var.secret}${var.secret}${var.secret}${var.secret}"`),
+			[]string{"Invalid Attribute Value Length", "registry_password"}},
+		{"password without a username", providerWith(strconv.Quote(srv.AdminPassword)) + image("registry_username", "", "registry_password", "trimspace(var.secret)"),
+			[]string{"Registry Password Without Username"}},
+		{"provider password refused", providerWith("var.secret") + image(),
+			[]string{"UFDL Login Failed", "white space"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := acctest.NewWorkdir(t, wrapper+variables+tc.config)
+			if err := os.WriteFile(filepath.Join(w.Dir, "pw.txt"), []byte(secret+"\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			logPath := filepath.Join(w.Dir, "trace.log")
+			out, err := w.RunEnv([]string{"TF_LOG=TRACE", "TF_LOG_PATH=" + logPath, "TF_VAR_secret= " + secret + " ", "TF_VAR_wo= " + secret + " "},
+				"plan", "-no-color")
+			if err == nil {
+				t.Fatalf("plan succeeded, want the check to fail:\n%s", out)
+			}
+			flat := strings.Join(strings.Fields(out), " ")
+			for _, want := range tc.want {
+				if !strings.Contains(flat, want) {
+					t.Errorf("output lacks %q:\n%s", want, out)
+				}
+			}
+			logs, err := os.ReadFile(logPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(out, secret) {
+				t.Errorf("the output holds the secret:\n%s", out)
+			}
+			if strings.Contains(string(logs), secret) {
+				t.Errorf("the TRACE log holds the secret")
+			}
+			if !strings.Contains(string(logs), "ValidateResourceConfig") && !strings.Contains(string(logs), "ConfigureProvider") {
+				t.Errorf("the TRACE log holds no provider calls; the check above proves nothing")
+			}
+		})
+	}
 }

@@ -5,6 +5,9 @@ data "ufdl_dockerimages" "od_trainers" {
   cpu    = false
   task   = "Train"
 
+  # The mirrors below are object-detection trainers too: read the list once they exist.
+  depends_on = [ufdl_dockerimage.mirror]
+
   order_by {
     field     = "version"
     ascending = false

@@ -1,0 +1,203 @@
+package provider_test
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/acctest"
+	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/refserver"
+)
+
+// examplesRoot is the repository's examples/ folder, seen from this package.
+const examplesRoot = "../../examples"
+
+// declaresObjects matches a resource or data source block of the provider, or an import.
+var declaresObjects = regexp.MustCompile(`(?m)^(resource|data) "ufdl_|^import \{`)
+
+// exampleDirs lists the folders under examples/ whose .tf files declare ufdl resources, data
+// sources or imports: each is a configuration a user may apply as it is.
+func exampleDirs(t *testing.T) []string {
+	t.Helper()
+	var dirs []string
+	err := filepath.WalkDir(examplesRoot, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(p) != ".tf" {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err == nil && declaresObjects.Match(b) && !slices.Contains(dirs, filepath.Dir(p)) {
+			dirs = append(dirs, filepath.Dir(p))
+		}
+		return err
+	})
+	if err != nil || len(dirs) < 3 {
+		t.Fatalf("listing the examples: %v (%d folders)", err, len(dirs))
+	}
+	return dirs
+}
+
+// TestAccExamples applies every shipped example that declares something against a reference
+// server holding the sample catalog, then expects an empty plan and a clean destroy: an
+// example that never converges, or that leaves images behind, fails here.
+func TestAccExamples(t *testing.T) {
+	skipWithoutAcc(t)
+	t.Parallel()
+	for _, dir := range exampleDirs(t) {
+		name, _ := filepath.Rel(examplesRoot, dir)
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			// Examples run against the sample catalog, which they adopt or read, unless they
+			// create images of its names without importing them.
+			text := concatFiles(t, dir)
+			samples := strings.Contains(text, "\nimport {") || !createsSampleImage(t, text)
+			srv := acctest.NewServer(t, func(o *refserver.Options) { o.Samples = samples })
+			srv.RequireHooks(t, "applies and destroys the shipped examples, which import sample images and delete them: it needs a server of its own")
+			w := acctest.NewWorkdir(t, "")
+			for _, skipped := range copyExample(t, dir, w.Dir) {
+				// An identity import the CLI cannot read is left out: the image it would
+				// adopt goes too, so that the example creates it instead.
+				for _, m := range identityImport.FindAllStringSubmatch(skipped, -1) {
+					removeSample(t, srv, m[1], m[2])
+				}
+			}
+			env := []string{"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.AdminUser, "UFDL_PASSWORD=" + srv.AdminPassword,
+				"TF_VAR_registry_password=example-registry-pw"}
+			run := func(args ...string) string {
+				t.Helper()
+				out, err := w.RunEnv(env, append(args, "-no-color")...)
+				if err != nil {
+					t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+				}
+				return out
+			}
+			run("apply", "-auto-approve")
+			if out, err := w.RunEnv(env, "plan", "-detailed-exitcode", "-no-color"); err != nil {
+				t.Errorf("the example does not converge: the plan after apply is not empty (%v):\n%s", err, out)
+			}
+			managed := managedPKs(t, run("show", "-json"))
+			for _, pk := range managed {
+				if _, err := srv.Image(pk); err != nil {
+					t.Errorf("state holds image %d, which the server does not: %v", pk, err)
+				}
+			}
+			run("destroy", "-auto-approve")
+			for _, pk := range managed {
+				if _, err := srv.Image(pk); err == nil {
+					t.Errorf("destroy left image %d on the server", pk)
+				}
+			}
+		})
+	}
+}
+
+// nameVersionLiterals matches a name and version written as literals, one after the other.
+var nameVersionLiterals = regexp.MustCompile(`name\s*=\s*"([^"$]+)"\s*\n\s*version\s*=\s*"([^"$]+)"`)
+
+// createsSampleImage reports whether a ufdl_dockerimage block of text writes the name and
+// version of a sample image.
+func createsSampleImage(t *testing.T, text string) bool {
+	t.Helper()
+	ref, err := refserver.New(refserver.Options{Samples: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	samples := map[string]bool{}
+	for _, img := range ref.Images() {
+		samples[nameVersion(img)] = true
+	}
+	for _, block := range strings.Split(text, `resource "ufdl_dockerimage" `)[1:] {
+		block, _, _ = strings.Cut(block, "\n}")
+		for _, m := range nameVersionLiterals.FindAllStringSubmatch(block, -1) {
+			if samples[m[1]+":"+m[2]] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// identityImport matches an import by name and version in an identity block.
+var identityImport = regexp.MustCompile(`(?s)identity = \{\s*name\s*=\s*"([^"]+)"\s*version\s*=\s*"([^"]+)"`)
+
+// concatFiles returns the .tf files of dir, one after the other.
+func concatFiles(t *testing.T, dir string) string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, f := range files {
+		content, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Write(content)
+	}
+	return b.String()
+}
+
+// removeSample deletes the sample image name:version from srv.
+func removeSample(t *testing.T, srv *acctest.Server, name, version string) {
+	t.Helper()
+	images, err := srv.ImagesNamed(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, img := range images {
+		if img["name"] == name && img["version"] == version {
+			if err := srv.DeleteImage(acctest.PK(img)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// copyExample copies the example's .tf files into dst, leaving out (and returning) what the
+// CLI under test cannot read (identity imports before Terraform 1.12), and adds the
+// required_providers block the documentation snippets leave out.
+func copyExample(t *testing.T, src, dst string) (skipped []string) {
+	t.Helper()
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared := false
+	for _, e := range entries {
+		if filepath.Ext(e.Name()) != ".tf" {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(e.Name(), "identity") && !acctest.CLIAtLeast(t, 1, 12) {
+			skipped = append(skipped, string(b))
+			continue
+		}
+		declared = declared || strings.Contains(string(b), "required_providers")
+		if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !declared {
+		if err := os.WriteFile(filepath.Join(dst, "zz_test_provider.tf"), []byte(queryProviderBlock), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return skipped
+}
+
+// managedPKs returns the pks of the ufdl_dockerimage resources in `terraform show -json`.
+func managedPKs(t *testing.T, showJSON string) []int64 {
+	t.Helper()
+	var out []int64
+	for _, pk := range showPKs(t, showJSON) {
+		out = append(out, pk)
+	}
+	return out
+}
