@@ -18,6 +18,9 @@ type providerData struct {
 	// reader batches refresh reads into list calls; nil when batch_reads is false.
 	reader *client.BatchReader
 
+	// registry checks images against their registries (registry_check.go).
+	registry *registryCheck
+
 	// reloadOnce lets a value that is missing from the cached lookups trigger one reload per
 	// process (it may have been added on the server meanwhile), not one per resource.
 	reloadOnce sync.Once
@@ -27,7 +30,7 @@ type providerData struct {
 const batchWindow = 5 * time.Millisecond
 
 func newProviderData(c *client.Client, s settings) *providerData {
-	d := &providerData{client: c, updateMethod: s.updateMethod}
+	d := &providerData{client: c, updateMethod: s.updateMethod, registry: newRegistryCheck(s)}
 	if s.batchReads {
 		d.reader = client.NewBatchReader(c, batchWindow)
 	}

@@ -233,6 +233,7 @@ func (r *dockerImageResource) ValidateConfig(ctx context.Context, req resource.V
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	validateImageEntry(cfg, &resp.Diagnostics)
 	if cfg.CPU.IsUnknown() || cfg.MinHardwareGeneration.IsUnknown() {
 		return
 	}
@@ -250,6 +251,7 @@ func (r *dockerImageResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
 	}
+	r.checkImagePlan(ctx, req, resp)
 	// Nothing planned to change: every check below concerns a value the server has
 	// already accepted for this image, so skip them. A drift-detection plan of N
 	// unchanged images then costs no API call and no decoding here.

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -294,4 +295,42 @@ func (m *memo[K, V]) get(k K, fn func() (V, error)) (V, error) {
 	}
 	<-e.done
 	return e.val, e.err
+}
+
+// Check verifies that ref can be pulled with creds, as a worker's docker pull would pull
+// it. pull is why it cannot (or why the check could not tell), nil when it can; warnings are
+// what does not stop the pull: a pinned url whose tag moved or is gone, a schema 1 manifest.
+func (c *Checker) Check(ctx context.Context, ref Reference, creds Credentials) (pull *Problem, warnings []Finding) {
+	m, err := c.Resolve(ctx, ref, creds)
+	if err != nil {
+		var p *Problem
+		if !errors.As(err, &p) {
+			p = operation{ref: ref, user: creds.Username}.other(err)
+		}
+		return p, nil
+	}
+	if IsSchema1(m.MediaType) {
+		warnings = append(warnings, Finding{Severity: Warning, Field: "url", Summary: "Legacy Image Manifest",
+			Detail: fmt.Sprintf("The registry %s serves %s as a schema 1 manifest (%s), which Docker 28 and later no longer pull. Push the image again with a current Docker or buildah.",
+				ref.Registry(), ref, m.MediaType)})
+	}
+	if ref.Tag == "" || ref.Digest == "" {
+		return nil, warnings
+	}
+	byTag := ref
+	byTag.Digest = ""
+	tm, err := c.Resolve(ctx, byTag, creds)
+	var p *Problem
+	switch {
+	case err == nil && tm.Digest != ref.Digest:
+		warnings = append(warnings, Finding{Severity: Warning, Field: "url", Summary: "Pinned Tag Moved",
+			Detail: fmt.Sprintf("url pins %s, but tag %q of %s now points at %s. Workers still pull the pinned image (the digest wins over the tag). "+
+				"If the tag was moved on purpose, pin the new digest: the ufdl_image_digest data source with provider::ufdl::pin_image turns the move into a url change in the plan.",
+				ref.Digest, ref.Tag, ref.Name(), tm.Digest)})
+	case errors.As(err, &p) && (p.Kind == KindNotFound || p.Kind == KindRepositoryNotFound):
+		warnings = append(warnings, Finding{Severity: Warning, Field: "url", Summary: "Pinned Tag Gone",
+			Detail: fmt.Sprintf("url pins %s, which the registry still has, but tag %q no longer exists in %s. Workers pull the pinned image; "+
+				"the tag in url only misleads its readers now.", ref.Digest, ref.Tag, ref.Name())})
+	}
+	return nil, warnings
 }

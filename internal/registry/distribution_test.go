@@ -123,6 +123,18 @@ func TestDistributionMissingAndMovedTags(t *testing.T) {
 	if err != nil || m.Digest != moved || moved == first {
 		t.Errorf("after the push the tag resolves to %s (%v); pushed %s, before %s", m.Digest, err, moved, first)
 	}
+
+	// A url pinned to the old digest still pulls, with a warning that its tag moved.
+	pull, warnings := registry.New(registry.Config{}).Check(context.Background(), mustParse(t, reg.Host+"/team/app:2022-10-08_cuda11.1@"+first), registry.Credentials{})
+	if pull != nil || len(warnings) != 1 || warnings[0].Summary != "Pinned Tag Moved" || !strings.Contains(warnings[0].Detail, "now points at "+moved) {
+		t.Errorf("pinned to the old digest: %v %+v", pull, warnings)
+	}
+	// Once the old image is deleted, the pinned url cannot be pulled.
+	reg.Delete(t, "team/app", first)
+	pull, _ = registry.New(registry.Config{}).Check(context.Background(), mustParse(t, reg.Host+"/team/app:2022-10-08_cuda11.1@"+first), registry.Credentials{})
+	if pull == nil || pull.Kind != registry.KindNotFound || !strings.Contains(pull.Detail, "no manifest for digest "+first) {
+		t.Errorf("pinned to a deleted digest: %+v", pull)
+	}
 }
 
 // TestDistributionBasicAuth: the right account pulls; a wrong password and an anonymous pull

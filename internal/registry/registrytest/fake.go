@@ -257,6 +257,17 @@ func (f *Fake) StoreRequests() []Request {
 	return append([]Request(nil), f.stored...)
 }
 
+// Tokens returns the Bearer tokens the fake issued, for tests that look for them in logs.
+func (f *Fake) Tokens() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]string, 0, len(f.tokens))
+	for t := range f.tokens {
+		out = append(out, t)
+	}
+	return out
+}
+
 // MaxInFlight is the most requests the fake was answering at once.
 func (f *Fake) MaxInFlight() int {
 	f.mu.Lock()
