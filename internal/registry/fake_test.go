@@ -281,3 +281,36 @@ func TestTLSFailure(t *testing.T) {
 		t.Errorf("trusted: %v %v", m, err)
 	}
 }
+
+// BenchmarkCheck500Entries checks 500 catalog entries over 5 repositories with a new
+// Checker (a new provider process) per iteration: the goal is 10 logins and 500 HEADs per
+// op, whatever the time.
+func BenchmarkCheck500Entries(b *testing.B) {
+	f := registrytest.NewFake(b, registrytest.WithAuth(registrytest.Bearer, "robot", "pw"))
+	refs := make([]registry.Reference, 500)
+	for i := range refs {
+		repoTag := fmt.Sprintf("bench/r%d:t%d", i%5, i/5)
+		registrytest.Push(b, f.Store, repoTag, registrytest.DockerImage, "", "")
+		r, err := registry.ParseReference(f.Host + "/" + repoTag)
+		if err != nil {
+			b.Fatal(err)
+		}
+		refs[i] = r
+	}
+	creds := registry.Credentials{Username: "robot", Password: "pw"}
+	f.Reset()
+	b.ResetTimer()
+	for b.Loop() {
+		c := registry.New(registry.Config{})
+		var wg sync.WaitGroup
+		for _, r := range refs {
+			wg.Go(func() {
+				if _, err := c.Resolve(context.Background(), r, creds); err != nil {
+					b.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	b.ReportMetric(float64(len(f.Requests()))/float64(b.N), "registry-calls/op")
+}

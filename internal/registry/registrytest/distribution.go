@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -42,7 +41,7 @@ type Distribution struct {
 // StartDistribution runs docker-registry for the life of t, without authentication or,
 // with basic, behind an htpasswd file holding one random account. It fails t, naming the
 // install script, when the binary is missing.
-func StartDistribution(t testing.TB, basic bool) *Distribution {
+func StartDistribution(t TB, basic bool) *Distribution {
 	t.Helper()
 	if _, err := os.Stat(DistributionBinary); err != nil {
 		t.Fatalf("%s is missing (%v): install Debian's docker-registry package with %s (as root), which make test runs through internal/scripts/testenv.sh",
@@ -98,7 +97,7 @@ func StartDistribution(t testing.TB, basic bool) *Distribution {
 }
 
 // startProcess starts the registry and waits until it answers on addr.
-func startProcess(t testing.TB, config, addr string) error {
+func startProcess(t TB, config, addr string) error {
 	cmd := exec.Command(DistributionBinary, "serve", config)
 	var stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = io.Discard, &lockedWriter{w: &stderr}
@@ -168,7 +167,7 @@ func (d *Distribution) Requests() []Request {
 }
 
 // Push pushes a random image of kind k to repoTag with the registry's account.
-func (d *Distribution) Push(t testing.TB, repoTag string, k Kind) string {
+func (d *Distribution) Push(t TB, repoTag string, k Kind) string {
 	t.Helper()
 	digest := Push(t, d.Host, repoTag, k, d.User, d.Password)
 	d.Requests() // the push is not the test's requests
@@ -177,7 +176,7 @@ func (d *Distribution) Push(t testing.TB, repoTag string, k Kind) string {
 
 // Delete removes the manifest digest from repo, as `registry garbage-collect` users do to
 // retire an image; every tag pointing at it goes with it.
-func (d *Distribution) Delete(t testing.TB, repo, digest string) {
+func (d *Distribution) Delete(t TB, repo, digest string) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodDelete, "http://"+d.Host+"/v2/"+repo+"/manifests/"+digest, nil)
 	if err != nil {

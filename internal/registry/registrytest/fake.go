@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/registry"
@@ -89,7 +88,7 @@ func WithAuth(a Auth, user, password string) FakeOption {
 func WithAnonymousPull() FakeOption { return func(f *Fake) { f.anonymousPull = true } }
 
 // NewFake starts a fake registry for the life of t.
-func NewFake(t testing.TB, opts ...FakeOption) *Fake {
+func NewFake(t TB, opts ...FakeOption) *Fake {
 	t.Helper()
 	f := &Fake{tokens: map[string]bool{}}
 	for _, o := range opts {
@@ -313,4 +312,14 @@ func (s *statusRecorder) log() {
 	s.fake.mu.Lock()
 	s.fake.requests = append(s.fake.requests, Request{Method: s.req.Method, Path: s.req.URL.Path, Status: s.status, Auth: authScheme(s.req), At: time.Now()})
 	s.fake.mu.Unlock()
+}
+
+// TB is the part of testing.TB the helpers use, so that the benchmark command can run a
+// fake too.
+type TB interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+	TempDir() string
 }

@@ -1,8 +1,6 @@
 package registrytest
 
 import (
-	"testing"
-
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -30,7 +28,7 @@ const (
 // Push writes a tiny random image of kind k to host/repo:tag (with user and password when
 // user is not "") and returns its manifest digest. Each call pushes a new image, so pushing
 // to a tag again moves it.
-func Push(t testing.TB, host, repoTag string, k Kind, user, password string) string {
+func Push(t TB, host, repoTag string, k Kind, user, password string) string {
 	t.Helper()
 	ref, err := name.ParseReference(host+"/"+repoTag, name.StrictValidation)
 	if err != nil {
@@ -70,7 +68,7 @@ func Push(t testing.TB, host, repoTag string, k Kind, user, password string) str
 	return d.String()
 }
 
-func randomImage(t testing.TB, oci bool) v1.Image {
+func randomImage(t TB, oci bool) v1.Image {
 	t.Helper()
 	img, err := random.Image(256, 1)
 	if err != nil {
