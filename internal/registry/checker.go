@@ -95,7 +95,11 @@ type manifestKey struct {
 // New returns a Checker.
 func New(cfg Config) *Checker {
 	if cfg.Transport == nil {
-		cfg.Transport = http.DefaultTransport.(*http.Transport).Clone()
+		if t, ok := http.DefaultTransport.(*http.Transport); ok {
+			cfg.Transport = t.Clone() // its own connection pool
+		} else {
+			cfg.Transport = http.DefaultTransport
+		}
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second

@@ -314,3 +314,18 @@ func BenchmarkCheck500Entries(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(f.Requests()))/float64(b.N), "registry-calls/op")
 }
+
+// TestPlainHTTPOnlyOnLoopback: a registry at a private address that speaks plain HTTP fails as
+// Docker on the workers would fail (it allows HTTP for 127.0.0.0/8 only, unless configured).
+func TestPlainHTTPOnlyOnLoopback(t *testing.T) {
+	t.Parallel()
+	f := registrytest.NewFake(t)
+	dial := func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, f.Host)
+	}
+	_, err := resolve(t, registry.New(registry.Config{Transport: &http.Transport{DialContext: dial}}), "192.168.10.20:5000/team/app:v1", registry.Credentials{})
+	if p := problemOf(t, err); p.Kind != registry.KindTLS || !strings.Contains(p.Detail, "speaks plain HTTP, not HTTPS") {
+		t.Errorf("%v: %s", p.Kind, p.Detail)
+	}
+	expectFake(t, f)
+}

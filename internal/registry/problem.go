@@ -109,7 +109,7 @@ func (op operation) classify(err error, tr *trace) *Problem {
 				"(/etc/docker/certs.d/%s/ca.crt); the check trusts the system's CAs and those in SSL_CERT_FILE.", reg, tlsCause(err), reg)
 	case errors.As(err, &te):
 		return op.httpProblem(te, last)
-	case errors.Is(err, http.ErrSchemeMismatch), errors.As(err, &rhe):
+	case errors.Is(err, http.ErrSchemeMismatch), errors.As(err, &rhe), errors.Is(err, errPlainHTTP):
 		return op.problem(KindTLS, "Registry TLS Failure",
 			"The registry %s speaks plain HTTP, not HTTPS. Docker pulls over HTTP only from registries in the daemon's insecure-registries list "+
 				"(and from 127.0.0.0/8); serve the registry over HTTPS.", reg)

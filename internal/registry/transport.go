@@ -2,8 +2,10 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -81,7 +83,23 @@ func (t *trace) snapshot() (answer, bool) {
 	return t.last, t.timedOut
 }
 
+// errPlainHTTP refuses what the library would allow and Docker would not: plain HTTP to a
+// registry outside the loopback range (the library also allows private addresses).
+var errPlainHTTP = errors.New("plain HTTP to a registry outside 127.0.0.0/8")
+
+// loopbackHost is Docker's default for insecure registries: 127.0.0.0/8 (and ::1, localhost).
+func loopbackHost(host string) bool {
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 func (b *baseTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Scheme == "http" && !loopbackHost(req.URL.Hostname()) {
+		return nil, errPlainHTTP
+	}
 	tr := traceOf(req.Context())
 	// Only requests without a body can be sent again as they are (all of the checker's are).
 	replayable := req.Body == nil || req.Body == http.NoBody

@@ -99,8 +99,8 @@ func StartDistribution(t TB, basic bool) *Distribution {
 // startProcess starts the registry and waits until it answers on addr.
 func startProcess(t TB, config, addr string) error {
 	cmd := exec.Command(DistributionBinary, "serve", config)
-	var stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = io.Discard, &lockedWriter{w: &stderr}
+	stderr := &lockedWriter{w: &strings.Builder{}}
+	cmd.Stdout, cmd.Stderr = io.Discard, stderr
 	if err := cmd.Start(); err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func startProcess(t TB, config, addr string) error {
 	for time.Now().Before(deadline) {
 		select {
 		case <-exited:
-			return fmt.Errorf("exited at start: %s", cmd.Stderr.(*lockedWriter).String())
+			return fmt.Errorf("exited at start: %s", stderr.String())
 		default:
 		}
 		if resp, err := http.Get("http://" + addr + "/v2/"); err == nil {
@@ -202,7 +202,11 @@ func freePort() (int, error) {
 		return 0, err
 	}
 	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	addr, ok := l.Addr().(*net.TCPAddr)
+	if !ok {
+		return 0, fmt.Errorf("listener address %v is not TCP", l.Addr())
+	}
+	return addr.Port, nil
 }
 
 func randomHex(n int) string {
