@@ -175,3 +175,35 @@ func TestSeedCatalogPasses(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseReference: a reference that parses prints back as written, its parts parse on
+// their own, and pinning it keeps its name and tag.
+func FuzzParseReference(f *testing.F) {
+	for _, s := range []string{
+		"public.aml-repo.cms.waikato.ac.nz:443/waikatodatamining/pytorch-yolov7:2022-10-08_cuda11.1",
+		"ubuntu", "localhost:5000/a/b@" + digest, "[::1]:5000/app:v1", "a.b/c__d-e:f", "https://x/y", "x/Y:z",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := registry.ParseReference(s)
+		if err != nil {
+			return
+		}
+		if r.String() != s {
+			t.Fatalf("ParseReference(%q).String() = %q", s, r.String())
+		}
+		back, err := registry.ParseReference(r.Name())
+		if err != nil || back.Name() != r.Name() || back.Tag != "" || back.Digest != "" {
+			t.Fatalf("the name %q of %q does not parse alone: %+v %v", r.Name(), s, back, err)
+		}
+		pinned, err := registry.Pin(s, digest)
+		if err != nil {
+			t.Fatalf("Pin(%q): %v", s, err)
+		}
+		p, err := registry.ParseReference(pinned)
+		if err != nil || p.Name() != r.Name() || p.Tag != r.Tag || p.Digest != digest {
+			t.Fatalf("Pin(%q) = %q, which parses as %+v (%v)", s, pinned, p, err)
+		}
+	})
+}
