@@ -82,6 +82,9 @@ type providerModel struct {
 	MaxRetries            types.Int64  `tfsdk:"max_retries"`
 	UpdateMethod          types.String `tfsdk:"update_method"`
 	BatchReads            types.Bool   `tfsdk:"batch_reads"`
+
+	RegistryCheck          types.String `tfsdk:"registry_check"`
+	RegistryCheckUnchanged types.Bool   `tfsdk:"registry_check_unchanged"`
 }
 
 func (p *ufdlProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -142,6 +145,7 @@ func (p *ufdlProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			},
 		},
 	}
+	addRegistryCheckAttributes(resp.Schema.Attributes)
 }
 
 func (p *ufdlProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -208,6 +212,7 @@ func (p *ufdlProvider) DataSources(_ context.Context) []func() datasource.DataSo
 		NewLicenceDataSource,
 		NewDomainDataSource,
 		NewJobContractDataSource,
+		NewImageDigestDataSource,
 	}
 }
 
@@ -220,6 +225,7 @@ type settings struct {
 	maxRetries               int
 	updateMethod             string
 	batchReads               bool
+	registry                 registrySettings
 }
 
 // resolveSettings merges configuration, environment and defaults, and reports every missing
@@ -289,6 +295,7 @@ func resolveSettings(cfg providerModel, lookupEnv func(string) (string, bool)) (
 	s.maxRetries = int(intSetting(cfg.MaxRetries, "max_retries", envMaxRetries, defaultMaxRetries, 0, 20, lookupEnv, &d))
 
 	s.batchReads = boolSetting(cfg.BatchReads, "batch_reads", envBatchReads, true, lookupEnv, &d)
+	s.registry = resolveRegistrySettings(cfg, lookupEnv, &d)
 
 	s.updateMethod = str(cfg.UpdateMethod, "update_method", envUpdateMethod, false)
 	if s.updateMethod == "" {

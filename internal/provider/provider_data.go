@@ -18,6 +18,9 @@ type providerData struct {
 	// reader batches refresh reads into list calls; nil when batch_reads is false.
 	reader *client.BatchReader
 
+	// registry checks images against their registries (registry_check.go).
+	registry *registryCheck
+
 	mu      sync.Mutex
 	managed map[int64]bool // images this process saw in a managed resource's state
 	seen    chan struct{}  // closed and replaced whenever managed grows
@@ -27,7 +30,7 @@ type providerData struct {
 const batchWindow = 5 * time.Millisecond
 
 func newProviderData(c *client.Client, s settings) *providerData {
-	d := &providerData{client: c, updateMethod: s.updateMethod, managed: map[int64]bool{}, seen: make(chan struct{})}
+	d := &providerData{client: c, updateMethod: s.updateMethod, registry: newRegistryCheck(s), managed: map[int64]bool{}, seen: make(chan struct{})}
 	if s.batchReads {
 		d.reader = client.NewBatchReader(c, batchWindow)
 	}

@@ -236,6 +236,7 @@ func (r *dockerImageResource) ValidateConfig(ctx context.Context, req resource.V
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	validateImageEntry(cfg, &resp.Diagnostics)
 	if !cfg.CPU.IsUnknown() && !cfg.MinHardwareGeneration.IsUnknown() && cfg.MinHardwareGeneration.IsNull() && !cfg.CPU.ValueBool() {
 		resp.Diagnostics.AddAttributeError(path.Root("min_hardware_generation"), "Missing Hardware Generation",
 			"A GPU image (cpu = false, the default) needs min_hardware_generation, the oldest GPU generation it runs on, e.g. \"Pascal\". "+
@@ -272,6 +273,7 @@ func (r *dockerImageResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
+	r.checkImagePlan(ctx, req, resp)
 	// Nothing planned to change: every check below concerns a value the server has
 	// already accepted for this image, so skip them. A drift-detection plan of N
 	// unchanged images then costs no API call and no decoding here.

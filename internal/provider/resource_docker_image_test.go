@@ -279,8 +279,9 @@ func fieldChanges(name string, otherFramework int64) []fieldChange {
 	return []fieldChange{
 		{"name", strconv.Quote(name + "-renamed"), str(name + "-renamed"), name + "-renamed"},
 		{"version", `"v7_next"`, str("v7_next"), "v7_next"},
-		{"url", `"registry.example.com:5000/team/yolo:next"`, str("registry.example.com:5000/team/yolo:next"), "registry.example.com:5000/team/yolo:next"},
-		{"registry_url", `"https://registry.example.com:5000"`, str("https://registry.example.com:5000"), "https://registry.example.com:5000"},
+		// url and registry_url change one at a time and stay on one registry: the plan refuses a login to another registry than the pull's.
+		{"url", `"public.aml-repo.cms.waikato.ac.nz:443/team/yolo:next"`, str("public.aml-repo.cms.waikato.ac.nz:443/team/yolo:next"), "public.aml-repo.cms.waikato.ac.nz:443/team/yolo:next"},
+		{"registry_url", `"https://public.aml-repo.cms.waikato.ac.nz:443"`, str("https://public.aml-repo.cms.waikato.ac.nz:443"), "https://public.aml-repo.cms.waikato.ac.nz:443"},
 		{"registry_username", `"robot"`, str("robot"), "robot"},
 		{"registry_password", `"another-pw"`, str("another-pw"), "another-pw"},
 		{"cuda_version", `"11.6"`, str("11.6"), nil},

@@ -5,13 +5,17 @@
 #      CLI, next to terraform_data with the same attributes: wall time, API calls per image
 #      and per process, server latency, provider and terraform peak memory;
 #   3. ten terraform processes at once, each with its own state of 100 images, against one
-#      reference server: all must succeed without cross-talk; server latency p50/p95/p99.
+#      reference server: all must succeed without cross-talk; server latency p50/p95/p99;
+#   4. the registry check: a plan of 500 new images over 5 repositories of an in-process
+#      registry (Bearer token flow, 20 ms per request), with registry_check off and on:
+#      wall time and registry calls.
 # A benchmark, not a test: nothing here fails on a slow machine, only on a wrong result.
 #
 #   internal/scripts/bench.sh [ufdl-bench flags]     e.g. -n 100 -baseline=false, -latency 20ms
 # The flags go to both ufdl-bench runs. Environment:
 #   BENCH_GO=0            skip the go test benchmarks
 #   BENCH_CONCURRENT=K    processes of part 3 (default 10; 0 skips it)
+#   BENCH_REGISTRY=N      images of part 4 (default 500; 0 skips it)
 #   UFDL_TF_CLI=/path     the CLI to drive (default: terraform on PATH, else the pinned OpenTofu)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -42,4 +46,10 @@ concurrent=${BENCH_CONCURRENT:-10}
 if [[ $concurrent != 0 ]]; then
 	echo "=== $concurrent concurrent terraform processes"
 	"$bin/ufdl-bench" -terraform "$cli" -concurrent "$concurrent" "$@"
+fi
+
+registry=${BENCH_REGISTRY:-500}
+if [[ $registry != 0 ]]; then
+	echo "=== registry check: plan of $registry images, check off and on"
+	"$bin/ufdl-bench" -terraform "$cli" -registry-check "$registry"
 fi

@@ -3,6 +3,8 @@
 #   CHECKPOINT_DISABLE=1   no version-check call home
 #   TF_ACC=1               acceptance tests run instead of skipping
 #   TF_CLI_CONFIG_FILE     an empty file (the machine may export one that does not exist)
+# installs Debian's docker-registry for the registry tests when it is missing
+# (ensure-docker-registry.sh),
 # and the CLI they drive, chosen by UFDL_TEST_CLI:
 #   (unset)         TF_ACC_TERRAFORM_PATH if set, else terraform on PATH, else OpenTofu
 #   terraform       terraform on PATH
@@ -57,6 +59,10 @@ if [[ ${UFDL_ACC_EXTERNAL:-} == 1 ]]; then
 	done
 	echo "acceptance tests against the external server $UFDL_HOST" >&2
 fi
+
+# The registry tests run Debian's docker-registry; a machine without it gets it here. When
+# that fails the tests fail too, naming the script.
+"$here/ensure-docker-registry.sh" || echo "warning: docker-registry is not installed; the registry tests will fail" >&2
 
 cli=${TF_ACC_TERRAFORM_PATH:-$(command -v terraform)}
 echo "acceptance tests drive: $("$cli" version | head -n1) ($cli)" >&2

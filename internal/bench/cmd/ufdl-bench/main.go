@@ -12,6 +12,7 @@
 //	go run ./internal/bench/cmd/ufdl-bench                          # N = 100 and 1000
 //	go run ./internal/bench/cmd/ufdl-bench -n 100 -baseline=false
 //	go run ./internal/bench/cmd/ufdl-bench -concurrent 10           # 10 processes x 100 images
+//	go run ./internal/bench/cmd/ufdl-bench -registry-check 500      # plan with the registry check off / on
 //
 // Run it from the repository root (it builds the provider with go build).
 package main
@@ -57,6 +58,9 @@ type options struct {
 	concurrent  int
 	concurrentN int
 	out         io.Writer
+
+	registryN       int
+	registryLatency time.Duration
 }
 
 func run() error {
@@ -69,6 +73,8 @@ func run() error {
 	flag.BoolVar(&o.baseline, "baseline", true, "also time terraform_data with the same attributes")
 	flag.IntVar(&o.concurrent, "concurrent", 0, "run this many terraform processes at once against one server instead (0: off)")
 	flag.IntVar(&o.concurrentN, "concurrent-n", 100, "images per process with -concurrent")
+	flag.IntVar(&o.registryN, "registry-check", 0, "instead: plan this many new images over 5 repositories with the registry check off and on (0: off)")
+	flag.DurationVar(&o.registryLatency, "registry-latency", 20*time.Millisecond, "with -registry-check: the registry's latency per request")
 	env := flag.String("provider-env", "", "extra KEY=VALUE,... for the provider (e.g. UFDL_BATCH_READS=false)")
 	flag.Parse()
 	if flag.NArg() > 0 {
@@ -102,6 +108,9 @@ func run() error {
 		firstLine(string(tfVersion)), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), o.latency, o.serial, o.parallelism)
 	if o.concurrent > 0 {
 		return runConcurrent(o, bin)
+	}
+	if o.registryN > 0 {
+		return runRegistryBench(o, bin, o.registryN, o.registryLatency)
 	}
 	ufdl := map[int]map[string]phaseResult{}
 	for _, n := range o.sizes {
