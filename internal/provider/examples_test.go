@@ -11,6 +11,7 @@ import (
 
 	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/acctest"
 	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/refserver"
+	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/registry/registrytest"
 )
 
 // examplesRoot is the repository's examples/ folder, seen from this package.
@@ -50,14 +51,20 @@ func TestAccExamples(t *testing.T) {
 		name, _ := filepath.Rel(examplesRoot, dir)
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			// Examples run against the sample catalog, which they adopt or read, unless they
-			// create images of its names without importing them.
+			// Examples that adopt or read the catalog run against the sample catalog, unless
+			// they create images of its names without importing them.
 			text := concatFiles(t, dir)
-			samples := strings.Contains(text, "\nimport {") || !createsSampleImage(t, text)
+			samples := strings.Contains(text, "\nimport {") || (readsCatalog.MatchString(text) && !createsSampleImage(t, text))
 			srv := acctest.NewServer(t, func(o *refserver.Options) { o.Samples = samples })
 			srv.RequireHooks(t, "applies and destroys the shipped examples, which import sample images and delete them: it needs a server of its own")
 			w := acctest.NewWorkdir(t, "")
-			for _, skipped := range copyExample(t, dir, w.Dir) {
+			rewrite := func(s string) string { return s }
+			if strings.Contains(text, `data "ufdl_image_digest"`) {
+				// The example asks the public registry it names, which this machine may not
+				// reach: a local registry holding the same repositories stands in for it.
+				rewrite = localRegistryFor(t, text)
+			}
+			for _, skipped := range copyExample(t, dir, w.Dir, rewrite) {
 				// An identity import the CLI cannot read is left out: the image it would
 				// adopt goes too, so that the example creates it instead.
 				for _, m := range identityImport.FindAllStringSubmatch(skipped, -1) {
@@ -93,6 +100,9 @@ func TestAccExamples(t *testing.T) {
 		})
 	}
 }
+
+// readsCatalog matches a data source that reads images from the server.
+var readsCatalog = regexp.MustCompile(`(?m)^data "ufdl_dockerimages?" `)
 
 // nameVersionLiterals matches a name and version written as literals, one after the other.
 var nameVersionLiterals = regexp.MustCompile(`name\s*=\s*"([^"$]+)"\s*\n\s*version\s*=\s*"([^"$]+)"`)
@@ -141,6 +151,20 @@ func concatFiles(t *testing.T, dir string) string {
 	return b.String()
 }
 
+// publicImage matches the images of the real deployment's public registry in an example.
+var publicImage = regexp.MustCompile(`public\.aml-repo\.cms\.waikato\.ac\.nz:443/([a-z0-9_./-]+):([A-Za-z0-9_.-]+)`)
+
+// localRegistryFor starts a registry holding an image for every public image text names,
+// and returns the rewrite of text's registry host to it.
+func localRegistryFor(t *testing.T, text string) func(string) string {
+	t.Helper()
+	reg := registrytest.StartDistribution(t, false)
+	for _, m := range publicImage.FindAllStringSubmatch(text, -1) {
+		reg.Push(t, m[1]+":"+m[2], registrytest.DockerImage)
+	}
+	return func(s string) string { return strings.ReplaceAll(s, "public.aml-repo.cms.waikato.ac.nz:443", reg.Host) }
+}
+
 // removeSample deletes the sample image name:version from srv.
 func removeSample(t *testing.T, srv *acctest.Server, name, version string) {
 	t.Helper()
@@ -160,7 +184,7 @@ func removeSample(t *testing.T, srv *acctest.Server, name, version string) {
 // copyExample copies the example's .tf files into dst, leaving out (and returning) what the
 // CLI under test cannot read (identity imports before Terraform 1.12), and adds the
 // required_providers block the documentation snippets leave out.
-func copyExample(t *testing.T, src, dst string) (skipped []string) {
+func copyExample(t *testing.T, src, dst string, rewrite func(string) string) (skipped []string) {
 	t.Helper()
 	entries, err := os.ReadDir(src)
 	if err != nil {
@@ -180,7 +204,7 @@ func copyExample(t *testing.T, src, dst string) (skipped []string) {
 			continue
 		}
 		declared = declared || strings.Contains(string(b), "required_providers")
-		if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(dst, e.Name()), []byte(rewrite(string(b))), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -146,6 +146,9 @@ func (r *dockerImageResource) checkImagePlan(ctx context.Context, req resource.M
 		password = wo
 	case !cfgPassword.IsNull():
 		password = cfgPassword
+	case !creating && !state.RegistryPasswordWOVersion.IsNull():
+		// The write-only password was just removed: the server keeps it, unseen.
+		password = types.StringUnknown()
 	case !creating:
 		password = state.RegistryPassword
 	}

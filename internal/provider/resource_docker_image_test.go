@@ -928,7 +928,8 @@ func TestAccDockerImage_importIDWithSeveralColons(t *testing.T) {
 // A registry address may start with an upper-case scheme, as the server accepts it.
 func TestAccDockerImage_upperCaseScheme(t *testing.T) {
 	srv := acctest.NewServer(t)
-	attrs := with(gpuImage(t, srv, acctest.Name("scheme")), "registry_url", `"HTTPS://registry.example.com:5000"`)
+	attrs := with(gpuImage(t, srv, acctest.Name("scheme")), "registry_url", `"HTTPS://registry.example.com:5000"`,
+		"url", `"registry.example.com:5000/team/yolo:v7"`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
