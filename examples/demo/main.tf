@@ -13,16 +13,6 @@ terraform {
 # Host and credentials come from UFDL_HOST, UFDL_USERNAME and UFDL_PASSWORD.
 provider "ufdl" {}
 
-# Frameworks are found by name and version instead of by primary key.
-data "ufdl_framework" "yolo_v7" {
-  name    = "yolo"
-  version = "v7"
-}
-
-data "ufdl_framework" "mmdetection" {
-  name    = "mmdetection"
-  version = "2020-10-11"
-}
 
 resource "ufdl_dockerimage" "yolo_v7" {
   name              = "yolo"
@@ -32,7 +22,8 @@ resource "ufdl_dockerimage" "yolo_v7" {
   registry_username = "public"
   registry_password = "public"
   cuda_version      = "11.1"
-  framework         = data.ufdl_framework.yolo_v7.pk
+  framework_name    = "yolo" # by name and version: primary keys differ between servers
+  framework_version = "v7"
   domain            = "od"
   tasks             = ["Train", "Predict"]
 
@@ -49,7 +40,8 @@ resource "ufdl_dockerimage" "yolo_v7_cpu" {
   registry_username = "public"
   registry_password = "public"
   cuda_version      = "0.0"
-  framework         = data.ufdl_framework.yolo_v7.pk
+  framework_name    = "yolo"
+  framework_version = "v7"
   domain            = "od"
   tasks             = ["Train", "Predict"]
   cpu               = true
@@ -64,7 +56,8 @@ resource "ufdl_dockerimage" "mmdetection" {
   registry_username = "public"
   registry_password = "public"
   cuda_version      = "10.1"
-  framework         = data.ufdl_framework.mmdetection.pk
+  framework_name    = "mmdetection"
+  framework_version = "2020-10-11"
   domain            = "od"
   tasks             = ["Train", "Predict"]
 

@@ -161,10 +161,6 @@ func markChangedDetailsUnknown(plan *dockerImageModel, state dockerImageModel) {
 	if !plan.CUDAVersion.Equal(state.CUDAVersion) {
 		plan.CUDAFullVersion = types.StringUnknown()
 	}
-	if !plan.Framework.Equal(state.Framework) {
-		plan.FrameworkName = types.StringUnknown()
-		plan.FrameworkVersion = types.StringUnknown()
-	}
 	if !plan.Domain.Equal(state.Domain) {
 		plan.DomainDescription = types.StringUnknown()
 	}
@@ -172,7 +168,7 @@ func markChangedDetailsUnknown(plan *dockerImageModel, state dockerImageModel) {
 
 // imageLookupChecks lists the lookup values of plan to find on the server: every known one
 // of a new image, only those that differ from state for an existing one (the server
-// accepted the others already).
+// accepted the others already). The framework is resolved by planFramework.
 func imageLookupChecks(plan, state dockerImageModel, creating bool) []lookupCheck {
 	var out []lookupCheck
 	changed := func(v, old attr.Value) bool {
@@ -180,9 +176,6 @@ func imageLookupChecks(plan, state dockerImageModel, creating bool) []lookupChec
 	}
 	if changed(plan.CUDAVersion, state.CUDAVersion) {
 		out = append(out, checkString(path.Root("cuda_version"), cudaKind, plan.CUDAVersion.ValueString(), hasCUDA))
-	}
-	if changed(plan.Framework, state.Framework) {
-		out = append(out, checkFramework(path.Root("framework"), plan.Framework.ValueInt64()))
 	}
 	if changed(plan.Domain, state.Domain) {
 		out = append(out, checkString(path.Root("domain"), domainKind, plan.Domain.ValueString(), hasDomain))
@@ -219,4 +212,27 @@ func quoteAll(s []string) []string {
 		out[i] = strconv.Quote(v)
 	}
 	return out
+}
+
+// frameworkConfig is the framework as configured: by pk, or by name and version.
+type frameworkConfig struct {
+	pk            types.Int64
+	name, version types.String
+}
+
+func (f frameworkConfig) byName() bool { return !f.name.IsNull() }
+
+func (f frameworkConfig) unknown() bool {
+	if f.byName() {
+		return f.name.IsUnknown() || f.version.IsUnknown()
+	}
+	return f.pk.IsUnknown()
+}
+
+// sameAs reports whether f names the framework of state as state names it.
+func (f frameworkConfig) sameAs(state dockerImageModel) bool {
+	if f.byName() {
+		return f.name.Equal(state.FrameworkName) && f.version.Equal(state.FrameworkVersion)
+	}
+	return f.pk.Equal(state.Framework)
 }

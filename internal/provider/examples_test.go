@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -72,7 +73,7 @@ func TestAccExamples(t *testing.T) {
 				}
 			}
 			env := []string{"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.AdminUser, "UFDL_PASSWORD=" + srv.AdminPassword,
-				"TF_VAR_registry_password=example-registry-pw"}
+				"TF_VAR_registry_password=example-registry-pw", "TF_VAR_catalog_dir=" + absPath(t, seedImages)}
 			run := func(args ...string) string {
 				t.Helper()
 				out, err := w.RunEnv(env, append(args, "-no-color")...)
@@ -224,4 +225,86 @@ func managedPKs(t *testing.T, showJSON string) []int64 {
 		out = append(out, pk)
 	}
 	return out
+}
+
+// seedImages is the project's copy of the real deployment's catalog files, the ones the
+// reference server's -samples loads.
+const seedImages = "../refserver/seed/docker_images"
+
+// TestAccAdoptCatalog points examples/adopt-catalog at the seed files over a server that holds
+// them: the first plan imports every image and changes nothing, the apply adopts them, and
+// an edited file is exactly one update.
+func TestAccAdoptCatalog(t *testing.T) {
+	skipWithoutAcc(t)
+	t.Parallel()
+	srv, cat := samplesServer(t)
+	catalog := t.TempDir()
+	files, err := filepath.Glob(filepath.Join(seedImages, "*.json"))
+	if err != nil || len(files) != len(cat.pks) {
+		t.Fatalf("%d seed files (%v), want %d", len(files), err, len(cat.pks))
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(catalog, filepath.Base(f)), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := acctest.NewWorkdir(t, "")
+	copyExample(t, filepath.Join(examplesRoot, "adopt-catalog"), w.Dir, func(s string) string { return s })
+	env := []string{"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.AdminUser, "UFDL_PASSWORD=" + srv.AdminPassword, "TF_VAR_catalog_dir=" + catalog}
+	run := func(args ...string) string {
+		t.Helper()
+		out, err := w.RunEnv(env, append(args, "-no-color")...)
+		if err != nil {
+			t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return out
+	}
+	want := fmt.Sprintf("Plan: %d to import, 0 to add, 0 to change, 0 to destroy.", len(cat.pks))
+	if out := run("plan"); !strings.Contains(out, want) {
+		t.Fatalf("the first plan does not just import the catalog (want %q):\n%s", want, out)
+	}
+	run("apply", "-auto-approve")
+	if out, err := w.RunEnv(env, "plan", "-detailed-exitcode", "-no-color"); err != nil {
+		t.Fatalf("the plan after adoption is not empty (%v):\n%s", err, out)
+	}
+	managed := showPKs(t, run("show", "-json"))
+	for nv, pk := range cat.pks {
+		if got := managed[fmt.Sprintf("ufdl_dockerimage.catalog[%q]", nv)]; got != pk {
+			t.Errorf("%s: state holds pk %d, the server %d", nv, got, pk)
+		}
+	}
+
+	edited := filepath.Join(catalog, "yolo-v7_2022-10-08_cuda11.1.json")
+	b, err := os.ReadFile(edited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newURL := "public.aml-repo.cms.waikato.ac.nz:443/waikatodatamining/pytorch-yolov7:2022-10-08_cuda11.1-r2"
+	b = []byte(strings.Replace(string(b), `"url": "public.aml-repo.cms.waikato.ac.nz:443/waikatodatamining/pytorch-yolov7:2022-10-08_cuda11.1"`, `"url": "`+newURL+`"`, 1))
+	if err := os.WriteFile(edited, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := run("plan")
+	if !strings.Contains(out, "Plan: 0 to add, 1 to change, 0 to destroy.") ||
+		!strings.Contains(out, `ufdl_dockerimage.catalog["yolo:v7_2022-10-08_cuda11.1"] will be updated in-place`) ||
+		!strings.Contains(out, `+ "`+newURL+`"`) && !strings.Contains(out, `-> "`+newURL+`"`) {
+		t.Errorf("the edited file is not exactly one update of its url:\n%s", out)
+	}
+	run("apply", "-auto-approve")
+	if img, err := srv.Image(cat.pk(t, "yolo:v7_2022-10-08_cuda11.1")); err != nil || img["url"] != newURL {
+		t.Errorf("server's url after apply: %v (%v)", img["url"], err)
+	}
+}
+
+func absPath(t *testing.T, p string) string {
+	t.Helper()
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return abs
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -204,7 +205,8 @@ func TestAccLifecycle(t *testing.T) {
 		r.tf("apply", "-auto-approve")
 		before := r.statePKs()
 		r.tf("taint", "ufdl_dockerimage.x[1]")
-		if out := r.tf("plan"); !strings.Contains(out, "ufdl_dockerimage.x[1] is tainted, so must be replaced") {
+		// Terraform says "so must be replaced", OpenTofu "so it must be replaced".
+		if out := r.tf("plan"); !regexp.MustCompile(`ufdl_dockerimage\.x\[1\] is tainted, so (it )?must be replaced`).MatchString(out) {
 			t.Errorf("plan after taint does not replace x[1]:\n%s", out)
 		}
 		r.tf("apply", "-auto-approve")

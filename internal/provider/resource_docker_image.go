@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -35,6 +36,7 @@ var (
 	_ resource.ResourceWithImportState    = (*dockerImageResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*dockerImageResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*dockerImageResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*dockerImageResource)(nil)
 )
 
 // NewDockerImageResource returns the ufdl_dockerimage resource.
@@ -112,11 +114,6 @@ func (r *dockerImageResource) Schema(_ context.Context, _ resource.SchemaRequest
 				MarkdownDescription: "CUDA version the image is built for, as the server's version string, e.g. `11.1`; CPU-only images use `0.0`. Checked against the server's CUDA table at plan time.",
 				Required:            true,
 			},
-			"framework": schema.Int64Attribute{
-				MarkdownDescription: "Primary key of the image's framework on the server. Look it up by name and version with the `ufdl_framework` data source rather than writing the number.",
-				Required:            true,
-				Validators:          []validator.Int64{int64validator.AtLeast(1)},
-			},
 			"domain": schema.StringAttribute{
 				MarkdownDescription: "Two-letter code of the data domain the image works in, e.g. `od` (Object Detection). Checked against the server's domains at plan time.",
 				Required:            true,
@@ -124,6 +121,31 @@ func (r *dockerImageResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"licence": schema.StringAttribute{
 				MarkdownDescription: "Name of the image's licence on the server, e.g. `Apache 2.0`. Checked against the server's licences at plan time.",
 				Required:            true,
+			},
+			// Required: the framework, one way or the other
+			"framework": schema.Int64Attribute{
+				MarkdownDescription: "Primary key of the image's framework on the server. Primary keys differ between deployments: " +
+					"`framework_name` and `framework_version` name the framework instead. Write one or the other; both are accepted when they name " +
+					"the same framework (generated configurations write both). Always known after plan.",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: keepPK,
+				Validators:    []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"framework_name": schema.StringAttribute{
+				MarkdownDescription: "Name of the image's framework, e.g. `yolo`, with `framework_version`: the portable alternative to `framework`. " +
+					"Checked against the server's frameworks at plan time. Always known after plan.",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: keepString,
+				Validators:    []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("framework_version"))},
+			},
+			"framework_version": schema.StringAttribute{
+				MarkdownDescription: "Version of the image's framework, e.g. `v7`, with `framework_name`.",
+				Optional:            true,
+				Computed:            true,
+				PlanModifiers:       keepString,
+				Validators:          []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("framework_name"))},
 			},
 			// Optional
 			"registry_username": schema.StringAttribute{
@@ -196,16 +218,6 @@ func (r *dockerImageResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Computed:            true,
 				PlanModifiers:       keepString,
 			},
-			"framework_name": schema.StringAttribute{
-				MarkdownDescription: "Name of the framework `framework` refers to, e.g. `yolo`.",
-				Computed:            true,
-				PlanModifiers:       keepString,
-			},
-			"framework_version": schema.StringAttribute{
-				MarkdownDescription: "Version of the framework `framework` refers to, e.g. `v7`.",
-				Computed:            true,
-				PlanModifiers:       keepString,
-			},
 			"domain_description": schema.StringAttribute{
 				MarkdownDescription: "Long name of `domain`, e.g. `Object Detection`.",
 				Computed:            true,
@@ -226,6 +238,13 @@ func (r *dockerImageResource) Configure(_ context.Context, req resource.Configur
 		return
 	}
 	r.data = data
+}
+
+// ConfigValidators require the framework, by primary key or by name and version.
+func (r *dockerImageResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.AtLeastOneOf(path.MatchRoot("framework"), path.MatchRoot("framework_name")),
+	}
 }
 
 // ValidateConfig checks the rules that need no server: a GPU image needs a hardware
@@ -292,6 +311,11 @@ func (r *dockerImageResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 
 	resp.Diagnostics.Append(r.data.checkLookups(ctx, imageLookupChecks(plan, state, creating))...)
+	var fw frameworkConfig
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("framework"), &fw.pk)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("framework_name"), &fw.name)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("framework_version"), &fw.version)...)
+	resp.Diagnostics.Append(r.data.planFramework(ctx, fw, &plan, state, creating)...)
 	if !creating {
 		markChangedDetailsUnknown(&plan, state)
 	}
@@ -321,6 +345,60 @@ func (r *dockerImageResource) ModifyPlan(ctx context.Context, req resource.Modif
 		return
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// planFramework puts the configured framework into plan by pk, name and version, whichever
+// way it is written: the pk of a name and version, or the name and version of a pk, from
+// the server's framework table. Both ways written must name the same framework. An image
+// whose framework is written as in state keeps state's values, and costs no lookup.
+func (d *providerData) planFramework(ctx context.Context, fw frameworkConfig, plan *dockerImageModel, state dockerImageModel, creating bool) diag.Diagnostics {
+	var diags diag.Diagnostics
+	switch {
+	case fw.unknown():
+		if fw.byName() {
+			plan.Framework = types.Int64Unknown()
+		} else {
+			plan.FrameworkName, plan.FrameworkVersion = types.StringUnknown(), types.StringUnknown()
+		}
+		return diags
+	case !creating && fw.sameAs(state):
+		plan.Framework, plan.FrameworkName, plan.FrameworkVersion = state.Framework, state.FrameworkName, state.FrameworkVersion
+		if !fw.byName() || fw.pk.IsNull() || fw.pk.IsUnknown() || fw.pk.Equal(state.Framework) {
+			return diags
+		}
+	}
+	var check lookupCheck
+	if fw.byName() {
+		name, version := fw.name.ValueString(), fw.version.ValueString()
+		check = lookupCheck{path: path.Root("framework_name"), kind: frameworkKind, what: fmt.Sprintf("named %q with version %q", name, version),
+			found: func(lk *client.Lookups) bool { _, ok := lk.FrameworkByNameVersion(name, version); return ok }}
+	} else {
+		check = checkFramework(path.Root("framework"), fw.pk.ValueInt64())
+	}
+	if diags = d.checkLookups(ctx, []lookupCheck{check}); diags.HasError() {
+		return diags
+	}
+	lk, err := d.client.Lookups(ctx, client.TableFrameworks)
+	if err != nil {
+		addImageAPIError(&diags, "load the server's lookup tables", nil, err)
+		return diags
+	}
+	var found client.Framework
+	if fw.byName() {
+		found, _ = lk.FrameworkByNameVersion(fw.name.ValueString(), fw.version.ValueString())
+		if !fw.pk.IsNull() && !fw.pk.IsUnknown() && fw.pk.ValueInt64() != found.PK {
+			diags.AddAttributeError(path.Root("framework"), "Framework Written Two Ways",
+				fmt.Sprintf("framework = %d, but framework_name and framework_version name %s %s, which is framework %d on this server. "+
+					"Write the framework one way: framework_name and framework_version (the same on every deployment), or framework.",
+					fw.pk.ValueInt64(), found.Name, found.Version, found.PK))
+			return diags
+		}
+	} else {
+		found, _ = lk.FrameworkByPK(fw.pk.ValueInt64())
+	}
+	plan.Framework = types.Int64Value(found.PK)
+	plan.FrameworkName, plan.FrameworkVersion = types.StringValue(found.Name), types.StringValue(found.Version)
+	return diags
 }
 
 // concurrentRefreshWait is how long a create whose name is taken waits for the image to be

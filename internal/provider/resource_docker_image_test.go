@@ -966,3 +966,76 @@ func TestAccDockerImage_unrecoverableLostCreate(t *testing.T) {
 		t.Errorf("server holds %d images named %s, want the one stored before the answer was lost", n, name)
 	}
 }
+
+// The framework may be written by name and version instead of by pk: both ways import, plan
+// empty, and switching from one to the other for the same framework changes nothing.
+func TestAccDockerImage_frameworkByName(t *testing.T) {
+	srv := acctest.NewServer(t)
+	name := acctest.Name("fwname")
+	v7, v5 := yoloV7(t, srv), srv.FrameworkPK(t, "yolo", "v5")
+	byPK := gpuImage(t, srv, name)
+	byName := with(byPK, "framework", "", "framework_name", `"yolo"`, "framework_version", `"v7"`)
+	empty := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	framework := func(pk int64, version string) []statecheck.StateCheck {
+		return []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("framework"), knownvalue.Int64Exact(pk)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("framework_name"), str("yolo")),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("framework_version"), str(version)),
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: imageConfig(srv.ProviderConfig(), byName),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					// Known at plan: the name and version resolve to a pk on the server.
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectKnownValue(addr, tfjsonpath.New("framework"), knownvalue.Int64Exact(v7))},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: framework(v7, "v7"),
+			},
+			{ResourceName: addr, ImportState: true, ImportStateVerify: true},
+			{PreConfig: srv.ResetCalls, Config: imageConfig(srv.ProviderConfig(), byPK), ConfigPlanChecks: empty, Check: expectNoImageWrite(srv)},
+			{Config: imageConfig(srv.ProviderConfig(), byName), ConfigPlanChecks: empty},
+			{
+				// Both ways at once, as generated configurations write them, when they agree.
+				Config:           imageConfig(srv.ProviderConfig(), with(byName, "framework", strconv.FormatInt(v7, 10))),
+				ConfigPlanChecks: empty,
+			},
+			{
+				Config:      imageConfig(srv.ProviderConfig(), with(byName, "framework_version", `"v9"`)),
+				PlanOnly:    true,
+				ExpectError: errorText("Unknown Framework", `The server has no framework named "yolo" with version "v9". Use one of:`, "(yolo v7)"),
+			},
+			{
+				Config:      imageConfig(srv.ProviderConfig(), with(byName, "framework", strconv.FormatInt(v5, 10))),
+				PlanOnly:    true,
+				ExpectError: errorText("Framework Written Two Ways", fmt.Sprintf("framework = %d, but framework_name and framework_version name yolo v7, which is framework %d", v5, v7)),
+			},
+			{
+				Config:      imageConfig(srv.ProviderConfig(), with(byName, "framework_name", "", "framework_version", "")),
+				PlanOnly:    true,
+				ExpectError: errorText("Missing Attribute Configuration", "At least one of these attributes must be configured: [framework,framework_name]"),
+			},
+			{
+				Config:      imageConfig(srv.ProviderConfig(), with(byName, "framework_version", "")),
+				PlanOnly:    true,
+				ExpectError: errorText("Invalid Attribute Combination", `Attribute "framework_version" must be specified when "framework_name" is specified`),
+			},
+			// The last step's configuration is the one destroyed: a valid one.
+			{
+				PreConfig: srv.ResetCalls,
+				Config:    imageConfig(srv.ProviderConfig(), with(byName, "framework_version", `"v5"`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("framework"), knownvalue.Int64Exact(v5)),
+					},
+				},
+				ConfigStateChecks: framework(v5, "v5"),
+				Check:             expectOneWrite(srv, "PATCH", "framework"),
+			},
+		},
+	})
+}

@@ -17,7 +17,8 @@ resource "ufdl_dockerimage" "yolo_v7" {
   registry_username = "public"
   registry_password = "public"
   cuda_version      = "11.1"
-  framework         = 18
+  framework_name    = "yolo"
+  framework_version = "v7"
   domain            = "od"
   tasks             = ["Train", "Predict"]
 

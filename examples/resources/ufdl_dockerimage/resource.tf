@@ -7,10 +7,13 @@ resource "ufdl_dockerimage" "yolo_v7" {
   registry_username = "public"
   registry_password = "public"
   cuda_version      = "11.1"
-  framework         = 18 # pk of the framework yolo v7 on the server
   domain            = "od"
   tasks             = ["Train", "Predict"]
 
+  # The framework by name and version, the same on every deployment (framework = <pk>
+  # works too, but primary keys differ between servers).
+  framework_name          = "yolo"
+  framework_version       = "v7"
   min_hardware_generation = "Pascal"
   licence                 = "GPL3"
 }
@@ -24,7 +27,8 @@ resource "ufdl_dockerimage" "yolo_v7_cpu" {
   registry_url      = "public.aml-repo.cms.waikato.ac.nz:443"
   registry_username = "public"
   cuda_version      = "0.0"
-  framework         = 18
+  framework_name    = "yolo"
+  framework_version = "v7"
   domain            = "od"
   tasks             = ["Train", "Predict"]
   cpu               = true
