@@ -31,11 +31,11 @@ import (
 
 // Ensure dockerImageResource satisfies the framework interfaces it implements.
 var (
-	_ resource.Resource                   = (*dockerImageResource)(nil)
-	_ resource.ResourceWithConfigure      = (*dockerImageResource)(nil)
-	_ resource.ResourceWithImportState    = (*dockerImageResource)(nil)
-	_ resource.ResourceWithModifyPlan     = (*dockerImageResource)(nil)
-	_ resource.ResourceWithValidateConfig = (*dockerImageResource)(nil)
+	_ resource.Resource                     = (*dockerImageResource)(nil)
+	_ resource.ResourceWithConfigure        = (*dockerImageResource)(nil)
+	_ resource.ResourceWithImportState      = (*dockerImageResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*dockerImageResource)(nil)
+	_ resource.ResourceWithValidateConfig   = (*dockerImageResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*dockerImageResource)(nil)
 )
 
