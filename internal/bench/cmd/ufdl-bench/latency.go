@@ -8,8 +8,9 @@ import (
 	"time"
 )
 
-// latencyLog is the reference server's request log (Options.Log: one line per request,
-// "METHOD /path status duration"), kept as durations for percentiles.
+// latencyLog is the request log of the reference server (Options.Log: one line per request,
+// "METHOD /path status duration") or of the recording proxy, kept as durations for
+// percentiles and the time spent per route.
 type latencyLog struct {
 	mu      sync.Mutex
 	partial []byte
@@ -51,17 +52,6 @@ func (l *latencyLog) add(line string) {
 	l.byRoute[route] = append(l.byRoute[route], d)
 }
 
-// routeOf replaces numeric path segments with {pk}: /v1/docker/12 -> /v1/docker/{pk}.
-func routeOf(path string) string {
-	segs := strings.Split(strings.TrimSuffix(path, "/"), "/")
-	for i, s := range segs {
-		if s != "" && strings.Trim(s, "0123456789") == "" {
-			segs[i] = "{pk}"
-		}
-	}
-	return strings.Join(segs, "/")
-}
-
 func (l *latencyLog) reset() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -71,6 +61,7 @@ func (l *latencyLog) reset() {
 type latencySummary struct {
 	n                  int
 	p50, p95, p99, max time.Duration // -1 when there were no requests
+	total              time.Duration // all requests' durations added up
 }
 
 func (l *latencyLog) summary() latencySummary {
@@ -86,7 +77,7 @@ func (l *latencyLog) summaryEver() latencySummary {
 	return summarise(l.ever)
 }
 
-// routeSummaries returns the summary of every route, busiest first.
+// routeSummaries returns the summary of every route since the last reset, busiest first.
 func (l *latencyLog) routeSummaries() []routeSummary {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -119,5 +110,9 @@ func summarise(ds []time.Duration) latencySummary {
 		i := int(p*float64(len(s))+0.999999) - 1
 		return s[min(max(i, 0), len(s)-1)]
 	}
-	return latencySummary{n: len(s), p50: rank(0.50), p95: rank(0.95), p99: rank(0.99), max: s[len(s)-1]}
+	var total time.Duration
+	for _, d := range s {
+		total += d
+	}
+	return latencySummary{n: len(s), p50: rank(0.50), p95: rank(0.95), p99: rank(0.99), max: s[len(s)-1], total: total}
 }
