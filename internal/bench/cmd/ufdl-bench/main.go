@@ -1,7 +1,7 @@
 // Command ufdl-bench measures the provider end to end: it builds the provider and times
 // terraform apply / plan / update / destroy of N images with the real terraform CLI against a
 // UFDL server, counting the API calls of each phase (per image, and the constant per
-// terraform command, fitted over the sizes), the server's request latency and time by route,
+// terraform command, fitted over the sizes), the server's request latency and busy time by route,
 // and the provider's peak memory; then it times the same phases with Terraform's built-in
 // terraform_data resource holding the same attributes, as the baseline.
 //
@@ -220,7 +220,7 @@ type phaseResult struct {
 	terraformPeak int64          // KiB; -1 unknown
 	cpu           time.Duration  // terraform and providers together; -1 unknown
 	providerCPU   time.Duration  // providers only (sampled); -1 unknown
-	routes        []routeSummary // request time by route, busiest first
+	routes        []routeSummary // latency and busy time by route
 }
 
 // builds are the provider binaries measured: the working tree's and, with -compare, the

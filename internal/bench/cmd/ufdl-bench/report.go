@@ -10,7 +10,7 @@ import (
 )
 
 // printSize prints one size's figures: the working tree's wall time, CPU and memory next to
-// terraform_data's, its API calls and server latency, the calls and the request time by route
+// terraform_data's, its API calls and server latency, the calls and the server's busy time by route
 // (the revision's too, with -compare) and, with -compare, the side-by-side table.
 func printSize(o options, b builds, n int, r sizeResults) error {
 	if err := printWall(o, n, r.tree, r.base); err != nil {
@@ -33,7 +33,7 @@ func printSize(o options, b builds, n int, r sizeResults) error {
 			fmt.Fprintf(o.out, "  %-8s %-13s %s\n", phaseLabel(s.phase, i), a.label, summarize(a.res[s.phase].counts))
 		}
 	}
-	fmt.Fprintf(o.out, "request time by route (N = %d), the largest first: requests, their time added up (parallel ones overlap), median\n", n)
+	fmt.Fprintf(o.out, "server busy time by route (N = %d), the largest first: requests, busy time (see busyByRoute), median latency\n", n)
 	for _, s := range steps {
 		for i, a := range all {
 			fmt.Fprintf(o.out, "  %-8s %-13s %s\n", phaseLabel(s.phase, i), a.label, routeTimes(a.res[s.phase].routes, 4))
@@ -68,22 +68,22 @@ func printWall(o options, n int, tree, base map[string]phaseResult) error {
 func printCalls(o options, n int, tree map[string]phaseResult) error {
 	fmt.Fprintf(o.out, "\nN = %d images: API calls and server latency\n", n)
 	tw := tabwriter.NewWriter(o.out, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "phase\tAPI calls\tper image\timage calls/image\tdesign/image\tother calls\tserver p50\tserver p95\tserver max\tserver total\t\n")
+	fmt.Fprintf(tw, "phase\tAPI calls\tper image\timage calls/image\tdesign/image\tother calls\tserver p50\tserver p95\tserver max\tserver busy\t\n")
 	for _, s := range steps {
 		r := tree[s.phase]
 		fmt.Fprintf(tw, "%s\t%d\t%.2f\t%.2f\t%s\t%d\t%s\t%s\t%s\t%s\t\n", s.phase, r.total, perImage(r, n), float64(r.imageCalls)/float64(n),
-			designPerImage[s.phase], r.total-r.imageCalls, fmtDur(r.latency.p50), fmtDur(r.latency.p95), fmtDur(r.latency.max), fmtDur(r.latency.total))
+			designPerImage[s.phase], r.total-r.imageCalls, fmtDur(r.latency.p50), fmtDur(r.latency.p95), fmtDur(r.latency.max), fmtDur(r.latency.busy))
 	}
 	return tw.Flush()
 }
 
-// routeTimes lists the k routes whose requests took the most time, added up.
+// routeTimes lists the k routes that kept the server busy longest.
 func routeTimes(routes []routeSummary, k int) string {
 	rs := slices.Clone(routes)
-	sort.SliceStable(rs, func(i, j int) bool { return rs[i].total > rs[j].total })
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].busy > rs[j].busy })
 	parts := make([]string, 0, k)
 	for _, r := range rs[:min(k, len(rs))] {
-		parts = append(parts, fmt.Sprintf("%s %d× %s (%s)", r.route, r.n, fmtDur(r.total), fmtDur(r.p50)))
+		parts = append(parts, fmt.Sprintf("%s %d× %s (%s)", r.route, r.n, fmtDur(r.busy), fmtDur(r.p50)))
 	}
 	if len(parts) == 0 {
 		return "no requests"
