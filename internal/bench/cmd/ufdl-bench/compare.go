@@ -62,9 +62,11 @@ func printComparison(o options, rev, tree string, sizes []int, res map[int]sizeR
 	fmt.Fprintf(tw, "N\tphase\t%s\tcalls/image\t%s\tcalls/image\tratio\tterraform_data\t\n", rev, tree)
 	for _, n := range sizes {
 		for _, s := range steps {
-			r, t := res[n].rev[s.phase], res[n].tree[s.phase]
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%.2f\t%s\t%.2f\t%s\t%s\t\n", n, s.phase, fmtDur(r.wall), perImage(r, n), fmtDur(t.wall), perImage(t, n),
-				ratio(t, r), fmtWall(res[n].base[s.phase]))
+			old, t := res[n].rev, res[n].tree[s.phase]
+			wall := ifRan(old, s.phase, func(r phaseResult) string { return fmtDur(r.wall) })
+			calls := ifRan(old, s.phase, func(r phaseResult) string { return fmt.Sprintf("%.2f", perImage(r, n)) })
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%.2f\t%s\t%s\t\n", n, s.phase, wall, calls, fmtDur(t.wall), perImage(t, n),
+				ratio(t, old[s.phase]), fmtWall(res[n].base[s.phase]))
 		}
 	}
 	return tw.Flush()

@@ -16,12 +16,13 @@ import (
 // measureAll measures the four phases for n images with the -compare revision's provider,
 // the working tree's and terraform_data, interleaved phase by phase (each phase of REV, then
 // the same of the working tree, then terraform_data's), so that a change in the load of a
-// shared machine or server falls on both builds alike.
+// shared machine or server falls on both builds alike. A phase the revision fails ends only
+// its measurement: the working tree's goes on, and its figures lack the phases from there.
 func measureAll(o options, b builds, n int) (r sizeResults, err error) {
 	var sessions []*session
 	defer func() {
 		for _, s := range sessions {
-			err = errors.Join(err, s.close(err == nil))
+			err = errors.Join(err, s.close(err == nil && s.failed == nil))
 		}
 	}()
 	start := func(b build, baseline bool) (*session, error) {
@@ -36,6 +37,7 @@ func measureAll(o options, b builds, n int) (r sizeResults, err error) {
 		if rev, err = start(*b.rev, false); err != nil {
 			return r, err
 		}
+		rev.optional = true
 	}
 	if tree, err = start(b.tree, false); err != nil {
 		return r, err
@@ -47,8 +49,16 @@ func measureAll(o options, b builds, n int) (r sizeResults, err error) {
 	}
 	for _, st := range steps {
 		for _, s := range sessions {
-			if err := s.step(st); err != nil {
+			if s.failed != nil {
+				continue
+			}
+			switch err := s.step(st); {
+			case err == nil:
+			case !s.optional:
 				return r, err
+			default:
+				s.failed = err
+				fmt.Fprintf(os.Stderr, "ufdl-bench: %v\n(going on without %s)\n", err, s.label)
 			}
 		}
 	}
@@ -60,6 +70,8 @@ func measureAll(o options, b builds, n int) (r sizeResults, err error) {
 type session struct {
 	label    string
 	baseline bool
+	optional bool  // its failure does not end the run (the -compare revision)
+	failed   error // the phase it failed, after which it runs no more
 	srv      *benchServer
 	ws       *workspace
 	images   imageSet

@@ -30,19 +30,28 @@ func printSize(o options, b builds, n int, r sizeResults) error {
 	fmt.Fprintf(o.out, "calls by route (N = %d):\n", n)
 	for _, s := range steps {
 		for i, a := range all {
-			fmt.Fprintf(o.out, "  %-8s %-13s %s\n", phaseLabel(s.phase, i), a.label, summarize(a.res[s.phase].counts))
+			fmt.Fprintf(o.out, "  %-8s %-13s %s\n", phaseLabel(s.phase, i), a.label, ifRan(a.res, s.phase, func(r phaseResult) string { return summarize(r.counts) }))
 		}
 	}
 	fmt.Fprintf(o.out, "server busy time by route (N = %d), the largest first: requests, busy time (see busyByRoute), median latency\n", n)
 	for _, s := range steps {
 		for i, a := range all {
-			fmt.Fprintf(o.out, "  %-8s %-13s %s\n", phaseLabel(s.phase, i), a.label, routeTimes(a.res[s.phase].routes, 4))
+			fmt.Fprintf(o.out, "  %-8s %-13s %s\n", phaseLabel(s.phase, i), a.label, ifRan(a.res, s.phase, func(r phaseResult) string { return routeTimes(r.routes, 4) }))
 		}
 	}
 	if b.rev == nil {
 		return nil
 	}
 	return printComparison(o, b.rev.label, b.tree.label, []int{n}, map[int]sizeResults{n: r})
+}
+
+// ifRan is show of the phase's result, or "failed" when there is none.
+func ifRan(res map[string]phaseResult, phase string, show func(phaseResult) string) string {
+	r, ok := res[phase]
+	if !ok {
+		return "failed"
+	}
+	return show(r)
 }
 
 // phaseLabel names the phase on the first of its lines only.
