@@ -14,6 +14,9 @@
 // the working tree's phase by phase (REV's apply, the working tree's apply, terraform_data's
 // apply, then the plans, ...); a table then puts REV's wall time and calls per image next to
 // the working tree's, with the ratio, and terraform_data's wall time as a third column.
+// Interleaved against one external server, both builds' images are in its catalog together,
+// which lengthens its whole-catalog lists alike for both; -interleave=false measures one
+// build after the other instead, each with only its own images there.
 //
 // With -concurrent K it instead runs K terraform processes at once, each with its own state of
 // -concurrent-n images, against one reference server: apply, plan, update and destroy must all
@@ -28,6 +31,8 @@
 //	                    when each measurement ends, also when it fails or is interrupted (tasks
 //	                    cleared first: the real backend keeps an image with tasks on DELETE)
 //	-compare REV        also measure the provider built from git revision REV (e.g. bca97f4)
+//	-interleave=false   with -compare, REV's four phases, then the working tree's, then
+//	                    terraform_data's, instead of phase by phase in turn
 //	-latency D          reference server latency per request (-latency 40ms -serial emulates
 //	                    the real backend)
 //	-serial             reference server answers one request at a time, as the real backend
@@ -85,6 +90,7 @@ type options struct {
 	profile     string
 	host        string
 	compare     string
+	interleave  bool
 	terraform   string
 	extraEnv    []string
 	baseline    bool
@@ -153,6 +159,7 @@ func parseFlags() (options, error) {
 	flag.StringVar(&o.profile, "profile", "", "reference server profile: documented (default) or ufdl-backend (the real backend's measured quirks)")
 	flag.StringVar(&o.host, "host", "", "external UFDL server URL instead of the reference server (admin credentials from UFDL_USERNAME, UFDL_PASSWORD)")
 	flag.StringVar(&o.compare, "compare", "", "git revision whose provider is measured too, next to the working tree's (e.g. bca97f4)")
+	flag.BoolVar(&o.interleave, "interleave", true, "run the builds' phases in turn (false: one build's four phases after the other's)")
 	flag.StringVar(&o.terraform, "terraform", envOr("TF_ACC_TERRAFORM_PATH", "terraform"), "terraform (or tofu) binary")
 	flag.BoolVar(&o.baseline, "baseline", true, "also time terraform_data with the same attributes")
 	flag.IntVar(&o.concurrent, "concurrent", 0, "run this many terraform processes at once against one server instead (0: off)")

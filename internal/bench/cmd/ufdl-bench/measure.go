@@ -47,22 +47,40 @@ func measureAll(o options, b builds, n int) (r sizeResults, err error) {
 			return r, err
 		}
 	}
-	for _, st := range steps {
-		for _, s := range sessions {
-			if s.failed != nil {
-				continue
-			}
-			switch err := s.step(st); {
-			case err == nil:
-			case !s.optional:
-				return r, err
-			default:
-				s.failed = err
-				fmt.Fprintf(os.Stderr, "ufdl-bench: %v\n(going on without %s)\n", err, s.label)
-			}
+	for _, run := range schedule(sessions, o.interleave) {
+		s := run.s
+		if s.failed != nil {
+			continue
+		}
+		switch err := s.step(run.st); {
+		case err == nil:
+		case !s.optional:
+			return r, err
+		default:
+			s.failed = err
+			fmt.Fprintf(os.Stderr, "ufdl-bench: %v\n(going on without %s)\n", err, s.label)
 		}
 	}
 	return sizeResults{tree: tree.results(), rev: rev.results(), base: base.results()}, nil
+}
+
+type sessionStep struct {
+	s  *session
+	st step
+}
+
+// schedule orders the sessions' phases: interleaved, every session's apply, then every
+// session's plan, ...; otherwise one session's four phases after the other's.
+func schedule(sessions []*session, interleave bool) []sessionStep {
+	var out []sessionStep
+	for i := range len(sessions) * len(steps) {
+		if interleave {
+			out = append(out, sessionStep{sessions[i%len(sessions)], steps[i/len(sessions)]})
+		} else {
+			out = append(out, sessionStep{sessions[i/len(steps)], steps[i%len(steps)]})
+		}
+	}
+	return out
 }
 
 // session is one measurement: a provider build (or terraform_data) with a server (or proxy)
