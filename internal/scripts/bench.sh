@@ -23,6 +23,8 @@
 # server made as slow and serial as the real backend, and against a real backend (the admin's
 # credentials in UFDL_USERNAME / UFDL_PASSWORD; the run's images are removed at the end):
 #   BENCH_GO=0 BENCH_REGISTRY=0 make bench BENCHARGS='-n 50,500 -latency 40ms -serial -compare bca97f4'
+# (add -profile ufdl-backend for the real backend's quirks too: its destroy pattern, PATCH of the
+# tasks and a second DELETE, is then reproduced call for call)
 #   UFDL_USERNAME=admin UFDL_PASSWORD=admin BENCH_GO=0 BENCH_REGISTRY=0 \
 #     make bench BENCHARGS='-host http://127.0.0.1:8767 -n 50,500 -compare bca97f4'
 # or without make, the same flags: go run ./internal/bench/cmd/ufdl-bench -n 50 -compare bca97f4 ...

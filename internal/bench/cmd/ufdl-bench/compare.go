@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -29,19 +30,7 @@ func buildRevision(rev string) (build, func(), error) {
 	if err != nil {
 		return build{}, nil, err
 	}
-	archive := exec.Command("git", "archive", "--format=tar", label)
-	untar := exec.Command("tar", "-x", "-C", src)
-	archive.Stderr, untar.Stderr = os.Stderr, os.Stderr
-	if untar.Stdin, err = archive.StdoutPipe(); err == nil {
-		err = untar.Start()
-	}
-	if err == nil {
-		err = archive.Run()
-	}
-	if err == nil {
-		err = untar.Wait()
-	}
-	if err != nil {
+	if err := export(label, src); err != nil {
 		os.RemoveAll(src)
 		return build{}, nil, fmt.Errorf("exporting %s: %v", label, err)
 	}
@@ -51,6 +40,21 @@ func buildRevision(rev string) (build, func(), error) {
 		return build{}, nil, fmt.Errorf("%s: %w", label, err)
 	}
 	return build{label: label, tag: label, bin: bin}, func() { os.RemoveAll(filepath.Dir(bin)) }, nil
+}
+
+// export writes the files of revision rev into dir: git archive | tar -x.
+func export(rev, dir string) error {
+	archive := exec.Command("git", "archive", "--format=tar", rev)
+	untar := exec.Command("tar", "-x", "-C", dir)
+	archive.Stderr, untar.Stderr = os.Stderr, os.Stderr
+	var err error
+	if untar.Stdin, err = archive.StdoutPipe(); err != nil {
+		return err
+	}
+	if err := untar.Start(); err != nil {
+		return err
+	}
+	return errors.Join(archive.Run(), untar.Wait())
 }
 
 // printComparison puts the -compare revision's figures next to the working tree's, a row per

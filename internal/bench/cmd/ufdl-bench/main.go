@@ -34,7 +34,7 @@
 //	-interleave=false   with -compare, REV's four phases, then the working tree's, then
 //	                    terraform_data's, instead of phase by phase in turn
 //	-latency D          reference server latency per request (-latency 40ms -serial emulates
-//	                    the real backend)
+//	                    the real backend's timing; with -profile ufdl-backend also its calls)
 //	-serial             reference server answers one request at a time, as the real backend
 //	-profile P          reference server profile: documented (default) or ufdl-backend, the
 //	                    real backend's measured quirks (e.g. an image with tasks survives DELETE)

@@ -14,10 +14,11 @@ import (
 )
 
 // measureAll measures the four phases for n images with the -compare revision's provider,
-// the working tree's and terraform_data, interleaved phase by phase (each phase of REV, then
-// the same of the working tree, then terraform_data's), so that a change in the load of a
-// shared machine or server falls on both builds alike. A phase the revision fails ends only
-// its measurement: the working tree's goes on, and its figures lack the phases from there.
+// the working tree's and terraform_data, by default interleaved phase by phase (each phase of
+// REV, then the same of the working tree, then terraform_data's), so that a change in the
+// load of a shared machine or server falls on both builds alike. A phase the revision fails
+// ends only its measurement (unless the run was interrupted): the working tree's goes on, and
+// the revision's figures lack the phases from there.
 func measureAll(o options, b builds, n int) (r sizeResults, err error) {
 	var sessions []*session
 	defer func() {
@@ -54,7 +55,7 @@ func measureAll(o options, b builds, n int) (r sizeResults, err error) {
 		}
 		switch err := s.step(run.st); {
 		case err == nil:
-		case !s.optional:
+		case !s.optional || o.ctx.Err() != nil:
 			return r, err
 		default:
 			s.failed = err
