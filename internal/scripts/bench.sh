@@ -12,11 +12,23 @@
 # A benchmark, not a test: nothing here fails on a slow machine, only on a wrong result.
 #
 #   internal/scripts/bench.sh [ufdl-bench flags]     e.g. -n 100 -baseline=false, -latency 20ms
-# The flags go to both ufdl-bench runs. Environment:
+# The flags go to the ufdl-bench runs of parts 2 and 3 (its doc comment lists them all). Environment:
 #   BENCH_GO=0            skip the go test benchmarks
-#   BENCH_CONCURRENT=K    processes of part 3 (default 10; 0 skips it)
+#   BENCH_CONCURRENT=K    processes of part 3 (default 10; 0 skips it; -host and -compare skip it)
 #   BENCH_REGISTRY=N      images of part 4 (default 500; 0 skips it)
 #   UFDL_TF_CLI=/path     the CLI to drive (default: terraform on PATH, else the pinned OpenTofu)
+#
+# The performance check: each phase's wall time and API calls per image at N = 50 and 500, next
+# to the same run of the previous main (here bca97f4) and terraform_data, against the reference
+# server made as slow and serial as the real backend, and against a real backend (the admin's
+# credentials in UFDL_USERNAME / UFDL_PASSWORD; the run's images are removed at the end):
+#   BENCH_GO=0 BENCH_REGISTRY=0 make bench BENCHARGS='-n 50,500 -latency 40ms -serial -compare bca97f4'
+# (add -profile ufdl-backend for the real backend's quirks too: its destroy pattern, PATCH of the
+# tasks and a second DELETE, is then reproduced call for call)
+#   UFDL_USERNAME=admin UFDL_PASSWORD=admin BENCH_GO=0 BENCH_REGISTRY=0 \
+#     make bench BENCHARGS='-host http://127.0.0.1:8767 -n 50,500 -compare bca97f4'
+# or without make, the same flags: go run ./internal/bench/cmd/ufdl-bench -n 50 -compare bca97f4 ...
+# A local real backend: ../shared/realbackend/start.sh 8767 (admin/admin), stop.sh 8767 after.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=internal/scripts/lib.sh
@@ -43,6 +55,9 @@ echo "=== terraform apply / plan / update / destroy"
 "$bin/ufdl-bench" -terraform "$cli" "$@"
 
 concurrent=${BENCH_CONCURRENT:-10}
+for arg in "$@"; do
+	case $arg in -host | -host=* | --host | --host=* | -compare | -compare=* | --compare | --compare=*) concurrent=0 ;; esac
+done
 if [[ $concurrent != 0 ]]; then
 	echo "=== $concurrent concurrent terraform processes"
 	"$bin/ufdl-bench" -terraform "$cli" -concurrent "$concurrent" "$@"

@@ -21,6 +21,10 @@ func runConcurrent(o options, bin string) error {
 		return err
 	}
 	defer srv.close()
+	framework, err := srv.api.frameworkPK("yolo", "v7")
+	if err != nil {
+		return err
+	}
 	k, n := o.concurrent, o.concurrentN
 	wss := make([]*workspace, k)
 	for i := range wss {
@@ -39,7 +43,7 @@ func runConcurrent(o options, bin string) error {
 	var routeLines []string
 	for _, s := range steps {
 		for i, ws := range wss {
-			if err := ws.write(config(n, prefix(i), s.suffix, false)); err != nil {
+			if err := ws.write(imageSet{n: n, prefix: prefix(i), framework: framework}.config(s.suffix, false)); err != nil {
 				return err
 			}
 		}

@@ -1,43 +1,78 @@
-// Command ufdl-bench measures the provider end to end: it starts a reference server in-process,
-// builds the provider, and times terraform apply / plan / update / destroy of N images with
-// the real terraform CLI, counting the API calls of each phase (per image, and the constant
-// per terraform command, fitted over the sizes), the server's request latency and the
-// provider's peak memory; then it times the same phases with Terraform's built-in
+// Command ufdl-bench measures the provider end to end: it builds the provider and times
+// terraform apply / plan / update / destroy of N images with the real terraform CLI against a
+// UFDL server, counting the API calls of each phase (per image, and the constant per
+// terraform command, fitted over the sizes), the server's request latency and busy time by route,
+// and the provider's peak memory; then it times the same phases with Terraform's built-in
 // terraform_data resource holding the same attributes, as the baseline.
 //
+// The server is a reference server started in-process (internal/refserver), or with -host an
+// external UFDL deployment, the real backend for example, behind an in-process recording
+// reverse proxy that counts the provider's calls by the reference server's route keys.
+//
+// With -compare REV it also builds the provider as it is at git revision REV and runs the same
+// phases with that binary, against the same kind of server and the same N, interleaved with
+// the working tree's phase by phase (REV's apply, the working tree's apply, terraform_data's
+// apply, then the plans, ...); a table then puts REV's wall time and calls per image next to
+// the working tree's, with the ratio, and terraform_data's wall time as a third column.
+// Interleaved against one external server, both builds' images are in its catalog together,
+// which lengthens its whole-catalog lists alike for both; -interleave=false measures one
+// build after the other instead, each with only its own images there.
+//
 // With -concurrent K it instead runs K terraform processes at once, each with its own state of
-// -concurrent-n images, against one server: apply, plan, update and destroy must all succeed
-// without cross-talk, and the server's latency percentiles are reported.
+// -concurrent-n images, against one reference server: apply, plan, update and destroy must all
+// succeed without cross-talk, and the server's latency percentiles are reported.
+//
+// Flags:
+//
+//	-n 100,1000         numbers of images, measured one after the other
+//	-host URL           an external UFDL server instead of the reference server; the admin
+//	                    user's credentials come from UFDL_USERNAME and UFDL_PASSWORD. The images
+//	                    are named bench-RUN-..., unique to the run, and removed over the API
+//	                    when each measurement ends, also when it fails or is interrupted (tasks
+//	                    cleared first: the real backend keeps an image with tasks on DELETE)
+//	-compare REV        also measure the provider built from git revision REV (e.g. bca97f4)
+//	-interleave=false   with -compare, REV's four phases, then the working tree's, then
+//	                    terraform_data's, instead of phase by phase in turn
+//	-latency D          reference server latency per request (-latency 40ms -serial emulates
+//	                    the real backend's timing; with -profile ufdl-backend also its calls)
+//	-serial             reference server answers one request at a time, as the real backend
+//	-profile P          reference server profile: documented (default) or ufdl-backend, the
+//	                    real backend's measured quirks (e.g. an image with tasks survives DELETE)
+//	-baseline=false     skip terraform_data
+//	-parallelism P      terraform -parallelism (default 10)
+//	-terraform PATH     the CLI to drive (default $TF_ACC_TERRAFORM_PATH, else terraform)
+//	-provider-env K=V,... extra environment for the provider (e.g. UFDL_BATCH_READS=false)
+//	-concurrent K       K terraform processes at once instead (reference server only)
+//	-concurrent-n N     images per process with -concurrent (default 100)
+//	-registry-check N   instead: a plan of N new images with the registry check off and on
+//	-registry-latency D with -registry-check: the registry's latency per request (default 20ms)
+//
+// Examples, from the repository root (it builds the provider with go build):
 //
 //	go run ./internal/bench/cmd/ufdl-bench                          # N = 100 and 1000
 //	go run ./internal/bench/cmd/ufdl-bench -n 100 -baseline=false
+//	go run ./internal/bench/cmd/ufdl-bench -n 50,500 -latency 40ms -serial -compare bca97f4
+//	UFDL_USERNAME=admin UFDL_PASSWORD=admin \
+//	  go run ./internal/bench/cmd/ufdl-bench -host http://127.0.0.1:8767 -n 50,500 -compare bca97f4
 //	go run ./internal/bench/cmd/ufdl-bench -concurrent 10           # 10 processes x 100 images
 //	go run ./internal/bench/cmd/ufdl-bench -registry-check 500      # plan with the registry check off / on
-//
-// Run it from the repository root (it builds the provider with go build).
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"runtime"
-	"slices"
-	"sort"
 	"strconv"
 	"strings"
-	"text/tabwriter"
+	"syscall"
 	"time"
-
-	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/refserver"
 )
 
 func main() {
@@ -52,11 +87,17 @@ type options struct {
 	parallelism int
 	latency     time.Duration
 	serial      bool
+	profile     string
+	host        string
+	compare     string
+	interleave  bool
 	terraform   string
 	extraEnv    []string
 	baseline    bool
 	concurrent  int
 	concurrentN int
+	runID       string          // begins every image name of this run: bench-<time><pid>
+	ctx         context.Context // done on SIGINT or SIGTERM: terraform is interrupted, the images removed
 	out         io.Writer
 
 	registryN       int
@@ -64,11 +105,61 @@ type options struct {
 }
 
 func run() error {
-	o := options{out: os.Stdout}
+	o, err := parseFlags()
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() { <-ctx.Done(); stop() }() // a second signal ends the bench at once
+	o.ctx = ctx
+	tfVersion, err := exec.Command(o.terraform, "version").Output()
+	if err != nil {
+		return fmt.Errorf("%s version: %v (set -terraform or TF_ACC_TERRAFORM_PATH)", o.terraform, err)
+	}
+
+	tree, err := buildProvider(".")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(filepath.Dir(tree))
+	b := builds{tree: build{label: "working tree", tag: "wt", bin: tree}}
+	if o.compare != "" {
+		rev, cleanup, err := buildRevision(o.compare)
+		if err != nil {
+			return err
+		}
+		defer cleanup()
+		b.rev = &rev
+	}
+
+	fmt.Fprintf(o.out, "ufdl-bench: %s, %s/%s, %d CPUs, %s; %s, -parallelism=%d\n",
+		firstLine(string(tfVersion)), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), describe(o), o.parallelism)
+	if o.concurrent > 0 {
+		return runConcurrent(o, tree)
+	}
+	if o.registryN > 0 {
+		return runRegistryBench(o, tree, o.registryN, o.registryLatency)
+	}
+	res := map[int]sizeResults{}
+	for _, n := range o.sizes {
+		if res[n], err = benchSize(o, b, n); err != nil {
+			return err
+		}
+	}
+	return printSummary(o, b, res)
+}
+
+func parseFlags() (options, error) {
+	o := options{out: os.Stdout, runID: fmt.Sprintf("bench-%s%x", strconv.FormatInt(time.Now().UnixMilli(), 36), os.Getpid()%4096)}
 	sizes := flag.String("n", "100,1000", "comma-separated numbers of images, measured one after the other")
 	flag.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism")
 	flag.DurationVar(&o.latency, "latency", 0, "reference server latency per request (emulates a slow backend)")
 	flag.BoolVar(&o.serial, "serial", false, "reference server handles one request at a time (as the real backend)")
+	flag.StringVar(&o.profile, "profile", "", "reference server profile: documented (default) or ufdl-backend (the real backend's measured quirks)")
+	flag.StringVar(&o.host, "host", "", "external UFDL server URL instead of the reference server (admin credentials from UFDL_USERNAME, UFDL_PASSWORD)")
+	flag.StringVar(&o.compare, "compare", "", "git revision whose provider is measured too, next to the working tree's (e.g. bca97f4)")
+	flag.BoolVar(&o.interleave, "interleave", true, "run the builds' phases in turn (false: one build's four phases after the other's)")
 	flag.StringVar(&o.terraform, "terraform", envOr("TF_ACC_TERRAFORM_PATH", "terraform"), "terraform (or tofu) binary")
 	flag.BoolVar(&o.baseline, "baseline", true, "also time terraform_data with the same attributes")
 	flag.IntVar(&o.concurrent, "concurrent", 0, "run this many terraform processes at once against one server instead (0: off)")
@@ -78,47 +169,28 @@ func run() error {
 	env := flag.String("provider-env", "", "extra KEY=VALUE,... for the provider (e.g. UFDL_BATCH_READS=false)")
 	flag.Parse()
 	if flag.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", flag.Args())
+		return o, fmt.Errorf("unexpected arguments %q", flag.Args())
 	}
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 {
-			return fmt.Errorf("-n: %q is not a positive number", s)
+			return o, fmt.Errorf("-n: %q is not a positive number", s)
 		}
 		o.sizes = append(o.sizes, n)
 	}
 	if o.concurrent < 0 || o.concurrentN < 1 || o.parallelism < 1 {
-		return errors.New("-concurrent must be 0 or more, -concurrent-n and -parallelism 1 or more")
+		return o, errors.New("-concurrent must be 0 or more, -concurrent-n and -parallelism 1 or more")
+	}
+	if o.host != "" && (o.latency != 0 || o.serial || o.profile != "") {
+		return o, errors.New("-latency, -serial and -profile are for the reference server, not -host")
+	}
+	if (o.compare != "" || o.host != "") && (o.concurrent > 0 || o.registryN > 0) {
+		return o, errors.New("-compare and -host go with the phase measurements, not -concurrent or -registry-check")
 	}
 	if *env != "" {
 		o.extraEnv = strings.Split(*env, ",")
 	}
-	tfVersion, err := exec.Command(o.terraform, "version").Output()
-	if err != nil {
-		return fmt.Errorf("%s version: %v (set -terraform or TF_ACC_TERRAFORM_PATH)", o.terraform, err)
-	}
-
-	bin, err := buildProvider()
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(filepath.Dir(bin))
-
-	fmt.Fprintf(o.out, "ufdl-bench: %s, %s/%s, %d CPUs, %s; server latency %s, serial %t, -parallelism=%d\n",
-		firstLine(string(tfVersion)), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), o.latency, o.serial, o.parallelism)
-	if o.concurrent > 0 {
-		return runConcurrent(o, bin)
-	}
-	if o.registryN > 0 {
-		return runRegistryBench(o, bin, o.registryN, o.registryLatency)
-	}
-	ufdl := map[int]map[string]phaseResult{}
-	for _, n := range o.sizes {
-		if ufdl[n], err = benchSize(o, bin, n); err != nil {
-			return err
-		}
-	}
-	return printSummary(o, ufdl)
+	return o, nil
 }
 
 // step is one measured terraform command; suffix, added to every url, makes update change
@@ -151,382 +223,33 @@ type phaseResult struct {
 	total         int
 	imageCalls    int // calls on one image: create, retrieve, PUT, PATCH, DELETE
 	latency       latencySummary
-	providerPeak  int64         // KiB, the largest provider process of the command; -1 unknown
-	terraformPeak int64         // KiB; -1 unknown
-	cpu           time.Duration // terraform and providers together; -1 unknown
-	providerCPU   time.Duration // providers only (sampled); -1 unknown
-
-	baseWall, baseCPU time.Duration // terraform_data's, once benchSize has run it; 0 none
+	providerPeak  int64          // KiB, the largest provider process of the command; -1 unknown
+	terraformPeak int64          // KiB; -1 unknown
+	cpu           time.Duration  // terraform and providers together; -1 unknown
+	providerCPU   time.Duration  // providers only (sampled); -1 unknown
+	routes        []routeSummary // latency and busy time by route
 }
 
-// benchSize measures the four phases for n images with the provider and with terraform_data,
-// prints them and returns the provider's figures (each with the baseline's wall and CPU).
-func benchSize(o options, bin string, n int) (map[string]phaseResult, error) {
-	ufdl, err := measure(o, bin, n, false)
+// builds are the provider binaries measured: the working tree's and, with -compare, the
+// revision's.
+type builds struct {
+	tree build
+	rev  *build
+}
+
+// sizeResults are one size's measurements by phase: the working tree's provider, the
+// -compare revision's (nil without) and terraform_data's (nil without -baseline).
+type sizeResults struct {
+	tree, rev, base map[string]phaseResult
+}
+
+// benchSize measures n images and prints the figures.
+func benchSize(o options, b builds, n int) (sizeResults, error) {
+	r, err := measureAll(o, b, n)
 	if err != nil {
-		return nil, err
+		return r, err
 	}
-	base := map[string]phaseResult{}
-	if o.baseline {
-		if base, err = measure(o, bin, n, true); err != nil {
-			return nil, err
-		}
-	}
-	fmt.Fprintf(o.out, "\nN = %d images: wall time (ratio = ufdl_dockerimage / terraform_data), CPU, peak memory\n", n)
-	tw := tabwriter.NewWriter(o.out, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "phase\tufdl_dockerimage\tterraform_data\tratio\tCPU tf+provider\tprovider CPU\tterraform_data CPU\tprovider peak RSS\tterraform peak RSS\t\n")
-	for _, s := range steps {
-		r, b := ufdl[s.phase], base[s.phase]
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", s.phase, fmtDur(r.wall), fmtWall(b), ratio(r, b),
-			fmtDur(r.cpu), fmtDur(r.providerCPU), fmtCPU(b), fmtKiB(r.providerPeak), fmtKiB(r.terraformPeak))
-	}
-	if err := tw.Flush(); err != nil {
-		return nil, err
-	}
-	fmt.Fprintf(o.out, "\nN = %d images: API calls and server latency\n", n)
-	tw = tabwriter.NewWriter(o.out, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "phase\tAPI calls\tper image\timage calls/image\tdesign/image\tother calls\tserver p50\tserver p95\tserver max\t\n")
-	for _, s := range steps {
-		r := ufdl[s.phase]
-		fmt.Fprintf(tw, "%s\t%d\t%.2f\t%.2f\t%s\t%d\t%s\t%s\t%s\t\n", s.phase, r.total, float64(r.total)/float64(n), float64(r.imageCalls)/float64(n),
-			designPerImage[s.phase], r.total-r.imageCalls, fmtDur(r.latency.p50), fmtDur(r.latency.p95), fmtDur(r.latency.max))
-	}
-	if err := tw.Flush(); err != nil {
-		return nil, err
-	}
-	fmt.Fprintf(o.out, "calls by route (N = %d):\n", n)
-	for _, s := range steps {
-		fmt.Fprintf(o.out, "  %-8s %s\n", s.phase, summarize(ufdl[s.phase].counts))
-	}
-	for ph, b := range base {
-		r := ufdl[ph]
-		r.baseWall, r.baseCPU = b.wall, b.cpu
-		ufdl[ph] = r
-	}
-	return ufdl, nil
-}
-
-// printSummary puts the sizes side by side: the wall-time ratios to terraform_data, and the
-// API calls of each phase split into a cost per image and a constant per provider process,
-// from the line through the smallest and the largest size.
-func printSummary(o options, ufdl map[int]map[string]phaseResult) error {
-	sizes := append([]int(nil), o.sizes...)
-	sort.Ints(sizes)
-	sizes = slices.Compact(sizes)
-	lo, hi := sizes[0], sizes[len(sizes)-1]
-	fmt.Fprintf(o.out, "\nSummary\n")
-	tw := tabwriter.NewWriter(o.out, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "phase\t")
-	for _, n := range sizes {
-		fmt.Fprintf(tw, "ratio N=%d\t", n)
-	}
-	for _, n := range sizes {
-		fmt.Fprintf(tw, "calls N=%d\t", n)
-	}
-	if hi > lo {
-		fmt.Fprintf(tw, "calls/image\tconstant\t")
-	}
-	fmt.Fprintf(tw, "design/image\t\n")
-	for _, s := range steps {
-		fmt.Fprintf(tw, "%s\t", s.phase)
-		for _, n := range sizes {
-			r := ufdl[n][s.phase]
-			fmt.Fprintf(tw, "%s\t", ratio(r, phaseResult{wall: r.baseWall}))
-		}
-		for _, n := range sizes {
-			fmt.Fprintf(tw, "%d\t", ufdl[n][s.phase].total)
-		}
-		if hi > lo {
-			cLo, cHi := float64(ufdl[lo][s.phase].total), float64(ufdl[hi][s.phase].total)
-			per := (cHi - cLo) / float64(hi-lo)
-			fmt.Fprintf(tw, "%.2f\t%.1f\t", per, cLo-per*float64(lo))
-		}
-		fmt.Fprintf(tw, "%s\t\n", designPerImage[s.phase])
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	if hi > lo {
-		fmt.Fprintf(o.out, "calls/image and constant: the line through N=%d and N=%d; the constant is per terraform command\n"+
-			"(apply and destroy start the provider twice, for their plan and for the change; plan once)\n", lo, hi)
-	}
-	var peak int64 = -1
-	for _, r := range ufdl[hi] {
-		peak = max(peak, r.providerPeak)
-	}
-	fmt.Fprintf(o.out, "provider peak RSS at N=%d (largest of the four phases): %s\n", hi, fmtKiB(peak))
-	return nil
-}
-
-// ratio is r's wall time over the baseline's, "-" without a baseline.
-func ratio(r, base phaseResult) string {
-	if base.wall <= 0 {
-		return "-"
-	}
-	return fmt.Sprintf("%.2fx", r.wall.Seconds()/base.wall.Seconds())
-}
-
-func fmtWall(base phaseResult) string {
-	if base.wall <= 0 {
-		return "-"
-	}
-	return fmtDur(base.wall)
-}
-
-func fmtCPU(base phaseResult) string {
-	if base.wall <= 0 {
-		return "-"
-	}
-	return fmtDur(base.cpu)
-}
-
-// measure runs the four phases for n images of the provider, or of terraform_data.
-func measure(o options, bin string, n int, baseline bool) (map[string]phaseResult, error) {
-	srv, err := startServer(o)
-	if err != nil {
-		return nil, err
-	}
-	defer srv.close()
-	ws, err := newWorkspace(o, srv, bin, "")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(ws.dir)
-
-	res := map[string]phaseResult{}
-	for _, s := range steps {
-		if err := ws.write(config(n, "bench", s.suffix, baseline)); err != nil {
-			return nil, err
-		}
-		srv.reset()
-		r, err := ws.run(s.args...)
-		if err != nil {
-			return nil, fmt.Errorf("%d images: %w", n, err)
-		}
-		if s.phase == "plan" && r.exit != 0 {
-			return nil, fmt.Errorf("%d images: the plan right after apply is not empty (exit %d):\n%s", n, r.exit, tail(r.out, 3000))
-		}
-		res[s.phase] = srv.result(r)
-	}
-	if !baseline {
-		if left := len(srv.ref.Images()); left != 0 {
-			return nil, fmt.Errorf("%d images: %d left on the server after destroy", n, left)
-		}
-	}
-	return res, nil
-}
-
-// config renders n images named prefix-00000...; suffix changes every url so that an update
-// touches each image once.
-func config(n int, prefix, suffix string, baseline bool) string {
-	var b strings.Builder
-	if !baseline {
-		b.WriteString("terraform {\n  required_providers {\n    ufdl = { source = \"waikato-ufdl/ufdl\" }\n  }\n}\nprovider \"ufdl\" {}\n")
-	}
-	for i := 0; i < n; i++ {
-		attrs := fmt.Sprintf(`name = "%s-%05d"
-    version = "v1"
-    url = "registry.example.com:443/bench/img-%05d:v1%s"
-    registry_url = "registry.example.com:443"
-    registry_username = "public"
-    registry_password = "public"
-    cuda_version = "11.1"
-    framework = 18
-    domain = "od"
-    tasks = ["Train", "Predict"]
-    min_hardware_generation = "Pascal"
-    cpu = false
-    licence = "GPL3"`, prefix, i, i, suffix)
-		if baseline {
-			fmt.Fprintf(&b, "resource \"terraform_data\" \"img%d\" {\n  input = {\n    %s\n  }\n}\n", i, attrs)
-		} else {
-			fmt.Fprintf(&b, "resource \"ufdl_dockerimage\" \"img%d\" {\n  %s\n}\n", i, attrs)
-		}
-	}
-	return b.String()
-}
-
-// benchServer is a reference server on a loopback port whose request log feeds the
-// latency figures.
-type benchServer struct {
-	ref *refserver.Server
-	url string
-	log *latencyLog
-	hs  *http.Server
-}
-
-const benchPassword = "bench-admin"
-
-func startServer(o options) (*benchServer, error) {
-	lat := &latencyLog{}
-	ref, err := refserver.New(refserver.Options{
-		AdminUser: "admin", AdminPassword: benchPassword, Latency: o.latency, Serial: o.serial,
-		Log: lat, RecordLimit: 1, // the counters are enough; keep memory flat
-	})
-	if err != nil {
-		return nil, err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	hs := &http.Server{Handler: ref, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = hs.Serve(ln) }()
-	return &benchServer{ref: ref, url: "http://" + ln.Addr().String(), log: lat, hs: hs}, nil
-}
-
-func (s *benchServer) close() { _ = s.hs.Shutdown(context.Background()) }
-
-// reset starts a new phase: counters and latencies from zero.
-func (s *benchServer) reset() {
-	s.ref.ResetCalls()
-	s.log.reset()
-}
-
-// result combines a command's own figures with what the server saw during it.
-func (s *benchServer) result(r runResult) phaseResult {
-	counts := s.ref.CallCounts()
-	p := phaseResult{wall: r.wall, counts: counts, latency: s.log.summary(), providerPeak: r.providerPeak, terraformPeak: r.terraformPeak,
-		cpu: r.cpu, providerCPU: r.providerCPU}
-	for k, c := range counts {
-		p.total += c
-		if isImageCall(k) {
-			p.imageCalls += c
-		}
-	}
-	return p
-}
-
-func isImageCall(route string) bool {
-	switch route {
-	case "POST /v1/docker/create", "GET /v1/docker/{pk}", "PUT /v1/docker/{pk}", "PATCH /v1/docker/{pk}", "DELETE /v1/docker/{pk}":
-		return true
-	}
-	return false
-}
-
-// workspace is one terraform working directory whose provider comes from dev_overrides.
-type workspace struct {
-	dir         string
-	env         []string
-	terraform   string
-	bin         string
-	parallelism int
-}
-
-func newWorkspace(o options, srv *benchServer, bin, name string) (*workspace, error) {
-	dir, err := os.MkdirTemp("", "ufdl-bench-"+name)
-	if err != nil {
-		return nil, err
-	}
-	cli := filepath.Join(dir, "cli.tfrc")
-	binDir := filepath.Dir(bin)
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/waikato-ufdl/ufdl\" = %q\n    \"registry.opentofu.org/waikato-ufdl/ufdl\" = %q\n  }\n  direct {}\n}\n", binDir, binDir)
-	if err := os.WriteFile(cli, []byte(rc), 0o600); err != nil {
-		return nil, err
-	}
-	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+cli, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"UFDL_HOST="+srv.url, "UFDL_USERNAME=admin", "UFDL_PASSWORD="+benchPassword)
-	env = append(env, o.extraEnv...)
-	return &workspace{dir: dir, env: env, terraform: o.terraform, bin: bin, parallelism: o.parallelism}, nil
-}
-
-func (w *workspace) write(cfg string) error {
-	return os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(cfg), 0o600)
-}
-
-type runResult struct {
-	wall          time.Duration
-	exit          int
-	out           string
-	providerPeak  int64         // KiB, -1 unknown
-	terraformPeak int64         // KiB, -1 unknown
-	cpu           time.Duration // CPU time of terraform and its providers; -1 unknown (or concurrent runs)
-	providerCPU   time.Duration // CPU time of the providers alone (sampled); -1 unknown
-}
-
-// run runs one terraform command, watching the peak memory of terraform and of the provider
-// processes it starts. Exit code 2 of plan -detailed-exitcode is reported, not an error.
-func (w *workspace) run(args ...string) (runResult, error) {
-	cmd := exec.Command(w.terraform, append(args, "-no-color", "-input=false", fmt.Sprintf("-parallelism=%d", w.parallelism))...)
-	cmd.Dir = w.dir
-	cmd.Env = w.env
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	cpuBefore := childrenCPU()
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		return runResult{}, err
-	}
-	watch := watchMemory(cmd.Process.Pid, w.bin)
-	err := cmd.Wait()
-	wall := time.Since(start)
-	tfPeak, provPeak, provCPU := watch.stop()
-	r := runResult{wall: wall, out: out.String(), providerPeak: provPeak, terraformPeak: tfPeak, providerCPU: provCPU, cpu: -1}
-	if cpuBefore >= 0 {
-		r.cpu = childrenCPU() - cpuBefore // exact when commands run one at a time
-	}
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		r.exit = ee.ExitCode()
-		if args[0] == "plan" && r.exit == 2 {
-			err = nil
-		}
-	}
-	if err != nil {
-		return r, fmt.Errorf("terraform %s in %s: %v\n%s", args[0], w.dir, err, tail(r.out, 3000))
-	}
-	return r, nil
-}
-
-func summarize(counts map[string]int) string {
-	keys := make([]string, 0, len(counts))
-	for k := range counts {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		parts = append(parts, fmt.Sprintf("%s=%d", k, counts[k]))
-	}
-	if len(parts) == 0 {
-		return "no API calls"
-	}
-	return strings.Join(parts, " ")
-}
-
-// buildProvider builds the provider into a temporary directory and returns the binary's path.
-func buildProvider() (string, error) {
-	dir, err := os.MkdirTemp("", "ufdl-bench-bin-")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "terraform-provider-ufdl")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		os.RemoveAll(dir)
-		return "", fmt.Errorf("building the provider (run from the repository root): %v\n%s", err, out)
-	}
-	return bin, nil
-}
-
-func fmtKiB(kib int64) string {
-	if kib < 0 {
-		return "n/a"
-	}
-	return fmt.Sprintf("%.0f MiB", float64(kib)/1024)
-}
-
-func fmtDur(d time.Duration) string {
-	switch {
-	case d < 0:
-		return "n/a"
-	case d < time.Millisecond:
-		return fmt.Sprintf("%dµs", d.Microseconds())
-	case d < time.Second:
-		return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond))
-	}
-	return d.Round(10 * time.Millisecond).String()
+	return r, printSize(o, b, n, r)
 }
 
 func envOr(k, def string) string {
