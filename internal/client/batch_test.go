@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"context"
+	"encoding/json"
 	"reflect"
 	"sync"
 	"testing"
@@ -11,61 +12,68 @@ import (
 	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/refserver"
 )
 
-func TestBatchReaderServesAWaveWithOneListAndLaterReadsFromTheCatalog(t *testing.T) {
+// concurrently runs f(i) for i in 0..n-1 at once and waits for them.
+func concurrently(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(i)
+		}()
+	}
+	wg.Wait()
+}
+
+func TestBatchReaderServesEachWaveWithOneListOfExactlyItsImages(t *testing.T) {
 	s, host := startRefserver(t, refserver.Options{Samples: true})
 	c := adminClient(t, s, host)
 	ctx := context.Background()
-	images := s.Images()
-	if len(images) < 20 {
-		t.Fatalf("want the sample catalog, got %d images", len(images))
+	if n := len(s.Images()); n < 20 {
+		t.Fatalf("want the sample catalog, got %d images", n)
 	}
-	s.ResetCalls()
 	r := client.NewBatchReader(c, 20*time.Millisecond)
 
-	// A wave of ten concurrent reads: one list call selecting exactly their pks.
-	var wg sync.WaitGroup
-	errs := make([]error, 10)
-	got := make([]*client.Image, 10)
-	for i := 0; i < 10; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			got[i], errs[i] = r.ReadImage(ctx, int64(i+1))
-		}(i)
-	}
-	wg.Wait()
-	for i := range got {
-		if errs[i] != nil || got[i].PK != int64(i+1) {
-			t.Fatalf("read %d: %v %+v", i+1, errs[i], got[i])
+	for wave := 0; wave < 2; wave++ {
+		s.ResetCalls()
+		errs := make([]error, 10)
+		got := make([]*client.Image, 10)
+		concurrently(10, func(i int) { got[i], errs[i] = r.ReadImage(ctx, int64(wave*10+i+1)) })
+		if l, g := s.Calls("POST /v1/docker/list"), s.Calls("GET /v1/docker/{pk}"); l != 1 || g != 0 {
+			t.Fatalf("wave %d: %d lists and %d GETs, want 1 list", wave, l, g)
 		}
-		want, _ := c.GetImage(ctx, int64(i+1))
-		if !reflect.DeepEqual(want, got[i]) {
-			t.Errorf("batched read of %d differs from GET:\n%+v\n%+v", i+1, *got[i], *want)
+		var body map[string]any
+		reqs := s.Requests()
+		if err := json.Unmarshal(reqs[len(reqs)-1].Body, &body); err != nil {
+			t.Fatal(err)
 		}
-	}
-	if l, g := s.Calls("POST /v1/docker/list"), s.Calls("GET /v1/docker/{pk}"); l != 1 || g != 10 {
-		t.Fatalf("first wave: %d lists and %d GETs (10 are this test's own), want 1 and 10", l, g)
+		exprs, _ := body["expressions"].([]any)
+		or, _ := exprs[0].(map[string]any)
+		if subs, _ := or["sub_expressions"].([]any); len(subs) != 10 {
+			t.Errorf("wave %d listed %v, want exactly its 10 pks", wave, body)
+		}
+		for i := range got {
+			pk := int64(wave*10 + i + 1)
+			if errs[i] != nil || got[i].PK != pk {
+				t.Fatalf("read %d: %v %+v", pk, errs[i], got[i])
+			}
+			want, _ := c.GetImage(ctx, pk)
+			if !reflect.DeepEqual(want, got[i]) {
+				t.Errorf("batched read of %d differs from GET:\n%+v\n%+v", pk, *got[i], *want)
+			}
+		}
 	}
 
-	// The next read lists the whole catalog; every read after that is free.
+	// A lone read lists its one image, which the server's schema needs as a plain exact.
 	s.ResetCalls()
-	for pk := int64(11); pk <= int64(len(images)); pk++ {
-		img, err := r.ReadImage(ctx, pk)
-		if err != nil || img.PK != pk {
-			t.Fatalf("read %d: %v", pk, err)
-		}
+	if img, err := r.ReadImage(ctx, 21); err != nil || img.PK != 21 {
+		t.Fatalf("read 21: %v", err)
+	}
+	if reqs := s.Requests(); len(reqs) != 1 || string(reqs[0].Body) != `{"expressions":[{"type":"exact","field":"pk","value":21}],"order_by":[]}` {
+		t.Errorf("a lone read sent %v", reqs)
 	}
 	if _, err := r.ReadImage(ctx, 9999); !client.IsNotFound(err) {
-		t.Errorf("a pk missing from the whole catalog must be not found, got %v", err)
-	}
-	if l, g := s.Calls("POST /v1/docker/list"), s.Calls("GET /v1/docker/{pk}"); l != 1 || g != 0 {
-		t.Errorf("later reads: %d lists and %d GETs, want 1 and 0", l, g)
-	}
-	if img, err := r.FindImage(ctx, "yolo", "v7_2022-10-08_cuda11.1"); err != nil || img == nil {
-		t.Errorf("FindImage from the catalog: %v %v", img, err)
-	}
-	if l := s.Calls("POST /v1/docker/list"); l != 1 {
-		t.Errorf("FindImage with a catalog made a list call")
+		t.Errorf("a pk missing from the list that selected it must be not found, got %v", err)
 	}
 
 	// A written image is read exactly, and sees the write.
@@ -73,12 +81,75 @@ func TestBatchReaderServesAWaveWithOneListAndLaterReadsFromTheCatalog(t *testing
 		t.Fatal(err)
 	}
 	r.Forget(3)
+	s.ResetCalls()
 	img, err := r.ReadImage(ctx, 3)
 	if err != nil || img.URL != "changed.example.com/x:1" {
 		t.Errorf("read after Forget: %v %+v", err, img)
 	}
 	if g := s.Calls("GET /v1/docker/{pk}"); g != 1 {
 		t.Errorf("read after Forget made %d GETs, want 1", g)
+	}
+}
+
+// The (name, version) checks of a wave share one list of exactly their pairs.
+func TestBatchReaderFindsAWaveOfNamesWithOneList(t *testing.T) {
+	s, host := startRefserver(t, refserver.Options{Samples: true})
+	c := adminClient(t, s, host)
+	r := client.NewBatchReader(c, 20*time.Millisecond)
+	s.ResetCalls()
+	names := []string{"yolo", "yolo", "nope", "yolo_cpu"}
+	versions := []string{"v7_2022-10-08_cuda11.1", "v5_2022-05-31_cuda11.1", "v1", "v7_2022-10-08-05_cpu"}
+	got := make([]*client.Image, len(names))
+	errs := make([]error, len(names))
+	concurrently(len(names), func(i int) { got[i], errs[i] = r.FindImage(context.Background(), names[i], versions[i]) })
+	for i := range names {
+		switch {
+		case errs[i] != nil:
+			t.Errorf("%s:%s: %v", names[i], versions[i], errs[i])
+		case names[i] == "nope" && got[i] != nil:
+			t.Errorf("nope:v1 found %+v", got[i])
+		case names[i] != "nope" && (got[i] == nil || got[i].Name != names[i] || got[i].Version != versions[i]):
+			t.Errorf("%s:%s found %+v", names[i], versions[i], got[i])
+		}
+	}
+	if l := s.Calls("POST /v1/docker/list"); l != 1 {
+		t.Errorf("four look-ups made %d list calls, want 1", l)
+	}
+}
+
+// Destroys of a wave prove together that their images are gone; against the real backend's
+// behaviour the first destroy finds out that tasks must go first, and the others follow.
+func TestBatchReaderDestroysAWave(t *testing.T) {
+	for _, profile := range []refserver.Profile{refserver.ProfileDocumented, refserver.ProfileUFDLBackend} {
+		t.Run(string(profile), func(t *testing.T) {
+			s, host := startRefserver(t, refserver.Options{Samples: true, Profile: profile})
+			c := adminClient(t, s, host)
+			r := client.NewBatchReader(c, 20*time.Millisecond)
+			s.ResetCalls()
+			errs := make([]error, 10)
+			concurrently(10, func(i int) {
+				img, _ := s.Image(int64(i + 1))
+				tasks, _ := img["tasks"].([]string)
+				errs[i] = r.DestroyImage(context.Background(), int64(i+1), tasks)
+			})
+			for i, err := range errs {
+				if err != nil {
+					t.Errorf("destroy %d: %v", i+1, err)
+				}
+				if _, ok := s.Image(int64(i + 1)); ok {
+					t.Errorf("image %d is still there", i+1)
+				}
+			}
+			deletes, patches, gets, lists := s.Calls("DELETE /v1/docker/{pk}"), s.Calls("PATCH /v1/docker/{pk}"), s.Calls("GET /v1/docker/{pk}"), s.Calls("POST /v1/docker/list")
+			wantDeletes, wantPatches := 10, 0
+			if profile == refserver.ProfileUFDLBackend {
+				wantDeletes, wantPatches = 11, 10 // the first image is deleted twice: before and after clearing its tasks
+			}
+			if deletes != wantDeletes || patches != wantPatches || gets != 0 || lists > 4 {
+				t.Errorf("ten destroys: %d DELETEs, %d PATCHes, %d GETs, %d lists; want %d, %d, 0 and at most 4 lists",
+					deletes, patches, gets, lists, wantDeletes, wantPatches)
+			}
+		})
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"net/http"
 	"net/url"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -26,8 +27,11 @@ type Client struct {
 	tables    [tableCount]tableCache
 
 	// clearTasksFirst remembers, for this process, that the server keeps an image whose
-	// tasks are set (the real backend counts its own task links as references).
+	// tasks are set (the real backend counts its own task links as references);
+	// destroyLearned that a destroy has found out whether it does, under destroyProbe.
 	clearTasksFirst atomic.Bool
+	destroyLearned  atomic.Bool
+	destroyProbe    sync.Mutex
 }
 
 // New checks cfg (host URL shape, CA bundle), applies defaults and returns a

@@ -27,37 +27,72 @@ const keptDetail = "the server answered the delete with success but still holds 
 // contracts as last read; they are restored if clearing them was tried and did not help.
 //
 // The real UFDL backend refuses to delete an image that has tasks (it counts its own task
-// links as references) but answers 204. So when the read-back finds the image with tasks,
-// DestroyImage clears them, deletes again and reads back; if the image is still there, it
-// puts the tasks back and returns *StillReferencedError. Once a server has shown this, the
-// Client clears tasks first for every later destroy, saving two calls per image.
+// links as references) but answers 204. The first destroy of an image with tasks in a Client
+// finds out which kind of server this is: it deletes, reads back, and when the image is
+// still there with its tasks, clears them, deletes again and reads back; if the image still
+// survives, it puts the tasks back and returns *StillReferencedError. The other destroys wait
+// for that answer instead of each sending a DELETE the server would ignore, and then clear
+// tasks first only on a server that needs it.
 func (c *Client) DestroyImage(ctx context.Context, pk int64, tasks []string) error {
-	if c.clearTasksFirst.Load() && len(tasks) > 0 {
-		return c.destroyWithoutTasks(ctx, pk, tasks)
+	return c.destroyImage(ctx, pk, tasks, deleter{readBack: c.GetImage})
+}
+
+// deleter is how a destroy reads back; started and done (optional) bracket each DELETE and
+// its read-back, so that shared read-backs know whom to wait for.
+type deleter struct {
+	started, done func()
+	readBack      func(context.Context, int64) (*Image, error)
+}
+
+// destroyImage is DestroyImage with its read-backs made by readBack.
+func (c *Client) destroyImage(ctx context.Context, pk int64, tasks []string, readBack deleter) error {
+	if len(tasks) > 0 && !c.destroyLearned.Load() {
+		c.destroyProbe.Lock()
+		if !c.destroyLearned.Load() {
+			defer c.destroyProbe.Unlock()
+			return c.probeDestroy(ctx, pk, readBack)
+		}
+		c.destroyProbe.Unlock()
 	}
-	img, err := c.deleteAndCheck(ctx, pk)
-	if err != nil || img == nil {
+	if c.clearTasksFirst.Load() && len(tasks) > 0 {
+		return c.destroyWithoutTasks(ctx, pk, tasks, readBack)
+	}
+	return c.probeDestroy(ctx, pk, readBack)
+}
+
+// probeDestroy deletes pk, reads it back, and, when it survived with its tasks, retries
+// without them; what it sees tells the Client whether its server keeps images with tasks.
+func (c *Client) probeDestroy(ctx context.Context, pk int64, readBack deleter) error {
+	img, err := c.deleteAndCheck(ctx, pk, readBack)
+	if err != nil {
 		return err
+	}
+	if img == nil {
+		if !c.destroyLearned.Load() {
+			c.destroyLearned.Store(true) // deleted with its tasks: no clearing needed
+		}
+		return nil
 	}
 	if len(img.Tasks) == 0 {
 		return &StillReferencedError{PK: pk, Detail: keptDetail}
 	}
-	return c.destroyWithoutTasks(ctx, pk, img.Tasks)
+	return c.destroyWithoutTasks(ctx, pk, img.Tasks, readBack)
 }
 
 // destroyWithoutTasks clears the tasks of pk, deletes it and reads back; when the image
 // survives, it restores tasks and reports why.
-func (c *Client) destroyWithoutTasks(ctx context.Context, pk int64, tasks []string) error {
-	clear := ImageSpec{Tasks: []string{}}
-	if _, err := c.PatchImage(ctx, pk, clear, []string{FieldTasks}); err != nil {
+func (c *Client) destroyWithoutTasks(ctx context.Context, pk int64, tasks []string, readBack deleter) error {
+	clearTasks := ImageSpec{Tasks: []string{}}
+	if _, err := c.PatchImage(ctx, pk, clearTasks, []string{FieldTasks}); err != nil {
 		if IsNotFound(err) {
 			return nil
 		}
 		return err
 	}
-	kept, err := c.deleteAndCheck(ctx, pk)
+	kept, err := c.deleteAndCheck(ctx, pk, readBack)
 	if err == nil && kept == nil {
 		c.clearTasksFirst.Store(true)
+		c.destroyLearned.Store(true)
 		return nil
 	}
 	cause := err
@@ -75,7 +110,11 @@ func (c *Client) destroyWithoutTasks(ctx context.Context, pk int64, tasks []stri
 // deleteAndCheck sends DELETE and reads the image back. kept is the image as read back, or
 // nil when it no longer exists. A 400 refusal becomes *StillReferencedError with the
 // server's reason.
-func (c *Client) deleteAndCheck(ctx context.Context, pk int64) (kept *Image, err error) {
+func (c *Client) deleteAndCheck(ctx context.Context, pk int64, d deleter) (kept *Image, err error) {
+	if d.started != nil {
+		d.started()
+		defer d.done()
+	}
 	err = c.DeleteImage(ctx, pk)
 	var ae *APIError
 	switch {
@@ -86,7 +125,7 @@ func (c *Client) deleteAndCheck(ctx context.Context, pk int64) (kept *Image, err
 	case err != nil:
 		return nil, err
 	}
-	kept, err = c.GetImage(ctx, pk)
+	kept, err = d.readBack(ctx, pk)
 	if IsNotFound(err) {
 		return nil, nil
 	}

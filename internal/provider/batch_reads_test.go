@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"strings"
 	"testing"
@@ -65,8 +66,10 @@ func TestAccBatchedRefresh(t *testing.T) {
 		if gets := srv.Calls("GET /v1/docker/{pk}"); gets != 0 {
 			t.Errorf("plan made %d GETs of images; refreshes should be served by list calls", gets)
 		}
-		if lists := srv.Calls("POST /v1/docker/list"); lists < 1 || lists > 2 {
-			t.Errorf("plan of %d images made %d list calls, want 1 or 2", n, lists)
+		// One list per wave of (at most -parallelism = 10) refreshes, selecting exactly its
+		// images, plus the name check of an image planned for creation.
+		if lists := srv.Calls("POST /v1/docker/list"); lists < n/10 || lists > n/10+2 {
+			t.Errorf("plan of %d images made %d list calls, want one per wave of 10 (%d) and at most 2 more", n, lists, n/10)
 		}
 		return out
 	}
@@ -91,24 +94,26 @@ func TestAccBatchedRefresh(t *testing.T) {
 	if got := srv.CountImagesNamed(t, prefix); got != n {
 		t.Fatalf("server holds %d images after apply, want %d", got, n)
 	}
-	// The plan-time name checks of all creates share one catalog list per provider process
-	// (terraform apply runs one for planning and one for applying).
-	if lists, creates := srv.Calls("POST /v1/docker/list"), srv.Calls("POST /v1/docker/create"); lists > 2 || creates != n {
-		t.Errorf("apply of %d images: %d list calls and %d creates, want at most 2 and %d", n, lists, creates, n)
+	// The plan-time name checks of a wave of creates share one list of exactly their names,
+	// in each of apply's two provider processes (one plans, one applies); every lookup table
+	// is listed once per process.
+	if lists, creates := srv.Calls("POST /v1/docker/list"), srv.Calls("POST /v1/docker/create"); lists < 2*(n/10) || lists > 2*(n/10+1) || creates != n {
+		t.Errorf("apply of %d images: %d list calls and %d creates, want %d to %d and %d", n, lists, creates, 2*(n/10), 2*(n/10+1), n)
+	}
+	for _, table := range []string{"cuda", "domains", "frameworks", "hardware", "job-contracts", "licences"} {
+		if c := srv.Calls("POST /v1/" + table + "/list"); c != 2 {
+			t.Errorf("apply listed /v1/%s %d times, want once per provider process (2)", table, c)
+		}
 	}
 
 	plan(0) // right after apply: empty
-	// The whole plan costs a constant: one login, the image lists and one list of each of the
-	// six lookup tables, however many images there are; each call at most once per route.
-	total := 0
-	for route, c := range srv.CallCounts() {
-		total += c
-		if c > 1 && route != "POST /v1/docker/list" {
-			t.Errorf("empty plan called %s %d times, want once", route, c)
-		}
-	}
-	if total > 9 {
-		t.Errorf("empty plan of %d images made %d API calls, want at most 9: %v", n, total, srv.CallCounts())
+	// An empty plan costs one login, the domains (to map what it reads) and a list per wave:
+	// no other lookup table, no GET.
+	got := srv.CallCounts()
+	lists := got["POST /v1/docker/list"]
+	delete(got, "POST /v1/docker/list")
+	if want := map[string]int{"POST /v1/auth/obtain": 1, "POST /v1/domains/list": 1}; !maps.Equal(got, want) || lists > n/10+2 {
+		t.Errorf("empty plan of %d images made %v and %d image lists, want %v and one list per wave (%d, at most 2 more under load)", n, got, lists, want, n/10)
 	}
 
 	if err := srv.PatchImage(pkOf(7), map[string]any{"url": "drift.example.com/x:1"}); err != nil {
@@ -146,5 +151,24 @@ func TestAccBatchedRefresh(t *testing.T) {
 	// Its one list call is the name check of the image planned for creation.
 	if gets, lists := srv.Calls("GET /v1/docker/{pk}"), srv.Calls("POST /v1/docker/list"); gets != n || lists != 1 {
 		t.Errorf("unbatched plan: %d GETs and %d lists, want %d and 1", gets, lists, n)
+	}
+
+	// A destroy proves every image gone with shared read-backs, never a GET each. On the real
+	// backend, which keeps an image that has tasks, the first destroy finds that out and the
+	// others clear their tasks first: one DELETE each, and one more for the first.
+	srv.ResetCalls()
+	if out, err := w.RunEnv(env, "destroy", "-auto-approve", "-no-color"); err != nil {
+		t.Fatalf("destroy: %v\n%s", err, out)
+	}
+	left := n - 1 // image 12 was deleted above
+	deletes, patches := left, 0
+	if acctest.BackendLike() {
+		deletes, patches = left+1, left
+	}
+	if d, p, g := srv.Calls("DELETE /v1/docker/{pk}"), srv.Calls("PATCH /v1/docker/{pk}"), srv.Calls("GET /v1/docker/{pk}"); d != deletes || p != patches || g != 0 {
+		t.Errorf("destroy of %d images: %d DELETEs, %d PATCHes, %d GETs; want %d, %d and 0", left, d, p, g, deletes, patches)
+	}
+	if got := srv.CountImagesNamed(t, prefix); got != 0 {
+		t.Errorf("destroy left %d images", got)
 	}
 }

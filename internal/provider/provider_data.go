@@ -26,8 +26,9 @@ type providerData struct {
 	seen    chan struct{}  // closed and replaced whenever managed grows
 }
 
-// batchWindow is how long the first refresh read waits for the rest of its Terraform wave.
-const batchWindow = 5 * time.Millisecond
+// batchWindow is how long a batch of reads waits for one more to join it before it is sent:
+// a Terraform wave arrives within a few milliseconds on an idle machine, tens on a busy one.
+const batchWindow = 10 * time.Millisecond
 
 func newProviderData(c *client.Client, s settings) *providerData {
 	d := &providerData{client: c, updateMethod: s.updateMethod, registry: newRegistryCheck(s), managed: map[int64]bool{}, seen: make(chan struct{})}
@@ -53,6 +54,15 @@ func (d *providerData) findImage(ctx context.Context, name, version string) (*cl
 		return d.client.FindImage(ctx, name, version)
 	}
 	return d.reader.FindImage(ctx, name, version)
+}
+
+// destroyImage deletes image pk and proves it is gone, the proofs of a wave of destroys
+// shared in one list call unless batching is off.
+func (d *providerData) destroyImage(ctx context.Context, pk int64, tasks []string) error {
+	if d.reader == nil {
+		return d.client.DestroyImage(ctx, pk, tasks)
+	}
+	return d.reader.DestroyImage(ctx, pk, tasks)
 }
 
 // wrote records that the process changed image pk, so that later reads of it are exact.

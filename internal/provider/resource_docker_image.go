@@ -559,7 +559,7 @@ func (r *dockerImageResource) Delete(ctx context.Context, req resource.DeleteReq
 
 	var tasks []string
 	resp.Diagnostics.Append(state.Tasks.ElementsAs(ctx, &tasks, false)...)
-	err := r.data.client.DestroyImage(ctx, pk, tasks)
+	err := r.data.destroyImage(ctx, pk, tasks)
 	var ref *client.StillReferencedError
 	switch {
 	case err == nil, client.IsNotFound(err):
