@@ -94,11 +94,12 @@ func TestAccBatchedRefresh(t *testing.T) {
 	if got := srv.CountImagesNamed(t, prefix); got != n {
 		t.Fatalf("server holds %d images after apply, want %d", got, n)
 	}
-	// The plan-time name checks of a wave of creates share one list of exactly their names,
-	// in each of apply's two provider processes (one plans, one applies); every lookup table
-	// is listed once per process.
-	if lists, creates := srv.Calls("POST /v1/docker/list"), srv.Calls("POST /v1/docker/create"); lists < 2*(n/10) || lists > 2*(n/10+1) || creates != n {
-		t.Errorf("apply of %d images: %d list calls and %d creates, want %d to %d and %d", n, lists, creates, 2*(n/10), 2*(n/10+1), n)
+	// The plan-time name checks of a wave of creates share one list of exactly their names. Of
+	// apply's two provider processes (one plans, one applies), the second checks only the
+	// first creates' names before it writes (then the server's own check suffices); every
+	// lookup table is listed once per process.
+	if lists, creates := srv.Calls("POST /v1/docker/list"), srv.Calls("POST /v1/docker/create"); lists < n/10 || lists > n/10+3 || creates != n {
+		t.Errorf("apply of %d images: %d list calls and %d creates, want %d to %d and %d", n, lists, creates, n/10, n/10+3, n)
 	}
 	for _, table := range []string{"cuda", "domains", "frameworks", "hardware", "job-contracts", "licences"} {
 		if c := srv.Calls("POST /v1/" + table + "/list"); c != 2 {

@@ -321,8 +321,12 @@ func (r *dockerImageResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	plan.RegistryPassword = plannedPassword(plan, state, cfgPassword, creating)
 
+	// NOTE: the apply process plans each resource again just before applying it. Once it has
+	// written an image the name checks are left to the server, which refuses a taken (name,
+	// version) with the same message: they were made in the plan, and on a server that
+	// answers one request at a time they would cost a list call per resource.
 	if nameChanged := creating || !plan.Name.Equal(state.Name) || !plan.Version.Equal(state.Version); nameChanged &&
-		!plan.Name.IsUnknown() && !plan.Version.IsUnknown() {
+		!plan.Name.IsUnknown() && !plan.Version.IsUnknown() && !r.data.isApplying() {
 		existing, err := r.data.findImage(ctx, plan.Name.ValueString(), plan.Version.ValueString())
 		switch {
 		case err != nil:
