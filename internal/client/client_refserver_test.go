@@ -32,7 +32,7 @@ func startRefserver(t *testing.T, opts refserver.Options) (*refserver.Server, st
 func refClient(t *testing.T, host, user, password string) *client.Client {
 	t.Helper()
 	c, err := client.New(client.Config{
-		Host: host, Username: user, Password: password,
+		Host: host, Username: user, Password: password, MaxRetries: client.DefaultMaxRetries,
 		RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond,
 	})
 	if err != nil {

@@ -10,13 +10,21 @@ import (
 	"time"
 )
 
-// Defaults applied by New to zero-valued Config fields.
+// Defaults applied by New to zero-valued Config fields, and the defaults of MaxRetries.
 const (
 	DefaultRequestTimeout = 30 * time.Second
 	DefaultMaxRetries     = 4
 	DefaultRetryWaitMin   = 500 * time.Millisecond
 	DefaultRetryWaitMax   = 10 * time.Second
 	DefaultUserAgent      = "terraform-provider-ufdl"
+)
+
+// Limits of the settings that users choose, for the settings' own validation (the provider's
+// schema); a Config itself only refuses negative values.
+const (
+	MinRequestTimeout = time.Second
+	MaxRequestTimeout = time.Hour
+	MaxMaxRetries     = 20
 )
 
 // Config holds everything New needs to talk to one UFDL server.
@@ -38,8 +46,8 @@ type Config struct {
 	// RequestTimeout bounds one HTTP attempt (not the whole call with its retries).
 	// Zero means DefaultRequestTimeout.
 	RequestTimeout time.Duration
-	// MaxRetries is the number of retries after the first attempt. Zero means
-	// DefaultMaxRetries; a negative value means no retries at all.
+	// MaxRetries is the number of retries after the first attempt: DefaultMaxRetries is the
+	// usual choice, 0 means none.
 	MaxRetries int
 	// RetryWaitMin and RetryWaitMax bound the jittered exponential back-off.
 	// Zero means DefaultRetryWaitMin / DefaultRetryWaitMax.
@@ -63,33 +71,45 @@ func (e *ConfigError) Error() string {
 	return "invalid client configuration: " + e.Field + ": " + e.Message
 }
 
-// withDefaults returns a copy of cfg with zero values replaced by defaults, or a
-// *ConfigError for values that cannot work.
-func (cfg Config) withDefaults() (Config, *url.URL, error) {
-	base, err := parseHost(cfg.Host)
-	if err != nil {
-		return cfg, nil, err
+// Problems lists every field of cfg that New would refuse, in field order, each naming its
+// field: a caller can point at its own setting for each.
+func (cfg Config) Problems() []*ConfigError {
+	var out []*ConfigError
+	if _, err := parseHost(cfg.Host); err != nil {
+		out = append(out, err)
 	}
 	if cfg.Username == "" {
-		return cfg, nil, &ConfigError{Field: "Username", Message: "must not be empty"}
+		out = append(out, &ConfigError{Field: "Username", Message: "must not be empty"})
 	}
 	if cfg.Password == "" {
-		return cfg, nil, &ConfigError{Field: "Password", Message: "must not be empty"}
+		out = append(out, &ConfigError{Field: "Password", Message: "must not be empty"})
 	}
-	switch {
-	case cfg.RequestTimeout < 0:
-		return cfg, nil, &ConfigError{Field: "RequestTimeout", Message: "must not be negative"}
-	case cfg.RequestTimeout == 0:
-		cfg.RequestTimeout = DefaultRequestTimeout
+	if len(cfg.CACertPEM) > 0 && !x509.NewCertPool().AppendCertsFromPEM(cfg.CACertPEM) {
+		out = append(out, &ConfigError{Field: "CACertPEM", Message: "contains no PEM-encoded certificate that parses"})
 	}
-	switch {
-	case cfg.MaxRetries < 0:
-		cfg.MaxRetries = 0
-	case cfg.MaxRetries == 0:
-		cfg.MaxRetries = DefaultMaxRetries
+	if cfg.RequestTimeout < 0 {
+		out = append(out, &ConfigError{Field: "RequestTimeout", Message: "must not be negative"})
+	}
+	if cfg.MaxRetries < 0 {
+		out = append(out, &ConfigError{Field: "MaxRetries", Message: "must not be negative"})
 	}
 	if cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0 {
-		return cfg, nil, &ConfigError{Field: "RetryWaitMin", Message: "back-off bounds must not be negative"}
+		out = append(out, &ConfigError{Field: "RetryWaitMin", Message: "back-off bounds must not be negative"})
+	} else if cfg.RetryWaitMax != 0 && cfg.RetryWaitMax < cfg.RetryWaitMin {
+		out = append(out, &ConfigError{Field: "RetryWaitMax", Message: fmt.Sprintf("%s is less than RetryWaitMin %s", cfg.RetryWaitMax, cfg.RetryWaitMin)})
+	}
+	return out
+}
+
+// withDefaults returns a copy of cfg with zero values replaced by defaults, or the first of
+// its Problems.
+func (cfg Config) withDefaults() (Config, *url.URL, error) {
+	if problems := cfg.Problems(); len(problems) > 0 {
+		return cfg, nil, problems[0]
+	}
+	base, _ := parseHost(cfg.Host)
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
 	}
 	if cfg.RetryWaitMin == 0 {
 		cfg.RetryWaitMin = DefaultRetryWaitMin
@@ -97,23 +117,15 @@ func (cfg Config) withDefaults() (Config, *url.URL, error) {
 	if cfg.RetryWaitMax == 0 {
 		cfg.RetryWaitMax = max(DefaultRetryWaitMax, cfg.RetryWaitMin)
 	}
-	if cfg.RetryWaitMax < cfg.RetryWaitMin {
-		return cfg, nil, &ConfigError{Field: "RetryWaitMax", Message: fmt.Sprintf("%s is less than RetryWaitMin %s", cfg.RetryWaitMax, cfg.RetryWaitMin)}
-	}
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = DefaultUserAgent
-	}
-	if len(cfg.CACertPEM) > 0 {
-		if !x509.NewCertPool().AppendCertsFromPEM(cfg.CACertPEM) {
-			return cfg, nil, &ConfigError{Field: "CACertPEM", Message: "contains no PEM-encoded certificate that parses"}
-		}
 	}
 	return cfg, base, nil
 }
 
 // parseHost checks the host URL's shape. Credentials in the URL are refused
 // because they would end up in logs and error messages.
-func parseHost(host string) (*url.URL, error) {
+func parseHost(host string) (*url.URL, *ConfigError) {
 	host = strings.TrimSpace(host)
 	if host == "" {
 		return nil, &ConfigError{Field: "Host", Message: "must not be empty"}

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -27,7 +28,7 @@ func TestNewAppliesDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.cfg.RequestTimeout != 30*time.Second || c.cfg.MaxRetries != 4 ||
+	if c.cfg.RequestTimeout != 30*time.Second || c.cfg.MaxRetries != 0 ||
 		c.cfg.RetryWaitMin != 500*time.Millisecond || c.cfg.RetryWaitMax != 10*time.Second ||
 		c.cfg.UserAgent != DefaultUserAgent {
 		t.Errorf("defaults not applied: %v", c.cfg)
@@ -99,17 +100,29 @@ func TestNewRejects(t *testing.T) {
 func TestNewMaxRetries(t *testing.T) {
 	cfg := validConfig()
 	cfg.MaxRetries = -1
-	c, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
+	if _, err := New(cfg); err == nil || !strings.Contains(err.Error(), "MaxRetries: must not be negative") {
+		t.Errorf("MaxRetries -1: %v, want refused", err)
 	}
-	if c.cfg.MaxRetries != 0 {
-		t.Errorf("MaxRetries -1 gave %d, want 0 (no retries)", c.cfg.MaxRetries)
+	for _, n := range []int{0, 7} {
+		cfg.MaxRetries = n
+		c, err := New(cfg)
+		if err != nil || c.cfg.MaxRetries != n {
+			t.Errorf("MaxRetries %d gave %v %v: taken as it is", n, c, err)
+		}
 	}
-	cfg.MaxRetries = 7
-	c, _ = New(cfg)
-	if c.cfg.MaxRetries != 7 {
-		t.Errorf("MaxRetries 7 gave %d", c.cfg.MaxRetries)
+}
+
+func TestConfigProblemsNameEveryField(t *testing.T) {
+	cfg := Config{Host: "ftp://x", CACertPEM: []byte("garbage"), RequestTimeout: -time.Second, MaxRetries: -2}
+	var fields []string
+	for _, p := range cfg.Problems() {
+		fields = append(fields, p.Field)
+	}
+	if want := []string{"Host", "Username", "Password", "CACertPEM", "RequestTimeout", "MaxRetries"}; !slices.Equal(fields, want) {
+		t.Errorf("problems name %v, want %v", fields, want)
+	}
+	if p := validConfig().Problems(); len(p) != 0 {
+		t.Errorf("a valid config has problems: %v", p)
 	}
 }
 

@@ -63,7 +63,7 @@ func TestAPIErrorMessages(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFake(t)
 			f.intercept(tc.method, route(tc.path), -1, status(tc.status, tc.ctype, tc.body))
-			c := f.client(func(cfg *Config) { cfg.MaxRetries = -1 })
+			c := f.client(func(cfg *Config) { cfg.MaxRetries = 0 })
 			if err := c.Login(context.Background()); err != nil {
 				t.Fatal(err)
 			}

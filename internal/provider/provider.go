@@ -5,7 +5,6 @@ package provider
 
 import (
 	"context"
-	"crypto/x509"
 	"fmt"
 	"os"
 	"strconv"
@@ -45,10 +44,13 @@ const (
 	envBatchReads     = "UFDL_BATCH_READS"
 )
 
-// Defaults shown in the schema descriptions and used when neither config nor env sets a value.
+// The client's defaults and limits, in the units of the provider's settings.
 const (
-	defaultRequestTimeoutSeconds = 30
-	defaultMaxRetries            = 4
+	defaultRequestTimeoutSeconds = int64(client.DefaultRequestTimeout / time.Second)
+	minRequestTimeoutSeconds     = int64(client.MinRequestTimeout / time.Second)
+	maxRequestTimeoutSeconds     = int64(client.MaxRequestTimeout / time.Second)
+	defaultMaxRetries            = int64(client.DefaultMaxRetries)
+	maxMaxRetries                = int64(client.MaxMaxRetries)
 	updateMethodPatch            = "patch"
 	updateMethodPut              = "put"
 )
@@ -126,12 +128,12 @@ func (p *ufdlProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			"request_timeout_seconds": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("Timeout of one HTTP attempt, in seconds. Defaults to `%d`. Environment variable: `%s`.", defaultRequestTimeoutSeconds, envRequestTimeout),
 				Optional:            true,
-				Validators:          []validator.Int64{int64validator.Between(1, 3600)},
+				Validators:          []validator.Int64{int64validator.Between(minRequestTimeoutSeconds, maxRequestTimeoutSeconds)},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How often a failed request (connection error, 429 or 5xx) is retried, with jittered exponential back-off. Defaults to `%d`. Environment variable: `%s`.", defaultMaxRetries, envMaxRetries),
 				Optional:            true,
-				Validators:          []validator.Int64{int64validator.Between(0, 20)},
+				Validators:          []validator.Int64{int64validator.Between(0, maxMaxRetries)},
 			},
 			"update_method": schema.StringAttribute{
 				MarkdownDescription: "How changes are sent: " + quotedList(updateMethods) + ". `patch` sends only the changed fields, `put` the whole image. Defaults to `patch`. Environment variable: `" + envUpdateMethod + "`.",
@@ -162,17 +164,10 @@ func (p *ufdlProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	}
 	ctx = maskSecrets(ctx, settings.password)
 
-	c, err := client.New(client.Config{
-		Host:               settings.host,
-		Username:           settings.username,
-		Password:           settings.password,
-		CACertPEM:          settings.caCertPEM,
-		InsecureSkipVerify: settings.insecure,
-		RequestTimeout:     settings.requestTimeout,
-		MaxRetries:         clientRetries(settings.maxRetries),
-		UserAgent:          "terraform-provider-ufdl/" + p.version + " (+" + req.TerraformVersion + ")",
-		Logger:             tflogAdapter{secrets: nonEmpty(settings.password)},
-	})
+	clientCfg := settings.client
+	clientCfg.UserAgent = "terraform-provider-ufdl/" + p.version + " (+" + req.TerraformVersion + ")"
+	clientCfg.Logger = tflogAdapter{secrets: nonEmpty(settings.password)}
+	c, err := client.New(clientCfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid UFDL Client Settings",
 			fmt.Sprintf("The provider settings could not be used: %s.", strings.TrimSuffix(err.Error(), ".")))
@@ -218,6 +213,7 @@ func (p *ufdlProvider) DataSources(_ context.Context) []func() datasource.DataSo
 
 // settings is the provider configuration after environment fallbacks and defaults.
 type settings struct {
+	client                   client.Config // the client's part, validated by the client
 	host, username, password string
 	caCertPEM                []byte
 	insecure                 bool
@@ -263,11 +259,6 @@ func resolveSettings(cfg providerModel, lookupEnv func(string) (string, bool)) (
 	s.username = str(cfg.Username, "username", envUsername, true)
 	s.password = str(cfg.Password, "password", envPassword, true)
 
-	if s.host != "" && !strings.HasPrefix(s.host, "http://") && !strings.HasPrefix(s.host, "https://") {
-		d.AddAttributeError(path.Root("host"), "Invalid UFDL Host",
-			fmt.Sprintf("host (or %s) must be a URL starting with http:// or https://, e.g. http://127.0.0.1:8000; got %q.", envHost, s.host))
-	}
-
 	caAttr, caEnv := "ca_cert_pem", envCACertPEM
 	if pem := str(cfg.CACertPEM, "ca_cert_pem", envCACertPEM, false); pem != "" {
 		s.caCertPEM = []byte(pem)
@@ -285,14 +276,32 @@ func resolveSettings(cfg providerModel, lookupEnv func(string) (string, bool)) (
 		}
 	}
 
-	if s.caCertPEM != nil && !x509.NewCertPool().AppendCertsFromPEM(s.caCertPEM) {
-		d.AddAttributeError(path.Root(caAttr), "Invalid CA Certificate",
-			fmt.Sprintf("%s (or %s) holds no PEM-encoded certificate that parses. It must contain the CA certificate itself, from its -----BEGIN CERTIFICATE----- line to its -----END CERTIFICATE----- line.", caAttr, caEnv))
-	}
-
 	s.insecure = boolSetting(cfg.InsecureSkipVerify, "insecure_skip_verify", envInsecure, false, lookupEnv, &d)
-	s.requestTimeout = time.Duration(intSetting(cfg.RequestTimeoutSeconds, "request_timeout_seconds", envRequestTimeout, defaultRequestTimeoutSeconds, 1, 3600, lookupEnv, &d)) * time.Second
-	s.maxRetries = int(intSetting(cfg.MaxRetries, "max_retries", envMaxRetries, defaultMaxRetries, 0, 20, lookupEnv, &d))
+	s.requestTimeout = time.Duration(intSetting(cfg.RequestTimeoutSeconds, "request_timeout_seconds", envRequestTimeout,
+		defaultRequestTimeoutSeconds, minRequestTimeoutSeconds, maxRequestTimeoutSeconds, lookupEnv, &d)) * time.Second
+	s.maxRetries = int(intSetting(cfg.MaxRetries, "max_retries", envMaxRetries, defaultMaxRetries, 0, maxMaxRetries, lookupEnv, &d))
+
+	// The client says what it refuses; each problem is told at the setting it came from.
+	s.client = client.Config{
+		Host: s.host, Username: s.username, Password: s.password, CACertPEM: s.caCertPEM,
+		InsecureSkipVerify: s.insecure, RequestTimeout: s.requestTimeout, MaxRetries: s.maxRetries,
+	}
+	for _, p := range s.client.Problems() {
+		switch p.Field {
+		case "Host":
+			if s.host != "" {
+				d.AddAttributeError(path.Root("host"), "Invalid UFDL Host",
+					fmt.Sprintf("host (or %s) must be the base URL of the UFDL server, starting with http:// or https://, e.g. http://127.0.0.1:8000: %s.", envHost, p.Message))
+			}
+		case "CACertPEM":
+			d.AddAttributeError(path.Root(caAttr), "Invalid CA Certificate",
+				fmt.Sprintf("%s (or %s) holds no PEM-encoded certificate that parses. It must contain the CA certificate itself, from its -----BEGIN CERTIFICATE----- line to its -----END CERTIFICATE----- line.", caAttr, caEnv))
+		case "Username", "Password":
+			// Missing or empty: reported above, naming the attribute and its variable.
+		default:
+			d.AddError("Invalid UFDL Client Settings", fmt.Sprintf("%s: %s.", p.Field, p.Message))
+		}
+	}
 
 	s.batchReads = boolSetting(cfg.BatchReads, "batch_reads", envBatchReads, true, lookupEnv, &d)
 	s.registry = resolveRegistrySettings(cfg, lookupEnv, &d)
@@ -355,13 +364,4 @@ func nonEmpty(s ...string) []string {
 		}
 	}
 	return out
-}
-
-// clientRetries converts max_retries to the client's convention, where 0 means "default"
-// and a negative number means "no retries".
-func clientRetries(n int) int {
-	if n == 0 {
-		return -1
-	}
-	return n
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/client"
 )
 
 func envFrom(m map[string]string) func(string) (string, bool) {
@@ -50,7 +52,7 @@ func TestResolveSettingsConfigWinsAndDefaults(t *testing.T) {
 	if s.host != "https://cfg.example.com" || s.username != "cfg-user" || s.password != "cfg-pw" {
 		t.Errorf("config did not win: %+v", s)
 	}
-	if s.requestTimeout != defaultRequestTimeoutSeconds*time.Second || s.maxRetries != defaultMaxRetries || s.updateMethod != "patch" || s.insecure {
+	if s.requestTimeout != client.DefaultRequestTimeout || s.maxRetries != client.DefaultMaxRetries || s.updateMethod != "patch" || s.insecure {
 		t.Errorf("defaults not applied: %+v", s)
 	}
 }
@@ -90,7 +92,8 @@ func TestResolveSettingsHostAndCAFile(t *testing.T) {
 	s, diags := resolveSettings(nullConfig(), envFrom(map[string]string{
 		envHost: "ufdl.example.com", envUsername: "u", envPassword: "p", envCACertFile: ca,
 	}))
-	if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), `must be a URL starting with http:// or https://`) {
+	// The client's verdict, told at the setting: host (or UFDL_HOST).
+	if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), `host (or UFDL_HOST) must be the base URL of the UFDL server, starting with http:// or https://, e.g. http://127.0.0.1:8000: "ufdl.example.com" must start with http:// or https://.`) {
 		t.Errorf("want a host error, got %v", diags)
 	}
 	if string(s.caCertPEM) != "PEM" {

@@ -86,7 +86,7 @@ type registryCheck struct {
 func newRegistryCheck(s settings) *registryCheck {
 	return &registryCheck{registrySettings: s.registry, checker: registry.New(registry.Config{
 		Timeout: s.requestTimeout,
-		Retries: clientRetries(s.maxRetries),
+		Retries: s.maxRetries,
 		Logger:  tflogAdapter{},
 	})}
 }

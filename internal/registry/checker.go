@@ -29,7 +29,10 @@ type nopLogger struct{}
 
 func (nopLogger) Debug(context.Context, string, map[string]any) {}
 
-// Config tunes a Checker; the zero value is usable.
+// DefaultRetries is how often a 429 or 5xx answer is usually retried.
+const DefaultRetries = 3
+
+// Config tunes a Checker; the zero value is usable (and retries nothing).
 type Config struct {
 	// Transport sends the requests; nil means a clone of http.DefaultTransport (system CAs,
 	// SSL_CERT_FILE, proxy variables).
@@ -38,7 +41,8 @@ type Config struct {
 	Timeout time.Duration
 	// Parallel bounds the requests in flight at once, over all registries; default 8.
 	Parallel int
-	// Retries is how often a 429 or 5xx answer is retried; default 3, negative for none.
+	// Retries is how often a 429 or 5xx answer is retried: DefaultRetries is the usual
+	// choice, 0 means none.
 	Retries int
 	// MaxRetryAfter is the longest Retry-After honoured by waiting; a registry that asks
 	// for longer is reported as rate limiting. Default 30 s.
@@ -107,12 +111,7 @@ func New(cfg Config) *Checker {
 	if cfg.Parallel <= 0 {
 		cfg.Parallel = 8
 	}
-	switch {
-	case cfg.Retries == 0:
-		cfg.Retries = 3
-	case cfg.Retries < 0:
-		cfg.Retries = 0
-	}
+	cfg.Retries = max(cfg.Retries, 0)
 	if cfg.MaxRetryAfter <= 0 {
 		cfg.MaxRetryAfter = 30 * time.Second
 	}

@@ -61,7 +61,7 @@ func TestDistributionManifestTypes(t *testing.T) {
 	for repo, k := range kinds {
 		pushed[repo] = reg.Push(t, repo+":v1", k)
 	}
-	c := registry.New(registry.Config{})
+	c := registry.New(registry.Config{Retries: registry.DefaultRetries})
 	for _, repo := range []string{"team/docker", "team/oci", "team/list", "team/index"} {
 		m, err := c.Resolve(context.Background(), mustParse(t, reg.Host+"/"+repo+":v1"), registry.Credentials{})
 		if err != nil {
@@ -96,7 +96,7 @@ func TestDistributionMissingAndMovedTags(t *testing.T) {
 	reg := registrytest.StartDistribution(t, false)
 	first := reg.Push(t, "team/app:2022-10-08_cuda11.1", registrytest.DockerImage)
 	reg.Push(t, "team/app:2022-11-05_cuda11.1", registrytest.DockerImage)
-	c := registry.New(registry.Config{})
+	c := registry.New(registry.Config{Retries: registry.DefaultRetries})
 
 	_, err := c.Resolve(context.Background(), mustParse(t, reg.Host+"/team/app:2022-10-09_cuda11.1"), registry.Credentials{})
 	p := problemOf(t, err)
@@ -114,24 +114,24 @@ func TestDistributionMissingAndMovedTags(t *testing.T) {
 
 	moved := reg.Push(t, "team/app:2022-10-08_cuda11.1", registrytest.DockerImage)
 	for i, want := range []string{first, moved} {
-		m, err := registry.New(registry.Config{}).Resolve(context.Background(), mustParse(t, reg.Host+"/team/app:2022-10-08_cuda11.1@"+want), registry.Credentials{})
+		m, err := registry.New(registry.Config{Retries: registry.DefaultRetries}).Resolve(context.Background(), mustParse(t, reg.Host+"/team/app:2022-10-08_cuda11.1@"+want), registry.Credentials{})
 		if err != nil || m.Digest != want {
 			t.Errorf("pinned %d: %v %v", i, m, err)
 		}
 	}
-	m, err := registry.New(registry.Config{}).Resolve(context.Background(), mustParse(t, reg.Host+"/team/app:2022-10-08_cuda11.1"), registry.Credentials{})
+	m, err := registry.New(registry.Config{Retries: registry.DefaultRetries}).Resolve(context.Background(), mustParse(t, reg.Host+"/team/app:2022-10-08_cuda11.1"), registry.Credentials{})
 	if err != nil || m.Digest != moved || moved == first {
 		t.Errorf("after the push the tag resolves to %s (%v); pushed %s, before %s", m.Digest, err, moved, first)
 	}
 
 	// A url pinned to the old digest still pulls, with a warning that its tag moved.
-	pull, warnings := registry.New(registry.Config{}).Check(context.Background(), mustParse(t, reg.Host+"/team/app:2022-10-08_cuda11.1@"+first), registry.Credentials{})
+	pull, warnings := registry.New(registry.Config{Retries: registry.DefaultRetries}).Check(context.Background(), mustParse(t, reg.Host+"/team/app:2022-10-08_cuda11.1@"+first), registry.Credentials{})
 	if pull != nil || len(warnings) != 1 || warnings[0].Summary != "Pinned Tag Moved" || !strings.Contains(warnings[0].Detail, "now points at "+moved) {
 		t.Errorf("pinned to the old digest: %v %+v", pull, warnings)
 	}
 	// Once the old image is deleted, the pinned url cannot be pulled.
 	reg.Delete(t, "team/app", first)
-	pull, _ = registry.New(registry.Config{}).Check(context.Background(), mustParse(t, reg.Host+"/team/app:2022-10-08_cuda11.1@"+first), registry.Credentials{})
+	pull, _ = registry.New(registry.Config{Retries: registry.DefaultRetries}).Check(context.Background(), mustParse(t, reg.Host+"/team/app:2022-10-08_cuda11.1@"+first), registry.Credentials{})
 	if pull == nil || pull.Kind != registry.KindNotFound || !strings.Contains(pull.Detail, "no manifest for digest "+first) {
 		t.Errorf("pinned to a deleted digest: %+v", pull)
 	}
@@ -144,7 +144,7 @@ func TestDistributionBasicAuth(t *testing.T) {
 	reg := registrytest.StartDistribution(t, true)
 	digest := reg.Push(t, "private/app:v1", registrytest.DockerImage)
 	ref := mustParse(t, reg.Host+"/private/app:v1")
-	c := registry.New(registry.Config{})
+	c := registry.New(registry.Config{Retries: registry.DefaultRetries})
 
 	m, err := c.Resolve(context.Background(), ref, registry.Credentials{Username: reg.User, Password: reg.Password})
 	if err != nil || m.Digest != digest {

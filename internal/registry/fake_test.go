@@ -56,7 +56,7 @@ func TestBearerTokenFlow(t *testing.T) {
 		digests[tag] = registrytest.Push(t, f.Store, "team/app:"+tag, registrytest.DockerImage, "", "")
 	}
 	creds := registry.Credentials{Username: "robot", Password: "s3cret-token-pw"}
-	c := registry.New(registry.Config{Parallel: 3})
+	c := registry.New(registry.Config{Parallel: 3, Retries: registry.DefaultRetries})
 	var wg sync.WaitGroup
 	errs := make(chan error, 500)
 	for i := range 500 {
@@ -97,7 +97,7 @@ func TestBearerCredentials(t *testing.T) {
 	registrytest.Push(t, f.Store, "team/app:v1", registrytest.DockerImage, "", "")
 	ref := f.Host + "/team/app:v1"
 
-	_, err := resolve(t, registry.New(registry.Config{}), ref, registry.Credentials{Username: "robot", Password: "wrong-pw"})
+	_, err := resolve(t, registry.New(registry.Config{Retries: registry.DefaultRetries}), ref, registry.Credentials{Username: "robot", Password: "wrong-pw"})
 	p := problemOf(t, err)
 	if p.Kind != registry.KindCredentialsRefused || !strings.Contains(p.Detail, `refused the credentials of registry user "robot" (HTTP 401 UNAUTHORIZED)`) ||
 		strings.Contains(p.Detail, "wrong-pw") {
@@ -105,7 +105,7 @@ func TestBearerCredentials(t *testing.T) {
 	}
 	expectFake(t, f, "GET /v2/ 401", "GET /token 401 Basic")
 
-	_, err = resolve(t, registry.New(registry.Config{}), ref, registry.Credentials{})
+	_, err = resolve(t, registry.New(registry.Config{Retries: registry.DefaultRetries}), ref, registry.Credentials{})
 	if p := problemOf(t, err); p.Kind != registry.KindLoginRequired || !strings.Contains(p.Detail, "needs a login to pull") {
 		t.Errorf("anonymous: %v: %s", p.Kind, p.Detail)
 	}
@@ -117,7 +117,7 @@ func TestBearerAnonymousPull(t *testing.T) {
 	t.Parallel()
 	f := registrytest.NewFake(t, registrytest.WithAuth(registrytest.Bearer, "robot", "pw"), registrytest.WithAnonymousPull())
 	want := registrytest.Push(t, f.Store, "library/ubuntu:22.04", registrytest.OCIIndex, "", "")
-	m, err := resolve(t, registry.New(registry.Config{}), f.Host+"/library/ubuntu:22.04", registry.Credentials{})
+	m, err := resolve(t, registry.New(registry.Config{Retries: registry.DefaultRetries}), f.Host+"/library/ubuntu:22.04", registry.Credentials{})
 	if err != nil || m.Digest != want {
 		t.Fatalf("%v %v, want %s", m, err, want)
 	}
@@ -132,7 +132,7 @@ func TestRateLimitHonoursRetryAfter(t *testing.T) {
 	registrytest.Push(t, f.Store, "team/app:v1", registrytest.DockerImage, "", "")
 	f.Inject(registrytest.Fault{Method: http.MethodHead, PathContains: "/manifests/", Status: http.StatusTooManyRequests,
 		Header: map[string]string{"Retry-After": "1"}, Times: 1})
-	if _, err := resolve(t, registry.New(registry.Config{}), f.Host+"/team/app:v1", registry.Credentials{}); err != nil {
+	if _, err := resolve(t, registry.New(registry.Config{Retries: registry.DefaultRetries}), f.Host+"/team/app:v1", registry.Credentials{}); err != nil {
 		t.Fatal(err)
 	}
 	reqs := f.Requests()
@@ -146,7 +146,7 @@ func TestRateLimitHonoursRetryAfter(t *testing.T) {
 
 	f.Inject(registrytest.Fault{Method: http.MethodHead, PathContains: "/manifests/", Status: http.StatusTooManyRequests,
 		Header: map[string]string{"Retry-After": "3600"}})
-	_, err := resolve(t, registry.New(registry.Config{}), f.Host+"/team/app:v1", registry.Credentials{})
+	_, err := resolve(t, registry.New(registry.Config{Retries: registry.DefaultRetries}), f.Host+"/team/app:v1", registry.Credentials{})
 	if p := problemOf(t, err); p.Kind != registry.KindRateLimited || !strings.Contains(p.Detail, "asks to wait 1h0m0s (Retry-After)") {
 		t.Errorf("long Retry-After: %v: %s", p.Kind, p.Detail)
 	}
@@ -158,7 +158,7 @@ func TestServerErrorsRetriedThenReported(t *testing.T) {
 	f := registrytest.NewFake(t)
 	want := registrytest.Push(t, f.Store, "team/app:v1", registrytest.DockerImage, "", "")
 	f.Inject(registrytest.Fault{Method: http.MethodHead, Status: http.StatusServiceUnavailable, Times: 2})
-	if m, err := resolve(t, registry.New(registry.Config{}), f.Host+"/team/app:v1", registry.Credentials{}); err != nil || m.Digest != want {
+	if m, err := resolve(t, registry.New(registry.Config{Retries: registry.DefaultRetries}), f.Host+"/team/app:v1", registry.Credentials{}); err != nil || m.Digest != want {
 		t.Fatalf("%v %v", m, err)
 	}
 	expectFake(t, f, "GET /v2/ 200", "HEAD /v2/team/app/manifests/v1 503", "HEAD /v2/team/app/manifests/v1 503", "HEAD /v2/team/app/manifests/v1 200")
@@ -175,7 +175,7 @@ func TestSlowRegistryTimesOut(t *testing.T) {
 	t.Parallel()
 	f := registrytest.NewFake(t)
 	f.Inject(registrytest.Fault{PathContains: "/v2/", Delay: 3 * time.Second})
-	_, err := resolve(t, registry.New(registry.Config{Timeout: 200 * time.Millisecond}), f.Host+"/team/app:v1", registry.Credentials{})
+	_, err := resolve(t, registry.New(registry.Config{Timeout: 200 * time.Millisecond, Retries: registry.DefaultRetries}), f.Host+"/team/app:v1", registry.Credentials{})
 	if p := problemOf(t, err); p.Kind != registry.KindUnreachable || !strings.Contains(p.Detail, "no answer within 200ms") {
 		t.Errorf("%v: %s", p.Kind, p.Detail)
 	}
@@ -188,7 +188,7 @@ func TestWebPageIsNotARegistry(t *testing.T) {
 	page := map[string]string{"Content-Type": "text/html; charset=utf-8"}
 	f := registrytest.NewFake(t)
 	f.Inject(registrytest.Fault{Status: http.StatusOK, Header: page, Body: "<html><body>Welcome</body></html>"})
-	_, err := resolve(t, registry.New(registry.Config{}), f.Host+"/team/app:v1", registry.Credentials{})
+	_, err := resolve(t, registry.New(registry.Config{Retries: registry.DefaultRetries}), f.Host+"/team/app:v1", registry.Credentials{})
 	if p := problemOf(t, err); p.Kind != registry.KindNotRegistry || !strings.Contains(p.Detail, "with a web page (text/html; charset=utf-8), not an image manifest") {
 		t.Errorf("page everywhere: %v: %s", p.Kind, p.Detail)
 	}
@@ -197,7 +197,7 @@ func TestWebPageIsNotARegistry(t *testing.T) {
 
 	g := registrytest.NewFake(t)
 	g.Inject(registrytest.Fault{PathContains: "/v2/", Status: http.StatusNotFound, Header: page, Body: "<html>Not Found</html>"})
-	_, err = resolve(t, registry.New(registry.Config{}), g.Host+"/team/app:v1", registry.Credentials{})
+	_, err = resolve(t, registry.New(registry.Config{Retries: registry.DefaultRetries}), g.Host+"/team/app:v1", registry.Credentials{})
 	if p := problemOf(t, err); p.Kind != registry.KindNotRegistry || !strings.Contains(p.Detail, "GET /v2/ answered HTTP 404, a web page") {
 		t.Errorf("404 page: %v: %s", p.Kind, p.Detail)
 	}
@@ -211,7 +211,7 @@ func TestManifestRedirectedToBlobStore(t *testing.T) {
 	want := registrytest.Push(t, f.Store, "team/app:v1", registrytest.DockerList, "", "")
 	f.Redirect(true)
 	f.Reset() // the push's requests
-	m, err := resolve(t, registry.New(registry.Config{}), f.Host+"/team/app:v1", registry.Credentials{Username: "robot", Password: "pw"})
+	m, err := resolve(t, registry.New(registry.Config{Retries: registry.DefaultRetries}), f.Host+"/team/app:v1", registry.Credentials{Username: "robot", Password: "pw"})
 	if err != nil || m.Digest != want {
 		t.Fatalf("%v %v, want %s", m, err, want)
 	}
@@ -233,7 +233,7 @@ func TestHeadRefusedFallsBackToGet(t *testing.T) {
 	f := registrytest.NewFake(t)
 	want := registrytest.Push(t, f.Store, "team/app:v1", registrytest.OCIImage, "", "")
 	f.Inject(registrytest.Fault{Method: http.MethodHead, PathContains: "/manifests/", Status: http.StatusMethodNotAllowed})
-	m, err := resolve(t, registry.New(registry.Config{}), f.Host+"/team/app:v1", registry.Credentials{})
+	m, err := resolve(t, registry.New(registry.Config{Retries: registry.DefaultRetries}), f.Host+"/team/app:v1", registry.Credentials{})
 	if err != nil || m.Digest != want {
 		t.Fatalf("%v %v, want %s", m, err, want)
 	}
@@ -248,7 +248,7 @@ func TestUnreachableRegistry(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	_, err = resolve(t, registry.New(registry.Config{}), addr+"/team/app:v1", registry.Credentials{})
+	_, err = resolve(t, registry.New(registry.Config{Retries: registry.DefaultRetries}), addr+"/team/app:v1", registry.Credentials{})
 	if p := problemOf(t, err); p.Kind != registry.KindUnreachable || !strings.Contains(p.Detail, "connection refused") {
 		t.Errorf("%v: %s", p.Kind, p.Detail)
 	}
@@ -268,7 +268,7 @@ func TestTLSFailure(t *testing.T) {
 		return (&net.Dialer{}).DialContext(ctx, network, srv.Listener.Addr().String())
 	}
 	untrusted := &http.Transport{DialContext: dial, TLSClientConfig: &tls.Config{ServerName: "example.com"}}
-	_, err := resolve(t, registry.New(registry.Config{Transport: untrusted}), "registry.test:443/team/app:v1", registry.Credentials{})
+	_, err := resolve(t, registry.New(registry.Config{Transport: untrusted, Retries: registry.DefaultRetries}), "registry.test:443/team/app:v1", registry.Credentials{})
 	if p := problemOf(t, err); p.Kind != registry.KindTLS || !strings.Contains(p.Detail, "signed by an authority this machine does not trust") {
 		t.Errorf("untrusted: %v: %s", p.Kind, p.Detail)
 	}
@@ -276,7 +276,7 @@ func TestTLSFailure(t *testing.T) {
 	roots := x509.NewCertPool()
 	roots.AddCert(srv.Certificate())
 	trusted := &http.Transport{DialContext: dial, TLSClientConfig: &tls.Config{RootCAs: roots, ServerName: "example.com"}}
-	m, err := resolve(t, registry.New(registry.Config{Transport: trusted}), "registry.test:443/team/app:v1", registry.Credentials{})
+	m, err := resolve(t, registry.New(registry.Config{Transport: trusted, Retries: registry.DefaultRetries}), "registry.test:443/team/app:v1", registry.Credentials{})
 	if err != nil || m.Digest != want {
 		t.Errorf("trusted: %v %v", m, err)
 	}
@@ -301,7 +301,7 @@ func BenchmarkCheck500Entries(b *testing.B) {
 	f.Reset()
 	b.ResetTimer()
 	for b.Loop() {
-		c := registry.New(registry.Config{})
+		c := registry.New(registry.Config{Retries: registry.DefaultRetries})
 		var wg sync.WaitGroup
 		for _, r := range refs {
 			wg.Go(func() {
@@ -323,7 +323,7 @@ func TestPlainHTTPOnlyOnLoopback(t *testing.T) {
 	dial := func(ctx context.Context, network, _ string) (net.Conn, error) {
 		return (&net.Dialer{}).DialContext(ctx, network, f.Host)
 	}
-	_, err := resolve(t, registry.New(registry.Config{Transport: &http.Transport{DialContext: dial}}), "192.168.10.20:5000/team/app:v1", registry.Credentials{})
+	_, err := resolve(t, registry.New(registry.Config{Transport: &http.Transport{DialContext: dial}, Retries: registry.DefaultRetries}), "192.168.10.20:5000/team/app:v1", registry.Credentials{})
 	if p := problemOf(t, err); p.Kind != registry.KindTLS || !strings.Contains(p.Detail, "speaks plain HTTP, not HTTPS") {
 		t.Errorf("%v: %s", p.Kind, p.Detail)
 	}
