@@ -24,7 +24,7 @@ func benchBody(i int) map[string]any {
 	}
 	return with(yoloBody(), "name", name, "version", fmt.Sprintf("v%d_2022-10-08_cuda11.1", i),
 		"url", fmt.Sprintf("public.aml-repo.cms.waikato.ac.nz:443/waikatodatamining/pytorch-%05d:2022-10-08_cuda11.1", i),
-		"framework", 1+i%18, "tasks", [][]string{{"Train", "Predict"}, {"Predict"}, {}}[i%3])
+		"framework", 1+i%16, "tasks", [][]string{{"Train", "Predict"}, {"Predict"}, {}}[i%3])
 }
 
 func benchServer(tb testing.TB, n int) (*Server, string) {
