@@ -3,7 +3,8 @@
 // reference server.
 //
 //	ufdl-conformance record     send the corpus to the real backend at UFDL_HOST, write its answers into the corpus
-//	ufdl-conformance check      send the corpus to the real backend at UFDL_HOST, fail on any answer that changed
+//	ufdl-conformance check      send the corpus to the real backend at UFDL_HOST, fail on any answer that changed,
+//	                            and compare its seed rows with the reference server's seed
 //	ufdl-conformance refserver  run the corpus against both reference-server profiles, fail on any unlisted difference
 //
 // Credentials come from UFDL_ADMIN_USER / UFDL_ADMIN_PASSWORD (an is_staff
@@ -21,6 +22,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"regexp"
 	"syscall"
 	"time"
@@ -64,6 +66,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	user := fs.String("user", env("UFDL_USER", "user"), "ordinary user (env UFDL_USER)")
 	password := fs.String("password", env("UFDL_USER_PASSWORD", "user"), "its password (env UFDL_USER_PASSWORD)")
 	dir := fs.String("corpus", "internal/conformance/corpus", "corpus directory (record writes the answers there)")
+	seedDir := fs.String("seed", "internal/refserver/seed", "the reference server's seed (check compares the backend's seed rows with it)")
 	only := fs.String("run", "", "only cases whose id matches this regular expression")
 	waitExpired := fs.Bool("wait-expired", false, "run the expired-token cases: wait until the first access token expired (up to its lifetime, 5 minutes)")
 	verbose := fs.Bool("v", false, "print every case's answer")
@@ -153,11 +156,37 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	for _, n := range rep.SkipNotes {
 		fmt.Fprintln(stdout, "skipped:", n)
 	}
+	seedDiffs, err := checkSeed(ctx, conformance.Target{URL: *host, AdminUser: *adminUser, AdminPassword: *adminPassword}, *seedDir)
+	if err != nil {
+		return err
+	}
+	for _, d := range seedDiffs {
+		fmt.Fprintln(stdout, "seed:", d)
+	}
 	fmt.Fprintf(stdout, "%s (%s, %s)\n", rep.Summary(), *host, time.Since(start).Round(100*time.Millisecond))
-	if len(rep.Problems) > 0 {
+	fmt.Fprintf(stdout, "conformance seed: %d tables and the catalog images, %d differences\n", len(conformance.SeedTables), len(seedDiffs))
+	if len(rep.Problems) > 0 || len(seedDiffs) > 0 {
 		return errProblems
 	}
 	return nil
+}
+
+// checkSeed compares the backend's seed rows with the reference server's
+// seed files (tasks and subdescriptors as sets: the backend keeps no order).
+func checkSeed(ctx context.Context, t conformance.Target, dir string) ([]string, error) {
+	var diffs []string
+	for _, name := range conformance.SeedTables {
+		seed, err := os.ReadFile(filepath.Join(dir, name+".json"))
+		if err != nil {
+			return nil, err
+		}
+		served, err := conformance.FetchSeed(ctx, t, name)
+		if err != nil {
+			return nil, err
+		}
+		diffs = append(diffs, conformance.SeedDiff(name, seed, served, true)...)
+	}
+	return diffs, nil
 }
 
 func fileOf(c *conformance.Corpus, cs *conformance.Case) *conformance.File {
