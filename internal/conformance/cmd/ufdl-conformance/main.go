@@ -67,7 +67,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	password := fs.String("password", env("UFDL_USER_PASSWORD", "user"), "its password (env UFDL_USER_PASSWORD)")
 	dir := fs.String("corpus", "internal/conformance/corpus", "corpus directory (record writes the answers there)")
 	seedDir := fs.String("seed", "internal/refserver/seed", "the reference server's seed (check compares the backend's seed rows with it)")
-	only := fs.String("run", "", "only cases whose id matches this regular expression")
+	only := fs.String("run", "", "only cases whose id matches this regular expression (record: runs every case, since cases use what earlier ones created, and rewrites only these)")
 	waitExpired := fs.Bool("wait-expired", false, "run the expired-token cases: wait until the first access token expired (up to its lifetime, 5 minutes)")
 	verbose := fs.Bool("v", false, "print every case's answer")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -78,18 +78,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cases := corpus.Cases()
+	selected := func(*conformance.Case) bool { return true }
 	if *only != "" {
 		re, err := regexp.Compile(*only)
 		if err != nil {
 			return err
 		}
-		var sel []*conformance.Case
-		for _, c := range cases {
-			if re.MatchString(c.ID) {
-				sel = append(sel, c)
+		selected = func(c *conformance.Case) bool { return re.MatchString(c.ID) }
+		if cmd != "record" {
+			var sel []*conformance.Case
+			for _, c := range cases {
+				if selected(c) {
+					sel = append(sel, c)
+				}
 			}
+			cases = sel
 		}
-		cases = sel
 	}
 	logf := func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }
 
@@ -131,6 +135,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		changed, failed := 0, 0
 		for _, r := range results {
 			switch {
+			case !selected(r.Case):
 			case r.Skipped != "":
 			case r.Err != nil:
 				failed++
