@@ -201,6 +201,16 @@ func stringFields(obj map[string]json.RawMessage, names []string) (map[string]st
 	return out, nil
 }
 
+// DRF's metadata of the token views (their answer to OPTIONS).
+const (
+	obtainMetadata = `{"name":"Token Obtain Pair","description":"Takes a set of user credentials and returns an access and refresh JSON web\ntoken pair to prove the authentication of those credentials.",` +
+		`"renders":["application/json","text/html"],"parses":["application/json","application/x-www-form-urlencoded","multipart/form-data"],` +
+		`"actions":{"POST":{"username":{"type":"string","required":true,"read_only":false,"label":"Username"},"password":{"type":"string","required":true,"read_only":false,"label":"Password"}}}}`
+	refreshMetadata = `{"name":"Token Refresh","description":"Takes a refresh type JSON web token and returns an access type JSON web\ntoken if the refresh token is valid.",` +
+		`"renders":["application/json","text/html"],"parses":["application/json","application/x-www-form-urlencoded","multipart/form-data"],` +
+		`"actions":{"POST":{"refresh":{"type":"string","required":true,"read_only":false,"label":"Refresh"},"access":{"type":"string","required":false,"read_only":true,"label":"Access"}}}}`
+)
+
 func (s *Server) handleObtain(rq *request) response {
 	obj, resp, ok := rq.data.object()
 	if !ok {

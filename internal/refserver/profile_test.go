@@ -127,7 +127,7 @@ func TestUnmappedMethod(t *testing.T) {
 		h.expect("GET", "/v1/docker/list", "garbage", nil, 401, accessRefused(msgTokenBad))
 		h.expect("GET", "/v1/docker/list", h.user, `{"x":`, 400, nil)
 		st, b, hdr := h.doHeaders("GET", "/v1/auth/obtain", "", nil, nil)
-		if st != http.StatusMethodNotAllowed || hdr.Get("Allow") != "POST" {
+		if st != http.StatusMethodNotAllowed || hdr.Get("Allow") != "POST, OPTIONS" {
 			t.Errorf("%s: GET obtain: %d %s (Allow %q)", p, st, b, hdr.Get("Allow"))
 		}
 		assertJSON(t, b, detailBody(`Method "GET" not allowed.`))

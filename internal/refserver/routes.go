@@ -43,15 +43,18 @@ func (s *Server) buildRoutes() {
 	s.routes = map[string]*route{}
 	add := func(pattern string, t *table, open bool, methods map[string]endpoint) {
 		var allow []string
-		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions} {
 			if _, ok := methods[m]; ok {
 				allow = append(allow, m)
 			}
 		}
 		s.routes[pattern] = &route{pattern: pattern, open: open, t: t, methods: methods, allow: strings.Join(allow, ", ")}
 	}
-	add("/v1/auth/obtain", nil, true, map[string]endpoint{http.MethodPost: {permUser, (*Server).handleObtain}})
-	add("/v1/auth/refresh", nil, true, map[string]endpoint{http.MethodPost: {permUser, (*Server).handleRefresh}})
+	// The token views are plain DRF views: OPTIONS describes them.
+	add("/v1/auth/obtain", nil, true, map[string]endpoint{http.MethodPost: {permUser, (*Server).handleObtain},
+		http.MethodOptions: {permUser, func(*Server, *request) response { return rawJSON(http.StatusOK, []byte(obtainMetadata)) }}})
+	add("/v1/auth/refresh", nil, true, map[string]endpoint{http.MethodPost: {permUser, (*Server).handleRefresh},
+		http.MethodOptions: {permUser, func(*Server, *request) response { return rawJSON(http.StatusOK, []byte(refreshMetadata)) }}})
 
 	add("/v1/docker/list", nil, false, map[string]endpoint{http.MethodPost: {permUser, (*Server).handleImageList}})
 	add("/v1/docker/create", nil, false, map[string]endpoint{http.MethodPost: {permAdmin, (*Server).handleImageCreate}})
