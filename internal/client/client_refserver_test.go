@@ -114,8 +114,17 @@ func TestRefserverLoginAndLookups(t *testing.T) {
 			t.Errorf("no job contract %s in %v", name, lk.JobContractNames())
 		}
 	}
-	if len(lk.Frameworks) != 18 {
-		t.Errorf("%d frameworks, want the 18 seeded", len(lk.Frameworks))
+	// Every seeded framework, looked up by pk and by name and version.
+	for _, f := range lk.Frameworks {
+		if g, ok := lk.FrameworkByPK(f.PK); !ok || g != f {
+			t.Errorf("framework %+v not found by pk", f)
+		}
+		if g, ok := lk.FrameworkByNameVersion(f.Name, f.Version); !ok || g.PK != f.PK {
+			t.Errorf("framework %+v not found by name and version", f)
+		}
+	}
+	if _, ok := lk.FrameworkByNameVersion("yolo", "v7"); !ok || len(lk.Frameworks) == 0 {
+		t.Errorf("no yolo v7 among %d frameworks", len(lk.Frameworks))
 	}
 	// Loaded once: a second call makes no request.
 	before := s.Calls("POST /v1/domains/list")
@@ -259,8 +268,9 @@ func TestRefserverValidationErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.CreateImage(ctx, spec)
-	want = "POST /v1/docker/create: 400 Bad Request: The fields name, version must make a unique set."
-	if err == nil || err.Error() != want {
+	// The backend's duplicate is PostgreSQL's message, as a detail.
+	want = "POST /v1/docker/create: 400 Bad Request: duplicate key value violates unique constraint"
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("duplicate: %v, want %q", err, want)
 	}
 	if n := s.Calls("POST /v1/docker/create"); n != 3 {

@@ -59,6 +59,14 @@ func (a *authority) issue(u *user, kind string, now time.Time) string {
 
 // check returns the user of a valid token of the given kind.
 func (a *authority) check(token, kind string, now time.Time) (*user, bool) {
+	u, reason := a.verify(token, kind, now)
+	return u, reason == ""
+}
+
+// verify returns the user of a valid token of the given kind, or simplejwt's
+// reason for refusing it: "Token has wrong type" for a valid token of the
+// other kind, "Token is invalid or expired" for anything else.
+func (a *authority) verify(token, kind string, now time.Time) (*user, string) {
 	a.mu.RLock()
 	key, gen := a.key, a.keyGen
 	v, cached := a.verified[token]
@@ -66,7 +74,7 @@ func (a *authority) check(token, kind string, now time.Time) (*user, bool) {
 	if !cached {
 		c, err := parseToken(key, token, now)
 		if err != nil {
-			return nil, false
+			return nil, msgTokenBad
 		}
 		v = verifiedToken{kind: c.TokenType, expMS: c.ExpMS}
 		if v.expMS == 0 {
@@ -86,10 +94,15 @@ func (a *authority) check(token, kind string, now time.Time) (*user, bool) {
 		}
 		a.mu.Unlock()
 	}
-	if v.u == nil || v.kind != kind || now.UnixMilli() >= v.expMS {
-		return nil, false
+	switch {
+	case now.UnixMilli() >= v.expMS:
+		return nil, msgTokenBad
+	case v.kind != kind:
+		return nil, msgTokenWrongType
+	case v.u == nil:
+		return nil, msgTokenBad
 	}
-	return v.u, true
+	return v.u, ""
 }
 
 // rekey replaces the signing key; every token issued so far becomes invalid.
@@ -114,7 +127,8 @@ func (a *authority) login(name, password string) *user {
 }
 
 // authenticate reads "Authorization: Bearer <access>" the way simplejwt does:
-// another scheme means "no credentials", a bad token is an error.
+// another scheme means "no credentials", a bad token is an error with
+// simplejwt's body (detail, code and, for a token, the reason per token class).
 func (s *Server) authenticate(r *http.Request) (*user, response, bool) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
@@ -125,13 +139,28 @@ func (s *Server) authenticate(r *http.Request) (*user, response, bool) {
 		return nil, response{}, true
 	}
 	if len(parts) != 2 {
-		return nil, unauthorized("Authorization header must contain two space-delimited values"), false
+		return nil, tokenError("Authorization header must contain two space-delimited values", "bad_authorization_header", ""), false
 	}
-	u, ok := s.auth.check(parts[1], tokenAccess, time.Now())
-	if !ok {
-		return nil, unauthorized(msgTokenInvalid), false
+	u, reason := s.auth.verify(parts[1], tokenAccess, time.Now())
+	if reason != "" {
+		return nil, tokenError(msgTokenInvalid, "token_not_valid", reason), false
 	}
 	return u, response{}, true
+}
+
+// tokenError is simplejwt's 401: detail and code, and for an access token the
+// reason it was refused as an AccessToken.
+func tokenError(msg, code, reason string) response {
+	b := append([]byte(nil), `{"detail":`...)
+	b = appendString(b, msg)
+	b = append(b, `,"code":`...)
+	b = appendString(b, code)
+	if reason != "" {
+		b = append(b, `,"messages":[{"token_class":"AccessToken","token_type":"access","message":`...)
+		b = appendString(b, reason)
+		b = append(b, `}]`...)
+	}
+	return rawJSON(http.StatusUnauthorized, append(b, '}')).with("WWW-Authenticate", `Bearer realm="api"`)
 }
 
 func unauthorized(msg string) response {
@@ -139,8 +168,9 @@ func unauthorized(msg string) response {
 }
 
 // stringFields decodes required, non-blank string members (the token
-// serializers' fields). trim controls DRF's trim_whitespace.
-func stringFields(obj map[string]json.RawMessage, names []string, trim map[string]bool) (map[string]string, *fieldErrors) {
+// serializers' fields) with DRF's CharField rules: numbers are their Python
+// text, surrounding whitespace is trimmed.
+func stringFields(obj map[string]json.RawMessage, names []string) (map[string]string, *fieldErrors) {
 	out := map[string]string{}
 	var errs fieldErrors
 	for _, n := range names {
@@ -151,14 +181,13 @@ func stringFields(obj map[string]json.RawMessage, names []string, trim map[strin
 		case isNull(raw):
 			errs.add(n, msgNotNull)
 		default:
-			v, ok := jsonString(raw)
-			if !ok {
+			switch pyType(raw) {
+			case "str", "int", "float":
+			default:
 				errs.add(n, msgNotString)
 				continue
 			}
-			if trim[n] {
-				v = strings.TrimSpace(v)
-			}
+			v := strings.TrimSpace(pyStr(raw))
 			if v == "" {
 				errs.add(n, msgNotBlank)
 				continue
@@ -172,12 +201,22 @@ func stringFields(obj map[string]json.RawMessage, names []string, trim map[strin
 	return out, nil
 }
 
+// DRF's metadata of the token views (their answer to OPTIONS).
+const (
+	obtainMetadata = `{"name":"Token Obtain Pair","description":"Takes a set of user credentials and returns an access and refresh JSON web\ntoken pair to prove the authentication of those credentials.",` +
+		`"renders":["application/json","text/html"],"parses":["application/json","application/x-www-form-urlencoded","multipart/form-data"],` +
+		`"actions":{"POST":{"username":{"type":"string","required":true,"read_only":false,"label":"Username"},"password":{"type":"string","required":true,"read_only":false,"label":"Password"}}}}`
+	refreshMetadata = `{"name":"Token Refresh","description":"Takes a refresh type JSON web token and returns an access type JSON web\ntoken if the refresh token is valid.",` +
+		`"renders":["application/json","text/html"],"parses":["application/json","application/x-www-form-urlencoded","multipart/form-data"],` +
+		`"actions":{"POST":{"refresh":{"type":"string","required":true,"read_only":false,"label":"Refresh"},"access":{"type":"string","required":false,"read_only":true,"label":"Access"}}}}`
+)
+
 func (s *Server) handleObtain(rq *request) response {
-	obj, resp, ok := decodeObject(rq.r, rq.body)
+	obj, resp, ok := rq.data.object()
 	if !ok {
 		return resp
 	}
-	f, errs := stringFields(obj, []string{"username", "password"}, map[string]bool{"username": true})
+	f, errs := stringFields(obj, []string{"username", "password"})
 	if errs != nil {
 		return errs.response()
 	}
@@ -194,18 +233,18 @@ func (s *Server) handleObtain(rq *request) response {
 }
 
 func (s *Server) handleRefresh(rq *request) response {
-	obj, resp, ok := decodeObject(rq.r, rq.body)
+	obj, resp, ok := rq.data.object()
 	if !ok {
 		return resp
 	}
-	f, errs := stringFields(obj, []string{"refresh"}, nil)
+	f, errs := stringFields(obj, []string{"refresh"})
 	if errs != nil {
 		return errs.response()
 	}
 	now := time.Now()
-	u, ok := s.auth.check(f["refresh"], tokenRefresh, now)
-	if !ok {
-		return unauthorized("Token is invalid or expired")
+	u, reason := s.auth.verify(f["refresh"], tokenRefresh, now)
+	if reason != "" {
+		return tokenError(reason, "token_not_valid", "")
 	}
 	b := append([]byte(nil), `{"access":`...)
 	b = appendString(b, s.auth.issue(u, tokenAccess, now))

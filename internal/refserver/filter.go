@@ -1,261 +1,540 @@
 package refserver
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 )
 
-// The filter decoder turns a list body (filtering.md) into a compiled query.
-// Every problem is a 400 that names it and where it is; evaluation (filtereval.go)
-// can then not fail.
+// The filter decoder turns a list body (filtering.md) into a compiled query,
+// in the backend's steps:
+//
+//  1. The body becomes a dict: Python's dict() of the parsed JSON, so an array
+//     of pairs works and a string, number or null is a server error.
+//  2. The dict is validated against the backend's strict JSON schema
+//     (ufdl-json-messages FilterSpec): unknown keys, wrong types, "and"/"or"
+//     with fewer than two sub-expressions, an "and" holding anything but field
+//     expressions, an "or" holding an "or", an empty sub_string or field all
+//     answer 400 "Unable to parse JSON: ...".
+//  3. Field names and values become a Django query: an unknown field, or a
+//     value the field's column cannot take (pk "abc", cpu "maybe"), is an
+//     unhandled error, i.e. Django's HTML 500 page.
 
+// maxFilterDepth bounds nesting; the schema allows three levels at most
+// (an or holding an and holding field expressions), so it only guards the
+// validator's recursion.
 const maxFilterDepth = 32
 
-type filterError struct{ msg string }
+// filterSyntax is the schema of step 2. isNullAlias admits the type name the
+// documentation uses, "is_null", besides the backend's "isnull".
+type filterSyntax struct{ isNullAlias bool }
 
-func (e *filterError) Error() string { return e.msg }
+type schemaError struct{ msg string }
 
-func (e *filterError) response() response {
-	return detail(http.StatusBadRequest, "Invalid filter: "+e.msg)
+func schemaErr(format string, args ...any) *schemaError {
+	return &schemaError{msg: fmt.Sprintf(format, args...)}
 }
 
-func ferr(format string, args ...any) *filterError {
-	return &filterError{msg: fmt.Sprintf(format, args...)}
+// response is the backend's JSONParseFailure: the reason, the request as
+// Python printed it, and (briefly, here) what the schema wants.
+func (e *schemaError) response(body []byte, schema string) response {
+	return detail(http.StatusBadRequest, "Unable to parse JSON: "+e.msg+"\n\n"+pyRepr(body)+"\n\nSchema:\n"+schema)
 }
 
-var (
-	topKeys      = []string{"expressions", "order_by", "include_inactive"}
-	logicalKeys  = []string{"type", "sub_expressions", "invert"}
-	exactKeys    = []string{"type", "field", "value", "case_insensitive", "invert"}
-	containsKeys = []string{"type", "field", "sub_string", "case_insensitive", "invert"}
-	isNullKeys   = []string{"type", "field", "invert"}
-	compareKeys  = []string{"type", "field", "operator", "value", "invert"}
-	orderKeys    = []string{"field", "ascending", "nulls_first"}
-	exprTypes    = "and, or, exact, contains, isnull (or is_null), compare"
-)
+const filterSchemaSummary = `FilterSpec {expressions?: [and | or | exact | contains | isnull | compare], order_by?: [{field, ascending?, nulls_first?}], include_inactive?: bool}; ` +
+	`and {sub_expressions: 2 or more of exact | contains | isnull | compare, invert?}; or {sub_expressions: 2 or more of and | exact | contains | isnull | compare, invert?}; ` +
+	`exact {field, value: str | number | bool, case_insensitive?, invert?}; contains {field, sub_string: non-empty str, case_insensitive?, invert?}; ` +
+	`isnull {field, invert?}; compare {field, operator: < | > | >= | <=, value: str | number, invert?}`
 
-// compileFilter decodes a list body. A blank body means no filter (nil query).
-// Syntax errors answer like DRF's JSON parser; everything else is a filter error.
-func compileFilter[T any](body []byte, fs *fieldSet[T]) (*query[T], *response) {
+// compileFilter decodes a list body that the request pipeline has parsed.
+// A blank body means no filter (nil query).
+func compileFilter[T any](body []byte, fs *fieldSet[T], syn filterSyntax) (*query[T], *response) {
 	if isBlankBody(body) {
 		return nil, nil
 	}
-	if !json.Valid(body) {
-		var v any
-		r := parseError(json.Unmarshal(body, &v))
+	spec, ok := pyDict(body)
+	if !ok {
+		r := htmlServerError()
 		return nil, &r
 	}
-	q, err := decodeFilter(body, fs)
-	if err != nil {
-		r := err.response()
+	if err := syn.validateSpec(spec); err != nil {
+		r := err.response(body, filterSchemaSummary)
+		return nil, &r
+	}
+	q, ok := buildQuery(spec, fs)
+	if !ok {
+		r := htmlServerError()
 		return nil, &r
 	}
 	return q, nil
 }
 
-func decodeFilter[T any](body []byte, fs *fieldSet[T]) (*query[T], *filterError) {
-	top, err := object(body, "the filter", topKeys)
-	if err != nil {
-		return nil, err
-	}
-	q := &query[T]{}
-	if raw, ok := top["expressions"]; ok && !isNull(raw) {
-		var exprs []json.RawMessage
-		if json.Unmarshal(raw, &exprs) != nil {
-			return nil, ferr("expressions must be an array, got %s", pyType(raw))
-		}
-		for i, e := range exprs {
-			p, err := compileExpr(e, fs, fmt.Sprintf("expressions[%d]", i), 1)
-			if err != nil {
-				return nil, err
+// pyDict is dict() of a parsed body: an object as it is, an array of
+// two-element arrays as pairs; anything else fails (ok=false).
+func pyDict(body []byte) (map[string]json.RawMessage, bool) {
+	switch pyType(body) {
+	case "dict":
+		var m map[string]json.RawMessage
+		return m, json.Unmarshal(body, &m) == nil
+	case "list":
+		var items []json.RawMessage
+		_ = json.Unmarshal(body, &items)
+		m := map[string]json.RawMessage{}
+		for _, it := range items {
+			var pair []json.RawMessage
+			if pyType(it) != "list" || json.Unmarshal(it, &pair) != nil || len(pair) != 2 {
+				return nil, false
 			}
-			q.stages = append(q.stages, p)
-		}
-	}
-	if raw, ok := top["order_by"]; ok && !isNull(raw) {
-		var orders []json.RawMessage
-		if json.Unmarshal(raw, &orders) != nil {
-			return nil, ferr("order_by must be an array, got %s", pyType(raw))
-		}
-		for i, o := range orders {
-			ord, err := compileOrdering(o, fs, fmt.Sprintf("order_by[%d]", i))
-			if err != nil {
-				return nil, err
+			switch pyType(pair[0]) {
+			case "list", "dict":
+				return nil, false // unhashable key
 			}
-			q.order = append(q.order, ord)
+			m[pyStr(pair[0])] = pair[1]
 		}
+		return m, true
 	}
-	// include_inactive: nothing in the catalog is soft-deleted, so it changes
-	// nothing, but it must still be a boolean.
-	if _, err := optBool(top, "include_inactive", "the filter", false); err != nil {
-		return nil, err
-	}
-	return q, nil
+	return nil, false
 }
 
-// object decodes a JSON object and rejects keys the documentation does not
-// list, as the backend's strict JSON schema does.
-func object(raw []byte, where string, allowed []string) (map[string]json.RawMessage, *filterError) {
+// --- step 2: the schema ------------------------------------------------------
+
+func members(raw json.RawMessage, where string, allowed, required []string) (map[string]json.RawMessage, *schemaError) {
+	if pyType(raw) != "dict" {
+		return nil, schemaErr("%s is not of type 'object'", pyRepr(raw))
+	}
 	var m map[string]json.RawMessage
-	if json.Unmarshal(raw, &m) != nil || m == nil {
-		return nil, ferr("%s must be a JSON object, got %s", where, pyType(raw))
-	}
-	for k := range m {
+	_ = json.Unmarshal(raw, &m)
+	for _, k := range sortedKeys(m) {
 		if !slices.Contains(allowed, k) {
-			return nil, ferr("unknown key %q in %s (allowed: %s)", k, where, strings.Join(allowed, ", "))
+			return nil, schemaErr("Additional properties are not allowed (%s was unexpected) in %s", pyQuote(k), where)
+		}
+	}
+	for _, k := range required {
+		if _, ok := m[k]; !ok {
+			return nil, schemaErr("%s is a required property of %s", pyQuote(k), where)
 		}
 	}
 	return m, nil
 }
 
-func optBool(m map[string]json.RawMessage, key, where string, def bool) (bool, *filterError) {
-	raw, ok := m[key]
-	if !ok {
-		return def, nil
+func sortedKeys(m map[string]json.RawMessage) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
 	}
-	switch pyType(raw) {
-	case "bool":
-		var b bool
-		_ = json.Unmarshal(raw, &b)
-		return b, nil
-	}
-	return false, ferr("%s in %s must be a boolean, got %s", key, where, pyType(raw))
+	slices.Sort(keys)
+	return keys
 }
 
-func reqString(m map[string]json.RawMessage, key, where string) (string, *filterError) {
-	raw, ok := m[key]
-	if !ok {
-		return "", ferr("%s is missing %s", where, key)
+func wantBool(m map[string]json.RawMessage, key, where string) *schemaError {
+	if raw, ok := m[key]; ok && pyType(raw) != "bool" {
+		return schemaErr("%s is not of type 'boolean' (%s in %s)", pyRepr(raw), key, where)
 	}
-	s, ok := jsonString(raw)
-	if !ok {
-		return "", ferr("%s in %s must be a string, got %s", key, where, pyType(raw))
-	}
-	return s, nil
+	return nil
 }
 
-func lookupField[T any](fs *fieldSet[T], name, where string) (*field[T], *filterError) {
-	f, ok := fs.byName[name]
-	if !ok {
-		return nil, ferr("unknown field %q in %s; %s fields are: %s", name, where, fs.what, strings.Join(fs.names, ", "))
+func wantString(m map[string]json.RawMessage, key, where string, minLen int) *schemaError {
+	raw := m[key]
+	if pyType(raw) != "str" {
+		return schemaErr("%s is not of type 'string' (%s in %s)", pyRepr(raw), key, where)
 	}
-	return f, nil
+	if s, _ := jsonString(raw); len([]rune(s)) < minLen {
+		return schemaErr("'' is too short (%s in %s)", key, where)
+	}
+	return nil
 }
 
-func compileExpr[T any](raw json.RawMessage, fs *fieldSet[T], where string, depth int) (pred[T], *filterError) {
-	if depth > maxFilterDepth {
-		return nil, ferr("%s nests deeper than %d levels", where, maxFilterDepth)
-	}
-	var probe map[string]json.RawMessage
-	if json.Unmarshal(raw, &probe) != nil || probe == nil {
-		return nil, ferr("%s must be a JSON object, got %s", where, pyType(raw))
-	}
-	typ, err := reqString(probe, "type", where)
+func isNumber(raw json.RawMessage) bool {
+	t := pyType(raw)
+	return t == "int" || t == "float"
+}
+
+func (syn filterSyntax) validateSpec(spec map[string]json.RawMessage) *schemaError {
+	top, _ := json.Marshal(spec)
+	m, err := members(top, "the filter", []string{"expressions", "order_by", "include_inactive"}, nil)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var keys []string
-	switch typ {
-	case "and", "or":
-		keys = logicalKeys
-	case "exact":
-		keys = exactKeys
-	case "contains":
-		keys = containsKeys
-	case "isnull", "is_null":
-		keys = isNullKeys
-	case "compare":
-		keys = compareKeys
-	default:
-		return nil, ferr("unknown expression type %q in %s (known: %s)", typ, where, exprTypes)
-	}
-	m, err := object(raw, fmt.Sprintf("%s (%s)", where, typ), keys)
-	if err != nil {
-		return nil, err
-	}
-	invert, err := optBool(m, "invert", where, false)
-	if err != nil {
-		return nil, err
-	}
-	var p pred[T]
-	switch typ {
-	case "and", "or":
-		p, err = compileLogical(m, typ, fs, where, depth)
-	case "isnull", "is_null":
-		var f *field[T]
-		if f, err = fieldOf(m, fs, where); err == nil {
-			p = isNullPred(f)
+	if raw, ok := m["expressions"]; ok {
+		var exprs []json.RawMessage
+		if pyType(raw) != "list" || json.Unmarshal(raw, &exprs) != nil {
+			return schemaErr("%s is not of type 'array' (expressions)", pyRepr(raw))
 		}
-	case "exact":
-		p, err = compileExact(m, fs, where)
-	case "contains":
-		p, err = compileContains(m, fs, where)
-	case "compare":
-		p, err = compileCompare(m, fs, where)
+		for i, e := range exprs {
+			if err := syn.validateExpr(e, fmt.Sprintf("expressions[%d]", i), "any", 1); err != nil {
+				return err
+			}
+		}
 	}
-	if err != nil {
-		return nil, err
+	if raw, ok := m["order_by"]; ok {
+		var orders []json.RawMessage
+		if pyType(raw) != "list" || json.Unmarshal(raw, &orders) != nil {
+			return schemaErr("%s is not of type 'array' (order_by)", pyRepr(raw))
+		}
+		for i, o := range orders {
+			where := fmt.Sprintf("order_by[%d]", i)
+			om, err := members(o, where, []string{"field", "ascending", "nulls_first"}, []string{"field"})
+			if err != nil {
+				return err
+			}
+			if err := wantString(om, "field", where, 0); err != nil {
+				return err
+			}
+			for _, k := range []string{"ascending", "nulls_first"} {
+				if err := wantBool(om, k, where); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return wantBool(m, "include_inactive", "the filter")
+}
+
+// exprType reads an expression's type; "" when it has none that is a string.
+func exprType(raw json.RawMessage) string {
+	var probe struct {
+		Type any `json:"type"`
+	}
+	if json.Unmarshal(raw, &probe) != nil {
+		return ""
+	}
+	s, _ := probe.Type.(string)
+	return s
+}
+
+// canonicalType maps the documentation's "is_null" to "isnull" where allowed.
+func (syn filterSyntax) canonicalType(t string) string {
+	if t == "is_null" && syn.isNullAlias {
+		return "isnull"
+	}
+	return t
+}
+
+// validateExpr checks one expression; in says where it stands: "any" (a
+// stage), "and" (only field expressions) or "or" (field expressions, and).
+func (syn filterSyntax) validateExpr(raw json.RawMessage, where, in string, depth int) *schemaError {
+	if depth > maxFilterDepth {
+		return schemaErr("%s nests deeper than %d levels", where, maxFilterDepth)
+	}
+	if pyType(raw) != "dict" {
+		return schemaErr("%s is not valid under any of the given schemas (%s)", pyRepr(raw), where)
+	}
+	typ := syn.canonicalType(exprType(raw))
+	fieldKeys := func(extra ...string) []string { return append([]string{"type", "field", "invert"}, extra...) }
+	switch typ {
+	case "and", "or":
+		if in == "and" || (in == "or" && typ == "or") {
+			return schemaErr("%s is not valid under any of the given schemas (%s: an %q cannot hold an %q)", pyRepr(raw), where, in, typ)
+		}
+		m, err := members(raw, where, []string{"type", "sub_expressions", "invert"}, []string{"sub_expressions"})
+		if err != nil {
+			return err
+		}
+		if err := wantBool(m, "invert", where); err != nil {
+			return err
+		}
+		var subs []json.RawMessage
+		if pyType(m["sub_expressions"]) != "list" || json.Unmarshal(m["sub_expressions"], &subs) != nil {
+			return schemaErr("%s is not of type 'array' (sub_expressions in %s)", pyRepr(m["sub_expressions"]), where)
+		}
+		if len(subs) < 2 {
+			return schemaErr("%s is too short (sub_expressions in %s: at least 2)", pyRepr(m["sub_expressions"]), where)
+		}
+		for i, s := range subs {
+			if err := syn.validateExpr(s, fmt.Sprintf("%s.sub_expressions[%d]", where, i), typ, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	case "exact":
+		m, err := members(raw, where, fieldKeys("value", "case_insensitive"), []string{"type", "field", "value"})
+		if err != nil {
+			return err
+		}
+		if v := m["value"]; pyType(v) != "str" && !isNumber(v) && pyType(v) != "bool" {
+			return schemaErr("%s is not valid under any of the given schemas (value in %s)", pyRepr(v), where)
+		}
+		return validateField(m, where, "case_insensitive")
+	case "contains":
+		m, err := members(raw, where, fieldKeys("sub_string", "case_insensitive"), []string{"type", "field", "sub_string"})
+		if err != nil {
+			return err
+		}
+		if err := wantString(m, "sub_string", where, 1); err != nil {
+			return err
+		}
+		return validateField(m, where, "case_insensitive")
+	case "isnull":
+		m, err := members(raw, where, fieldKeys(), []string{"type", "field"})
+		if err != nil {
+			return err
+		}
+		return validateField(m, where)
+	case "compare":
+		m, err := members(raw, where, fieldKeys("operator", "value"), []string{"type", "field", "operator", "value"})
+		if err != nil {
+			return err
+		}
+		if op, _ := jsonString(m["operator"]); !slices.Contains([]string{"<", ">", ">=", "<="}, op) || pyType(m["operator"]) != "str" {
+			return schemaErr("%s is not one of ['<', '>', '>=', '<='] (operator in %s)", pyRepr(m["operator"]), where)
+		}
+		if v := m["value"]; pyType(v) != "str" && !isNumber(v) {
+			return schemaErr("%s is not valid under any of the given schemas (value in %s)", pyRepr(v), where)
+		}
+		return validateField(m, where)
+	}
+	return schemaErr("%s is not valid under any of the given schemas (%s: no expression type %s)", pyRepr(raw), where, pyRepr(json.RawMessage(strconv.Quote(typ))))
+}
+
+// validateField checks the members every field expression has.
+func validateField(m map[string]json.RawMessage, where string, bools ...string) *schemaError {
+	if err := wantString(m, "field", where, 1); err != nil {
+		return err
+	}
+	for _, k := range append(bools, "invert") {
+		if err := wantBool(m, k, where); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// --- step 3: the query ---------------------------------------------------------
+
+// builder compiles a validated spec; ok=false is an error Django would raise
+// while building or running the query.
+type builder[T any] struct {
+	fs *fieldSet[T]
+}
+
+func buildQuery[T any](spec map[string]json.RawMessage, fs *fieldSet[T]) (*query[T], bool) {
+	b := builder[T]{fs: fs}
+	q := &query[T]{fs: fs}
+	var exprs, orders []json.RawMessage
+	_ = json.Unmarshal(spec["expressions"], &exprs)
+	_ = json.Unmarshal(spec["order_by"], &orders)
+	for _, e := range exprs {
+		p, rels, ok := b.expr(e)
+		if !ok {
+			return nil, false
+		}
+		q.stages = append(q.stages, stage[T]{p: p, rels: rels})
+	}
+	for _, o := range orders {
+		var ob struct {
+			Field      string `json:"field"`
+			Ascending  *bool  `json:"ascending"`
+			NullsFirst *bool  `json:"nulls_first"`
+		}
+		_ = json.Unmarshal(o, &ob)
+		// order_by names the field as Django does: "__" traversal, no ".".
+		f := fs.byName[ob.Field]
+		if f == nil {
+			return nil, false
+		}
+		desc := ob.Ascending != nil && !*ob.Ascending
+		// PostgreSQL puts NULLs last ascending and first descending; only
+		// nulls_first=true changes that (Django ignores false).
+		nullsFirst := desc || (ob.NullsFirst != nil && *ob.NullsFirst)
+		q.order = append(q.order, ordering[T]{f: f, desc: desc, nullsFirst: nullsFirst})
+	}
+	return q, true
+}
+
+func (b builder[T]) expr(raw json.RawMessage) (pred[T], uint8, bool) {
+	var m map[string]json.RawMessage
+	_ = json.Unmarshal(raw, &m)
+	typ := exprType(raw)
+	invert := bytes.Equal(bytes.TrimSpace(m["invert"]), []byte("true"))
+	var p pred[T]
+	var rels uint8
+	ok := true
+	switch typ {
+	case "and", "or":
+		var subs []json.RawMessage
+		_ = json.Unmarshal(m["sub_expressions"], &subs)
+		if typ == "or" {
+			if sp := exactSet(subs, b.fs); sp != nil {
+				p = sp
+				break
+			}
+		}
+		ps := make([]pred[T], 0, len(subs))
+		for _, s := range subs {
+			sp, sr, sok := b.expr(s)
+			if !sok {
+				return nil, 0, false
+			}
+			ps = append(ps, sp)
+			rels |= sr
+		}
+		if typ == "and" {
+			p = and(ps)
+		} else {
+			p = or(ps)
+		}
+	default:
+		// Filter fields use dotted or Django "__" names.
+		name, _ := jsonString(m["field"])
+		f := b.fs.byName[strings.ReplaceAll(name, ".", "__")]
+		if f == nil {
+			return nil, 0, false
+		}
+		if f.multi() {
+			rels = 1 << (f.rel - 1)
+		}
+		p, ok = fieldPred(typ, f, m)
+	}
+	if !ok {
+		return nil, 0, false
 	}
 	if invert {
-		p = not(p)
+		if rels == 0 {
+			p = not(p)
+		} else {
+			// A negated condition on a relation is a subquery: no record
+			// row of the relation satisfies it. It joins nothing.
+			inner, r, fs := p, rels, b.fs
+			p = func(rec T, _ *binding) bool { return !exists(fs, rec, r, inner) }
+			rels = 0
+		}
 	}
-	return p, nil
+	return p, rels, true
 }
 
-func fieldOf[T any](m map[string]json.RawMessage, fs *fieldSet[T], where string) (*field[T], *filterError) {
-	name, err := reqString(m, "field", where)
-	if err != nil {
-		return nil, err
+func fieldPred[T any](typ string, f *field[T], m map[string]json.RawMessage) (pred[T], bool) {
+	ci := bytes.Equal(bytes.TrimSpace(m["case_insensitive"]), []byte("true"))
+	switch typ {
+	case "isnull", "is_null":
+		return isNullPred(f), true
+	case "contains":
+		// Django casts a non-text column to text for LIKE.
+		sub, _ := jsonString(m["sub_string"])
+		if ci {
+			return lift(f, func(v value) bool { return containsFold(textOf(f.kind, v), sub) }), true
+		}
+		return lift(f, func(v value) bool { return strings.Contains(textOf(f.kind, v), sub) }), true
+	case "exact":
+		want, ok := operand(m["value"], f.kind)
+		if !ok {
+			return nil, false
+		}
+		switch {
+		case f.kind == kString && ci:
+			return lift(f, func(v value) bool { return strings.EqualFold(v.s, want.s) }), true
+		case f.kind == kString:
+			return lift(f, func(v value) bool { return v.s == want.s }), true
+		case f.kind == kBool:
+			return lift(f, func(v value) bool { return v.b == want.b }), true
+		}
+		return lift(f, func(v value) bool { return v.n == want.n }), true
+	case "compare":
+		want, ok := operand(m["value"], f.kind)
+		if !ok {
+			return nil, false
+		}
+		op, _ := jsonString(m["operator"])
+		test := map[string]func(int) bool{
+			"<": func(c int) bool { return c < 0 }, "<=": func(c int) bool { return c <= 0 },
+			">": func(c int) bool { return c > 0 }, ">=": func(c int) bool { return c >= 0 },
+		}[op]
+		k := f.kind
+		return lift(f, func(v value) bool { return test(compareValues(k, v, want)) }), true
 	}
-	return lookupField(fs, name, where)
+	return nil, false
 }
 
-func compileLogical[T any](m map[string]json.RawMessage, typ string, fs *fieldSet[T], where string, depth int) (pred[T], *filterError) {
-	raw, ok := m["sub_expressions"]
-	if !ok {
-		return nil, ferr("%s (%s) is missing sub_expressions", where, typ)
-	}
-	var subs []json.RawMessage
-	if json.Unmarshal(raw, &subs) != nil || subs == nil {
-		return nil, ferr("sub_expressions in %s must be an array, got %s", where, pyType(raw))
-	}
-	if len(subs) == 0 {
-		return nil, ferr("sub_expressions in %s (%s) must not be empty", where, typ)
-	}
-	ps := make([]pred[T], 0, len(subs))
-	for i, sub := range subs {
-		at := fmt.Sprintf("%s.sub_expressions[%d]", where, i)
-		if typ == "and" && exprType(sub) == "or" {
-			return nil, ferr("%s: an \"and\" expression cannot contain an \"or\" expression", at)
+// textOf is a value as PostgreSQL casts it to text.
+func textOf(k kind, v value) string {
+	switch k {
+	case kString, kDecimal:
+		return v.s
+	case kBool:
+		if v.b {
+			return "true"
 		}
-		p, err := compileExpr(sub, fs, at, depth+1)
-		if err != nil {
-			return nil, err
+		return "false"
+	}
+	return strconv.FormatFloat(v.n, 'f', -1, 64)
+}
+
+// operand converts the value of exact/compare the way the field's Django
+// get_prep_value does; ok=false is the error that makes the request fail.
+func operand(raw json.RawMessage, k kind) (value, bool) {
+	t := pyType(raw)
+	switch k {
+	case kString:
+		return value{s: pyStr(raw)}, true
+	case kBool:
+		// BooleanField.to_python: True/False (and 1/0), or "t"/"True"/"1", "f"/"False"/"0".
+		switch t {
+		case "bool":
+			return value{b: raw[0] == 't'}, true
+		case "int", "float":
+			f, _ := strconv.ParseFloat(string(raw), 64)
+			if f == 1 || f == 0 {
+				return value{b: f == 1}, true
+			}
+		case "str":
+			s, _ := jsonString(raw)
+			switch s {
+			case "t", "True", "1":
+				return value{b: true}, true
+			case "f", "False", "0":
+				return value{b: false}, true
+			}
 		}
-		ps = append(ps, p)
-	}
-	if len(ps) == 1 {
-		return ps[0], nil
-	}
-	if typ == "or" {
-		if p := exactSet(subs, fs); p != nil {
-			return p, nil
+		return value{}, false
+	case kInt:
+		// int(value): floats truncate, strings must spell an integer.
+		switch t {
+		case "bool":
+			return value{n: map[bool]float64{true: 1, false: 0}[raw[0] == 't']}, true
+		case "int", "float":
+			f, err := strconv.ParseFloat(string(bytes.TrimSpace(raw)), 64)
+			return value{n: math.Trunc(f)}, err == nil
+		case "str":
+			s, _ := jsonString(raw)
+			n, err := strconv.ParseInt(strings.ReplaceAll(strings.TrimSpace(s), "_", ""), 10, 64)
+			return value{n: float64(n)}, err == nil
 		}
+	case kFloat, kDecimal:
+		var f float64
+		switch t {
+		case "bool":
+			f = map[bool]float64{true: 1, false: 0}[raw[0] == 't']
+		case "int", "float":
+			f, _ = strconv.ParseFloat(string(bytes.TrimSpace(raw)), 64)
+		case "str":
+			s, _ := jsonString(raw)
+			s = strings.TrimSpace(s)
+			var err error
+			if f, err = strconv.ParseFloat(s, 64); err != nil || (k == kDecimal && !pyDecimalRe.MatchString(s)) {
+				return value{}, false
+			}
+		default:
+			return value{}, false
+		}
+		if k == kDecimal {
+			// The column is numeric(4,1): Django rounds the value to one place.
+			f = math.RoundToEven(f*10) / 10
+			return value{s: strconv.FormatFloat(f, 'f', 1, 64), n: f}, true
+		}
+		return value{n: f}, true
 	}
-	if typ == "and" {
-		return and(ps), nil
-	}
-	return or(ps), nil
+	return value{}, false
 }
 
 // exactSet compiles an "or" of plain exact matches on one single-valued field
 // (the batched read by pk: pk=1 or pk=7 or ...) into one set lookup, so that
 // its cost does not grow with the number of alternatives. It returns nil when
-// the expression has another shape; the subs have been validated already.
+// the expression has another shape or a value would fail; the subs have been
+// validated already.
 func exactSet[T any](subs []json.RawMessage, fs *fieldSet[T]) pred[T] {
 	const minSet = 4
 	if len(subs) < minSet {
@@ -284,8 +563,8 @@ func exactSet[T any](subs []json.RawMessage, fs *fieldSet[T]) pred[T] {
 		} else if e.Field != name {
 			return nil
 		}
-		v, err := operand(e.Value, f.kind, name, "")
-		if err != nil {
+		v, ok := operand(e.Value, f.kind)
+		if !ok {
 			return nil
 		}
 		if f.kind == kString {
@@ -295,218 +574,15 @@ func exactSet[T any](subs []json.RawMessage, fs *fieldSet[T]) pred[T] {
 		}
 	}
 	if f.kind == kString {
-		return func(r T) bool {
+		return func(r T, _ *binding) bool {
 			v, ok := f.get(r)
 			_, in := strs[v.s]
 			return ok && in
 		}
 	}
-	return func(r T) bool {
+	return func(r T, _ *binding) bool {
 		v, ok := f.get(r)
 		_, in := nums[v.n]
 		return ok && in
 	}
-}
-
-func exprType(raw json.RawMessage) string {
-	var probe struct {
-		Type any `json:"type"`
-	}
-	if json.Unmarshal(raw, &probe) != nil {
-		return ""
-	}
-	s, _ := probe.Type.(string)
-	return s
-}
-
-// operand decodes the value of exact/compare for a field of kind k.
-func operand(raw json.RawMessage, k kind, name, where string) (value, *filterError) {
-	t := pyType(raw)
-	bad := func() (value, *filterError) {
-		return value{}, ferr("value in %s must be %s for field %q, got %s", where, kindNoun(k), name, t)
-	}
-	switch k {
-	case kString:
-		s, ok := jsonString(raw)
-		if !ok {
-			return bad()
-		}
-		return value{s: s}, nil
-	case kBool:
-		if t != "bool" {
-			return bad()
-		}
-		var b bool
-		_ = json.Unmarshal(raw, &b)
-		return value{b: b}, nil
-	case kInt:
-		n, ok := jsonInt(raw)
-		if !ok {
-			return bad()
-		}
-		return value{n: float64(n)}, nil
-	case kFloat:
-		if t != "int" && t != "float" {
-			return bad()
-		}
-		f, ok := jsonNumber(raw)
-		if !ok {
-			return bad()
-		}
-		return value{n: f}, nil
-	case kDecimal:
-		if t != "int" && t != "float" && t != "str" {
-			return bad()
-		}
-		f, ok := jsonNumber(raw)
-		if !ok {
-			return bad()
-		}
-		s, isStr := jsonString(raw)
-		if !isStr {
-			s = strconv.FormatFloat(f, 'f', -1, 64)
-		}
-		return value{s: s, n: f}, nil
-	}
-	return bad()
-}
-
-func kindNoun(k kind) string {
-	switch k {
-	case kString:
-		return "a string"
-	case kInt:
-		return "an integer"
-	case kFloat:
-		return "a number"
-	case kBool:
-		return "a boolean"
-	}
-	return "a number or a numeric string"
-}
-
-func compileExact[T any](m map[string]json.RawMessage, fs *fieldSet[T], where string) (pred[T], *filterError) {
-	name, _ := jsonString(m["field"])
-	f, err := fieldOf(m, fs, where)
-	if err != nil {
-		return nil, err
-	}
-	raw, ok := m["value"]
-	if !ok {
-		return nil, ferr("%s (exact) is missing value", where)
-	}
-	want, err := operand(raw, f.kind, name, where)
-	if err != nil {
-		return nil, err
-	}
-	ci, err := optBool(m, "case_insensitive", where, false)
-	if err != nil {
-		return nil, err
-	}
-	var match func(value) bool
-	switch {
-	case f.kind == kString && ci:
-		match = func(v value) bool { return strings.EqualFold(v.s, want.s) }
-	case f.kind == kString:
-		match = func(v value) bool { return v.s == want.s }
-	case f.kind == kBool:
-		match = func(v value) bool { return v.b == want.b }
-	default:
-		// Numbers; case_insensitive means nothing for them and is ignored.
-		match = func(v value) bool { return v.n == want.n }
-	}
-	return lift(f, match), nil
-}
-
-func compileContains[T any](m map[string]json.RawMessage, fs *fieldSet[T], where string) (pred[T], *filterError) {
-	name, _ := jsonString(m["field"])
-	f, err := fieldOf(m, fs, where)
-	if err != nil {
-		return nil, err
-	}
-	if f.kind != kString && f.kind != kDecimal {
-		return nil, ferr("contains in %s needs a text field; %q is %s", where, name, f.kind)
-	}
-	sub, err := reqString(m, "sub_string", where)
-	if err != nil {
-		return nil, err
-	}
-	ci, err := optBool(m, "case_insensitive", where, false)
-	if err != nil {
-		return nil, err
-	}
-	if ci {
-		return lift(f, func(v value) bool { return containsFold(v.s, sub) }), nil
-	}
-	return lift(f, func(v value) bool { return strings.Contains(v.s, sub) }), nil
-}
-
-func compileCompare[T any](m map[string]json.RawMessage, fs *fieldSet[T], where string) (pred[T], *filterError) {
-	name, _ := jsonString(m["field"])
-	f, err := fieldOf(m, fs, where)
-	if err != nil {
-		return nil, err
-	}
-	if f.kind == kBool {
-		return nil, ferr("compare in %s cannot use boolean field %q", where, name)
-	}
-	op, err := reqString(m, "operator", where)
-	if err != nil {
-		return nil, err
-	}
-	var ok func(int) bool
-	switch op {
-	case "<":
-		ok = func(c int) bool { return c < 0 }
-	case "<=":
-		ok = func(c int) bool { return c <= 0 }
-	case ">":
-		ok = func(c int) bool { return c > 0 }
-	case ">=":
-		ok = func(c int) bool { return c >= 0 }
-	default:
-		return nil, ferr("unknown operator %q in %s (known: <, <=, >, >=)", op, where)
-	}
-	raw, present := m["value"]
-	if !present {
-		return nil, ferr("%s (compare) is missing value", where)
-	}
-	want, err := operand(raw, f.kind, name, where)
-	if err != nil {
-		return nil, err
-	}
-	k := f.kind
-	return lift(f, func(v value) bool { return ok(compareValues(k, v, want)) }), nil
-}
-
-func compileOrdering[T any](raw json.RawMessage, fs *fieldSet[T], where string) (ordering[T], *filterError) {
-	var o ordering[T]
-	m, err := object(raw, where, orderKeys)
-	if err != nil {
-		return o, err
-	}
-	name, err := reqString(m, "field", where)
-	if err != nil {
-		return o, err
-	}
-	f, err := lookupField(fs, name, where)
-	if err != nil {
-		return o, err
-	}
-	if f.multi() {
-		return o, ferr("cannot order by %q in %s: it has several values per %s", name, where, fs.what)
-	}
-	asc, err := optBool(m, "ascending", where, true)
-	if err != nil {
-		return o, err
-	}
-	// PostgreSQL's default: NULLs sort as larger than every value, so last
-	// when ascending and first when descending.
-	nullsFirst := !asc
-	if raw, ok := m["nulls_first"]; ok && !isNull(raw) {
-		if nullsFirst, err = optBool(m, "nulls_first", where, nullsFirst); err != nil {
-			return o, err
-		}
-	}
-	return ordering[T]{f: f, desc: !asc, nullsFirst: nullsFirst}, nil
 }

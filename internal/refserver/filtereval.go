@@ -10,8 +10,13 @@ import (
 )
 
 // The filter language is compiled once per request (filter.go) into closures
-// over typed field accessors; evaluating it per record is then a few function
-// calls without allocation.
+// over typed field accessors, and evaluated the way the backend's database
+// evaluates the Django query it builds: each expression stage is one filter()
+// call, and a condition on a many-to-many relation (an image's tasks, a
+// licence's subdescriptors) joins that relation, so a record comes back once
+// per joined row that matches; negated conditions are subqueries and join
+// nothing. Stages without relations, the common case, cost one predicate call
+// per record.
 
 type kind uint8
 
@@ -20,7 +25,7 @@ const (
 	kInt          // pks and foreign keys (compared by pk, as Django does)
 	kFloat        // compute capabilities
 	kBool         // cpu
-	kDecimal      // CUDA version: text for contains, number for exact/compare/order
+	kDecimal      // CUDA version: numeric(4,1)
 )
 
 func (k kind) String() string {
@@ -34,22 +39,43 @@ type value struct {
 	b bool
 }
 
+// maxRelations bounds the many-to-many relations one record type has (an
+// image: its tasks and its licence's four subdescriptor lists).
+const maxRelations = 8
+
+// binding picks one joined row per relation: an index into the relation's
+// rows, or -1 for the NULL row of a record without any (a LEFT JOIN).
+type binding [maxRelations]int
+
 // field reads one filterable field of a record. Single-valued fields set get
-// (ok=false is SQL NULL); multi-valued ones (tasks__name) set each, which
-// reports whether fn held for any value, as a join in the database would.
+// (ok=false is SQL NULL); fields of a many-to-many relation set rel (its id
+// plus one) and read the row the binding picks.
 type field[T any] struct {
-	kind kind
-	get  func(T) (value, bool)
-	each func(T, func(value) bool) bool
+	kind   kind
+	get    func(T) (value, bool)
+	rel    int
+	relGet func(T, int) (value, bool)
 }
 
-func (f *field[T]) multi() bool { return f.each != nil }
+func (f *field[T]) multi() bool { return f.rel != 0 }
+
+func (f *field[T]) at(r T, b *binding) (value, bool) {
+	if f.rel == 0 {
+		return f.get(r)
+	}
+	i := b[f.rel-1]
+	if i < 0 {
+		return value{}, false
+	}
+	return f.relGet(r, i)
+}
 
 // fieldSet is the filter schema of one list endpoint.
 type fieldSet[T any] struct {
 	what   string // "docker image", used in messages
 	byName map[string]*field[T]
 	names  []string
+	relLen []func(T) int // rows of each relation
 }
 
 func newFieldSet[T any](what string) fieldSet[T] {
@@ -64,7 +90,22 @@ func (fs *fieldSet[T]) add(name string, f field[T]) {
 	fs.byName[name] = &f
 }
 
-type pred[T any] func(T) bool
+// relation registers a many-to-many relation and returns its field id.
+func (fs *fieldSet[T]) relation(n func(T) int) int {
+	fs.relLen = append(fs.relLen, n)
+	if len(fs.relLen) > maxRelations {
+		panic("refserver: too many relations")
+	}
+	return len(fs.relLen)
+}
+
+type pred[T any] func(T, *binding) bool
+
+// stage is one expression: its predicate and the relations it joins.
+type stage[T any] struct {
+	p    pred[T]
+	rels uint8 // bit i: relation i is joined
+}
 
 type ordering[T any] struct {
 	f          *field[T]
@@ -76,8 +117,15 @@ type ordering[T any] struct {
 // orderings; ties keep pk order because the input is in pk order and the sort
 // is stable.
 type query[T any] struct {
-	stages []pred[T]
+	fs     *fieldSet[T]
+	stages []stage[T]
 	order  []ordering[T]
+}
+
+// row is one result row: a record and the joined rows its orderings read.
+type row[T any] struct {
+	r T
+	b binding
 }
 
 // run filters and orders recs; it never modifies recs.
@@ -85,13 +133,42 @@ func (q *query[T]) run(recs []T) []T {
 	if q == nil || (len(q.stages) == 0 && len(q.order) == 0) {
 		return recs
 	}
+	var orderRels uint8
+	for _, o := range q.order {
+		if o.f.multi() {
+			orderRels |= 1 << (o.f.rel - 1)
+		}
+	}
+	simple := orderRels == 0
+	for _, s := range q.stages {
+		simple = simple && s.rels == 0
+	}
+	if simple {
+		return q.runSimple(recs)
+	}
+	var rows []row[T]
+	for _, r := range recs {
+		rows = q.expand(r, orderRels, rows)
+	}
+	if len(q.order) > 0 {
+		slices.SortStableFunc(rows, q.compare)
+	}
+	out := make([]T, len(rows))
+	for i := range rows {
+		out[i] = rows[i].r
+	}
+	return out
+}
+
+// runSimple is run for queries that join nothing: one row per record.
+func (q *query[T]) runSimple(recs []T) []T {
 	var out []T
 	if len(q.stages) > 0 {
 		out = make([]T, 0, 16)
 	next:
 		for _, r := range recs {
-			for _, p := range q.stages {
-				if !p(r) {
+			for _, s := range q.stages {
+				if !s.p(r, nil) {
 					continue next
 				}
 			}
@@ -101,12 +178,140 @@ func (q *query[T]) run(recs []T) []T {
 		out = slices.Clone(recs)
 	}
 	if len(q.order) > 0 {
-		slices.SortStableFunc(out, q.compare)
+		slices.SortStableFunc(out, func(a, b T) int {
+			return q.compare(row[T]{r: a}, row[T]{r: b})
+		})
 	}
 	return out
 }
 
-func (q *query[T]) compare(a, b T) int {
+// maxRowsPerRecord caps the rows one record can multiply into.
+const maxRowsPerRecord = 1 << 12
+
+// expand appends r's result rows: the product of each stage's matching joined
+// rows. An ordering on a relation reads the rows of the last stage that joined
+// it (Django reuses that join) or, when none did, joins it anew.
+func (q *query[T]) expand(r T, orderRels uint8, rows []row[T]) []row[T] {
+	cur := []binding{unbound()}
+	for si, s := range q.stages {
+		if s.rels == 0 {
+			if !s.p(r, nil) {
+				return rows
+			}
+			continue
+		}
+		sat := q.bindings(r, s.rels, s.p)
+		if len(sat) == 0 {
+			return rows
+		}
+		cur = cross(cur, sat, s.rels&orderRels&^q.laterJoins(si))
+	}
+	// Relations the orderings read but no stage joined.
+	var joined uint8
+	for _, s := range q.stages {
+		joined |= s.rels
+	}
+	if fresh := orderRels &^ joined; fresh != 0 {
+		cur = cross(cur, q.bindings(r, fresh, func(T, *binding) bool { return true }), fresh)
+	}
+	for _, b := range cur {
+		rows = append(rows, row[T]{r: r, b: b})
+	}
+	return rows
+}
+
+// cross is every row of cur combined with every binding of bs, taking the
+// joined rows of the relations in keep from bs (the rest multiply the rows).
+func cross(cur, bs []binding, keep uint8) []binding {
+	next := make([]binding, 0, len(cur)*len(bs))
+	for _, c := range cur {
+		for _, b := range bs {
+			nb := c
+			for i := range maxRelations {
+				if keep&(1<<i) != 0 {
+					nb[i] = b[i]
+				}
+			}
+			next = append(next, nb)
+		}
+	}
+	if len(next) > maxRowsPerRecord {
+		next = next[:maxRowsPerRecord]
+	}
+	return next
+}
+
+// laterJoins is the relations stages after si join.
+func (q *query[T]) laterJoins(si int) uint8 {
+	var m uint8
+	for _, s := range q.stages[si+1:] {
+		m |= s.rels
+	}
+	return m
+}
+
+func unbound() binding {
+	var b binding
+	for i := range b {
+		b[i] = -1
+	}
+	return b
+}
+
+// bindings lists the joined rows of r over the relations in rels (a NULL row
+// for a relation r has none of) for which p holds.
+func (q *query[T]) bindings(r T, rels uint8, p pred[T]) []binding {
+	var out []binding
+	walkBindings(q.fs, r, rels, func(b binding) bool {
+		if p(r, &b) {
+			out = append(out, b)
+		}
+		return len(out) >= maxRowsPerRecord
+	})
+	return out
+}
+
+// exists reports whether some joined rows of r over rels satisfy p: the
+// subquery of a negated condition on a relation.
+func exists[T any](fs *fieldSet[T], r T, rels uint8, p pred[T]) bool {
+	found := false
+	walkBindings(fs, r, rels, func(b binding) bool {
+		found = p(r, &b)
+		return found
+	})
+	return found
+}
+
+// walkBindings calls fn with every combination of joined rows of r over the
+// relations in rels, until fn returns true.
+func walkBindings[T any](fs *fieldSet[T], r T, rels uint8, fn func(binding) bool) {
+	stop := false
+	var walk func(i int, b binding)
+	walk = func(i int, b binding) {
+		if stop {
+			return
+		}
+		if i == len(fs.relLen) {
+			stop = fn(b)
+			return
+		}
+		n := 0
+		if rels&(1<<i) != 0 {
+			n = fs.relLen[i](r)
+		}
+		if n == 0 {
+			walk(i+1, b) // not joined, or the NULL row (b[i] stays -1)
+			return
+		}
+		for j := range n {
+			b[i] = j
+			walk(i+1, b)
+		}
+	}
+	walk(0, unbound())
+}
+
+func (q *query[T]) compare(a, b row[T]) int {
 	for _, o := range q.order {
 		if c := o.compare(a, b); c != 0 {
 			return c
@@ -115,9 +320,9 @@ func (q *query[T]) compare(a, b T) int {
 	return 0
 }
 
-func (o ordering[T]) compare(a, b T) int {
-	va, oka := o.f.get(a)
-	vb, okb := o.f.get(b)
+func (o ordering[T]) compare(a, b row[T]) int {
+	va, oka := o.f.at(a.r, &a.b)
+	vb, okb := o.f.at(b.r, &b.b)
 	if !oka || !okb {
 		switch {
 		case oka == okb:
@@ -135,8 +340,8 @@ func (o ordering[T]) compare(a, b T) int {
 	return c
 }
 
-// compareValues orders strings by code point (PostgreSQL's "C" collation), the
-// rest numerically, false before true.
+// compareValues orders strings by code point (the backend database's "C"
+// collation), the rest numerically, false before true.
 func compareValues(k kind, a, b value) int {
 	switch k {
 	case kString:
@@ -158,31 +363,30 @@ func compareValues(k kind, a, b value) int {
 // includes NULLs, as Django's exclude() does.
 func lift[T any](f *field[T], match func(value) bool) pred[T] {
 	if f.multi() {
-		return func(r T) bool { return f.each(r, match) }
+		return func(r T, b *binding) bool {
+			v, ok := f.at(r, b)
+			return ok && match(v)
+		}
 	}
-	return func(r T) bool {
+	return func(r T, _ *binding) bool {
 		v, ok := f.get(r)
 		return ok && match(v)
 	}
 }
 
 func isNullPred[T any](f *field[T]) pred[T] {
-	if f.multi() {
-		anyValue := func(value) bool { return true }
-		return func(r T) bool { return !f.each(r, anyValue) }
-	}
-	return func(r T) bool {
-		_, ok := f.get(r)
+	return func(r T, b *binding) bool {
+		_, ok := f.at(r, b)
 		return !ok
 	}
 }
 
-func not[T any](p pred[T]) pred[T] { return func(r T) bool { return !p(r) } }
+func not[T any](p pred[T]) pred[T] { return func(r T, b *binding) bool { return !p(r, b) } }
 
 func and[T any](ps []pred[T]) pred[T] {
-	return func(r T) bool {
+	return func(r T, b *binding) bool {
 		for _, p := range ps {
-			if !p(r) {
+			if !p(r, b) {
 				return false
 			}
 		}
@@ -191,9 +395,9 @@ func and[T any](ps []pred[T]) pred[T] {
 }
 
 func or[T any](ps []pred[T]) pred[T] {
-	return func(r T) bool {
+	return func(r T, b *binding) bool {
 		for _, p := range ps {
-			if p(r) {
+			if p(r, b) {
 				return true
 			}
 		}

@@ -148,7 +148,8 @@ func decode[T any](t *testing.T, b []byte) T {
 }
 
 // yoloBody is a valid create body (request form), a real image of the
-// deployment; framework 18 is yolo v7 in the seed order.
+// deployment; framework 12 is yolo v7 in the seed (seed/frameworks.json, as
+// the real backend serves it).
 func yoloBody() map[string]any {
 	return map[string]any{
 		"name":                    "yolo",
@@ -158,7 +159,7 @@ func yoloBody() map[string]any {
 		"registry_username":       "public",
 		"registry_password":       "public",
 		"cuda_version":            "11.1",
-		"framework":               18,
+		"framework":               12,
 		"domain":                  "od",
 		"tasks":                   []string{"Train", "Predict"},
 		"min_hardware_generation": "Pascal",
@@ -167,8 +168,8 @@ func yoloBody() map[string]any {
 	}
 }
 
-// yoloResponse is the response form of yoloBody created as pk (documented
-// profile: tasks sorted by name).
+// yoloResponse is the response form of yoloBody created as pk (tasks in link
+// order: a new image's in job-contract pk order).
 func yoloResponse(pk int64) map[string]any {
 	return map[string]any{
 		"pk":                pk,
@@ -179,7 +180,7 @@ func yoloResponse(pk int64) map[string]any {
 		"registry_username": "public",
 		"registry_password": "public",
 		"cuda_version":      map[string]any{"pk": 10, "version": "11.1", "full_version": "11.1.0", "min_driver_version": "455.23.05"},
-		"framework":         map[string]any{"pk": 18, "name": "yolo", "version": "v7"},
+		"framework":         map[string]any{"pk": 12, "name": "yolo", "version": "v7"},
 		"domain":            "Object Detection",
 		"tasks":             []string{"Predict", "Train"},
 		"min_hardware_generation": map[string]any{"pk": 4, "generation": "Pascal",

@@ -84,12 +84,12 @@ func (s *Server) createDirect(body map[string]any) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	im, errs := s.decodeImage(obj, modeCreate, nil, false)
+	im, errs := s.decodeImage(obj, modeCreate, nil, false, false)
 	if errs != nil {
 		return 0, errs.response().err()
 	}
 	if s.st.clash(im, 0) != nil {
-		return 0, uniqueTogetherError().err()
+		return 0, uniqueViolation("unique_docker_images", "name, version", im.name+", "+im.version).err()
 	}
 	if errs := cpuRuleError(im); errs != nil {
 		return 0, errs.response().err()
@@ -111,12 +111,13 @@ func (s *Server) PatchImage(pk int64, body map[string]any) error {
 	if old == nil {
 		return detail(http.StatusNotFound, msgNotFound).err()
 	}
-	im, errs := s.decodeImage(obj, modePatch, old, false)
+	im, errs := s.decodeImage(obj, modePatch, old, false, false)
 	if errs != nil {
 		return errs.response().err()
 	}
 	if s.st.clash(im, pk) != nil {
-		return uniqueTogetherError().err()
+		// The API fails with an HTML 500 here; a Go caller gets the reason.
+		return uniqueViolation("unique_docker_images", "name, version", im.name+", "+im.version).err()
 	}
 	if errs := cpuRuleError(im); errs != nil {
 		return errs.response().err()

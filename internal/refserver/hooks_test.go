@@ -13,7 +13,7 @@ func TestCallCountersAndRequests(t *testing.T) {
 	h.expect("GET", "/v1/docker/1/", h.user, nil, 200, nil)
 	h.expect("PATCH", "/v1/docker/1", h.admin, map[string]any{"cpu": true}, 200, nil)
 	h.expect("POST", "/v1/docker/list", h.user, nil, 200, nil)
-	h.expect("GET", "/v1/nowhere", h.user, nil, 404, detailBody(msgNotFound))
+	h.expect("GET", "/v1/nowhere", h.user, nil, 404, nil)
 	want := map[string]int{
 		"POST /v1/docker/create": 1, "GET /v1/docker/{pk}": 2, "PATCH /v1/docker/{pk}": 1,
 		"POST /v1/docker/list": 1, "GET /v1/nowhere": 1,

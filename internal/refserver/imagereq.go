@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -35,15 +38,26 @@ func tooLong(n int) string {
 type imageDecoder struct {
 	obj  map[string]json.RawMessage
 	mode writeMode
+	form bool // the body was a form: DRF's rules for HTML input apply
 	errs fieldErrors
 }
+
+// formDefaults are what DRF reads for a field a form leaves out (outside
+// PATCH): an empty task list and false, not "required".
+var formDefaults = map[string]json.RawMessage{"tasks": json.RawMessage(`[]`), "cpu": json.RawMessage(`false`)}
 
 // member returns the raw value of a field, or ok=false when the field is
 // absent and nothing is to be done (PATCH, or optional on create/PUT).
 func (d *imageDecoder) member(name string, required bool) (json.RawMessage, bool) {
 	raw, ok := d.obj[name]
 	if ok {
+		if d.form && (name == "registry_username" || name == "registry_password") && string(raw) == `""` {
+			return json.RawMessage(`null`), true // a blank form field is null where null is allowed
+		}
 		return raw, true
+	}
+	if d.form && d.mode != modePatch && formDefaults[name] != nil {
+		return formDefaults[name], true
 	}
 	if required && d.mode != modePatch {
 		d.errs.add(name, msgRequired)
@@ -51,22 +65,24 @@ func (d *imageDecoder) member(name string, required bool) (json.RawMessage, bool
 	return nil, false
 }
 
-// text validates a CharField value; nullable fields report null as ok=false
-// without an error.
-func (d *imageDecoder) text(name string, raw json.RawMessage, maxLen int, url, nullable bool) (string, bool) {
+// text validates a CharField value the way DRF does: numbers are taken as
+// their Python text (str(7.0) is "7.0"), booleans and other types are not
+// strings, surrounding whitespace is trimmed, and the size counts characters.
+// Nullable fields report null as ok=false without an error.
+func (d *imageDecoder) text(name string, raw json.RawMessage, maxLen int, nullable bool) (string, bool) {
 	if isNull(raw) {
 		if !nullable {
 			d.errs.add(name, msgNotNull)
 		}
 		return "", false
 	}
-	v, ok := jsonString(raw)
-	if !ok {
+	switch pyType(raw) {
+	case "str", "int", "float":
+	default:
 		d.errs.add(name, msgNotString)
 		return "", false
 	}
-	// DRF trims surrounding whitespace before validating.
-	v = strings.TrimSpace(v)
+	v := strings.TrimSpace(pyStr(raw))
 	if v == "" {
 		d.errs.add(name, msgNotBlank)
 		return "", false
@@ -79,29 +95,13 @@ func (d *imageDecoder) text(name string, raw json.RawMessage, maxLen int, url, n
 	if strings.ContainsRune(v, 0) {
 		d.errs.add(name, msgNullChars)
 		bad = true
-	} else if url && !validImageURL(v) {
-		d.errs.add(name, msgBadURL)
-		bad = true
 	}
 	return v, !bad
 }
 
-// slug renders a value for a SlugRelatedField lookup as Django would see it:
-// strings as they are, numbers and booleans by their Python text.
-func slug(raw json.RawMessage) (string, bool) {
-	switch pyType(raw) {
-	case "str":
-		return jsonString(raw)
-	case "int", "float":
-		return string(bytes.TrimSpace(raw)), true
-	case "bool":
-		if bytes.HasPrefix(bytes.TrimSpace(raw), []byte("t")) {
-			return "True", true
-		}
-		return "False", true
-	}
-	return "", false
-}
+// slug renders a value for a SlugRelatedField lookup as Django sees it:
+// Python's str() of the value (a CharField lookup compares text).
+func slug(raw json.RawMessage) string { return pyStr(raw) }
 
 // relation resolves a slug-related field. Null (or "", which DRF turns into
 // null for relations) gives (nil, true) when allowed.
@@ -113,11 +113,7 @@ func (d *imageDecoder) relation(name string, raw json.RawMessage, slugName strin
 		}
 		return nil, true
 	}
-	v, ok := slug(raw)
-	if !ok {
-		d.errs.add(name, msgInvalid)
-		return nil, false
-	}
+	v := slug(raw)
 	r := find(v)
 	if r == nil {
 		d.errs.add(name, fmt.Sprintf("Object with %s=%s does not exist.", slugName, v))
@@ -126,24 +122,68 @@ func (d *imageDecoder) relation(name string, raw json.RawMessage, slugName strin
 	return r, true
 }
 
+// cudaVersion resolves the CUDA version, a slug on a decimal column: Django
+// converts the value to a Decimal first, and a value that is not one fails
+// with Django's own message.
+func (d *imageDecoder) cudaVersion(raw json.RawMessage, t *table) (*lrow, bool) {
+	const name = "cuda_version"
+	if isNull(raw) || bytes.Equal(bytes.TrimSpace(raw), []byte(`""`)) {
+		d.errs.add(name, msgNotNull)
+		return nil, false
+	}
+	var r *lrow
+	switch pyType(raw) {
+	case "str", "int", "float":
+		v := strings.TrimSpace(pyStr(raw))
+		f, err := strconv.ParseFloat(v, 64)
+		if !pyDecimalRe.MatchString(v) || err != nil {
+			d.errs.add(name, fmt.Sprintf("\u201c%s\u201d value must be a decimal number.", pyStr(raw)))
+			return nil, false
+		}
+		slot := t.col("version").fslot
+		for _, row := range t.rows {
+			if row.f[slot] == f {
+				r = row
+			}
+		}
+	case "bool":
+		// Decimal(True) is 1, which no version equals.
+	default:
+		d.errs.add(name, fmt.Sprintf("\u201c%s\u201d value must be a decimal number.", pyStr(raw)))
+		return nil, false
+	}
+	if r == nil {
+		d.errs.add(name, fmt.Sprintf("Object with version=%s does not exist.", pyStr(raw)))
+		return nil, false
+	}
+	return r, true
+}
+
+// pyDecimalRe is the finite numbers Python's Decimal() reads.
+var pyDecimalRe = regexp.MustCompile(`^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$`)
+
 func (d *imageDecoder) framework(raw json.RawMessage, t *table) (*lrow, bool) {
 	const name = "framework"
 	if isNull(raw) || bytes.Equal(bytes.TrimSpace(raw), []byte(`""`)) {
 		d.errs.add(name, msgNotNull)
 		return nil, false
 	}
+	// Django looks the pk up through int(): digit strings and floats (which
+	// it truncates) are pks, anything else is the wrong type.
 	var pk int64
-	var ok bool
+	ok := false
 	typ := pyType(raw)
 	switch typ {
-	case "int", "float":
+	case "int":
 		pk, ok = jsonInt(raw)
-	case "str":
-		// Django looks a digit string up as the pk it spells.
-		s, _ := jsonString(raw)
-		if s != "" && strings.Trim(s, "0123456789") == "" && len(s) < 19 {
-			pk, ok = jsonInt(json.RawMessage(s))
+	case "float":
+		if f, err := strconv.ParseFloat(string(bytes.TrimSpace(raw)), 64); err == nil && math.Abs(f) < 1<<62 {
+			pk, ok = int64(f), true
 		}
+	case "str":
+		s, _ := jsonString(raw)
+		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		pk, ok = n, err == nil
 	}
 	if !ok {
 		d.errs.add(name, fmt.Sprintf("Incorrect type. Expected pk value, received %s.", typ))
@@ -151,7 +191,7 @@ func (d *imageDecoder) framework(raw json.RawMessage, t *table) (*lrow, bool) {
 	}
 	r := t.byPK[pk]
 	if r == nil {
-		d.errs.add(name, fmt.Sprintf("Invalid pk \"%d\" - object does not exist.", pk))
+		d.errs.add(name, fmt.Sprintf("Invalid pk \"%s\" - object does not exist.", pyStr(raw)))
 		return nil, false
 	}
 	return r, true
@@ -163,18 +203,29 @@ func (d *imageDecoder) tasks(raw json.RawMessage, t *table) ([]*lrow, bool) {
 		d.errs.add(name, msgNotNull)
 		return nil, false
 	}
+	// DRF iterates whatever is iterable and not a string: a list's items, a
+	// dict's keys.
 	var items []json.RawMessage
-	if pyType(raw) != "list" || json.Unmarshal(raw, &items) != nil {
+	switch pyType(raw) {
+	case "list":
+		_ = json.Unmarshal(raw, &items)
+	case "dict":
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		_, _ = dec.Token()
+		for dec.More() {
+			k, _ := dec.Token()
+			var v json.RawMessage
+			_ = dec.Decode(&v)
+			kb, _ := json.Marshal(k)
+			items = append(items, kb)
+		}
+	default:
 		d.errs.add(name, fmt.Sprintf("Expected a list of items but got type %q.", pyType(raw)))
 		return nil, false
 	}
 	out := make([]*lrow, 0, len(items))
 	for _, it := range items {
-		v, ok := slug(it)
-		if !ok {
-			d.errs.add(name, msgInvalid)
-			return nil, false
-		}
+		v := slug(it)
 		r := t.findText("name", v)
 		if r == nil {
 			d.errs.add(name, fmt.Sprintf("Object with name=%s does not exist.", v))
@@ -184,8 +235,28 @@ func (d *imageDecoder) tasks(raw json.RawMessage, t *table) ([]*lrow, bool) {
 			out = append(out, r)
 		}
 	}
-	slices.SortFunc(out, func(a, b *lrow) int { return cmpInt(a.pk, b.pk) })
-	return slices.Clip(out), true
+	return out, true
+}
+
+// linkTasks orders an image's tasks the way the backend stores their links:
+// links it already had stay first, in their order, and new links follow in
+// job-contract pk order (Django adds a set of ids, which iterates in that
+// order for small ints). Reads return the links in storage order.
+func linkTasks(old, set []*lrow) []*lrow {
+	out := make([]*lrow, 0, len(set))
+	for _, r := range old {
+		if slices.Contains(set, r) {
+			out = append(out, r)
+		}
+	}
+	var added []*lrow
+	for _, r := range set {
+		if !slices.Contains(out, r) {
+			added = append(added, r)
+		}
+	}
+	slices.SortFunc(added, func(a, b *lrow) int { return cmpInt(a.pk, b.pk) })
+	return slices.Clip(append(out, added...))
 }
 
 // DRF BooleanField's accepted spellings.
@@ -224,27 +295,27 @@ func (d *imageDecoder) boolean(name string, raw json.RawMessage) (bool, bool) {
 // image, or field errors. It reads the lookup tables: the caller holds the
 // store lock. nullHWRefused is the ufdl-backend serializer's refusal of a
 // null min_hardware_generation.
-func (s *Server) decodeImage(obj map[string]json.RawMessage, mode writeMode, old *image, nullHWRefused bool) (*image, *fieldErrors) {
+func (s *Server) decodeImage(obj map[string]json.RawMessage, mode writeMode, old *image, form, nullHWRefused bool) (*image, *fieldErrors) {
 	ts := s.st.t
 	im := &image{}
 	if old != nil {
 		*im = *old
 	}
-	d := &imageDecoder{obj: obj, mode: mode}
+	d := &imageDecoder{obj: obj, mode: mode, form: form}
 
+	// The backend stores both URLs as plain CharFields: any text is kept.
 	for _, f := range []struct {
 		name string
 		max  int
-		url  bool
 		dst  *string
 	}{
-		{"name", 64, false, &im.name},
-		{"version", 32, false, &im.version},
-		{"url", 200, true, &im.url},
-		{"registry_url", 200, true, &im.registryURL},
+		{"name", 64, &im.name},
+		{"version", 32, &im.version},
+		{"url", 200, &im.url},
+		{"registry_url", 200, &im.registryURL},
 	} {
 		if raw, ok := d.member(f.name, true); ok {
-			if v, ok := d.text(f.name, raw, f.max, f.url, false); ok {
+			if v, ok := d.text(f.name, raw, f.max, false); ok {
 				*f.dst = v
 			}
 		}
@@ -259,14 +330,14 @@ func (s *Server) decodeImage(obj map[string]json.RawMessage, mode writeMode, old
 	} {
 		if raw, ok := d.member(f.name, false); ok {
 			before := len(d.errs.keys)
-			v, ok := d.text(f.name, raw, 64, false, true)
+			v, ok := d.text(f.name, raw, 64, true)
 			if len(d.errs.keys) == before {
 				*f.dst, *f.valid = v, ok
 			}
 		}
 	}
 	if raw, ok := d.member("cuda_version", true); ok {
-		if r, ok := d.relation("cuda_version", raw, "version", func(v string) *lrow { return ts.cuda.findDecimal("version", v) }, false); ok {
+		if r, ok := d.cudaVersion(raw, ts.cuda); ok {
 			im.cuda = r
 		}
 	}
@@ -280,14 +351,18 @@ func (s *Server) decodeImage(obj map[string]json.RawMessage, mode writeMode, old
 			im.domain = r
 		}
 	}
-	if raw, ok := d.member("tasks", false); ok {
+	if raw, ok := d.member("tasks", true); ok {
 		if rs, ok := d.tasks(raw, ts.contracts); ok {
-			im.tasks = rs
+			var had []*lrow
+			if old != nil {
+				had = old.tasks
+			}
+			im.tasks = linkTasks(had, rs)
 		}
 	}
-	// The real backend's serializer declares the generation non-null, so it is
-	// required there; documented, it may be left out (null) for CPU images.
-	if raw, ok := d.member("min_hardware_generation", nullHWRefused); ok {
+	// Required in both profiles; the real backend's serializer also refuses
+	// null, which the documentation allows (for CPU images).
+	if raw, ok := d.member("min_hardware_generation", true); ok {
 		if r, ok := d.relation("min_hardware_generation", raw, "generation", func(v string) *lrow { return ts.hardware.findText("generation", v) }, !nullHWRefused); ok {
 			im.hw = r
 		}

@@ -9,10 +9,7 @@ import (
 // Docker image endpoints (api/docker_images.md).
 
 func (s *Server) handleImageList(rq *request) response {
-	if resp, ok := checkMediaType(rq.r, rq.body); !ok {
-		return resp
-	}
-	q, errResp := compileFilter(rq.body, &s.imageFields)
+	q, errResp := compileFilter(rq.data.listBody(), &s.imageFields, s.filterSyntax())
 	if errResp != nil {
 		return *errResp
 	}
@@ -41,27 +38,29 @@ func (s *Server) handleImageRetrieve(rq *request) response {
 }
 
 func (s *Server) handleImageCreate(rq *request) response {
-	obj, resp, ok := decodeObject(rq.r, rq.body)
+	obj, resp, ok := rq.data.object()
 	if !ok {
 		return resp
 	}
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
-	return s.createImage(obj, s.backend())
+	return s.createImage(obj, rq.data.kind == dataForm, s.backend())
 }
 
 // createImage validates and inserts; nothing is stored unless every check
-// passed. The caller holds the write lock.
-func (s *Server) createImage(obj map[string]json.RawMessage, nullHWRefused bool) response {
-	im, errs := s.decodeImage(obj, modeCreate, nil, nullHWRefused)
+// passed. The caller holds the write lock. The checks come in the backend's
+// order: the serializer's field errors, the model's CPU rule (on save), then
+// the database's uniqueness, whose failure has consumed a pk.
+func (s *Server) createImage(obj map[string]json.RawMessage, form, nullHWRefused bool) response {
+	im, errs := s.decodeImage(obj, modeCreate, nil, form, nullHWRefused)
 	if errs != nil {
 		return errs.response()
 	}
+	if resp, bad := s.cpuRule(im); bad {
+		return resp
+	}
 	if s.st.clash(im, 0) != nil {
 		return s.duplicateOnCreate(im)
-	}
-	if errs := cpuRuleError(im); errs != nil {
-		return errs.response()
 	}
 	s.st.insertImage(im)
 	return rawJSON(http.StatusCreated, s.appendImage(nil, im))
@@ -78,25 +77,24 @@ func (s *Server) handleImageUpdate(rq *request) response {
 	if old == nil {
 		return detail(http.StatusNotFound, msgNotFound)
 	}
-	// As in DRF, the object is looked up before the body is parsed.
-	obj, resp, ok := decodeObject(rq.r, rq.body)
+	obj, resp, ok := rq.data.object()
 	if !ok {
 		return resp
 	}
-	return s.updateImage(old, obj, mode, s.backend())
+	return s.updateImage(old, obj, mode, rq.data.kind == dataForm, s.backend())
 }
 
 // updateImage applies a PUT/PATCH body to old under the write lock.
-func (s *Server) updateImage(old *image, obj map[string]json.RawMessage, mode writeMode, nullHWRefused bool) response {
-	im, errs := s.decodeImage(obj, mode, old, nullHWRefused)
+func (s *Server) updateImage(old *image, obj map[string]json.RawMessage, mode writeMode, form, nullHWRefused bool) response {
+	im, errs := s.decodeImage(obj, mode, old, form, nullHWRefused)
 	if errs != nil {
 		return errs.response()
 	}
+	if resp, bad := s.cpuRule(im); bad {
+		return resp
+	}
 	if s.st.clash(im, old.pk) != nil {
 		return s.duplicateOnUpdate()
-	}
-	if errs := cpuRuleError(im); errs != nil {
-		return errs.response()
 	}
 	s.st.replaceImage(old, im)
 	return rawJSON(http.StatusOK, s.appendImage(nil, im))

@@ -2,11 +2,17 @@ package refserver
 
 import (
 	"slices"
-	"strings"
 )
 
-// Response form of images and lookup rows (DESIGN section 2): lookups as
-// objects, the domain as its description, tasks as names.
+// Response form of images and lookup rows. Requests name lookups the way a
+// user knows them, responses expand them:
+//
+//	field                    sent                        returned
+//	cuda_version             version, e.g. "11.1"        {pk, version, full_version, min_driver_version}
+//	framework                pk                          {pk, name, version}
+//	domain                   code, e.g. "od"             description, e.g. "Object Detection"
+//	min_hardware_generation  generation or null          {pk, generation, min/max_compute_capability} or null
+//	tasks, licence           names                       names
 
 func appendRow(b []byte, t *table, r *lrow) []byte {
 	b = append(b, `{"pk":`...)
@@ -47,17 +53,12 @@ func rowMap(t *table, r *lrow) map[string]any {
 	return m
 }
 
-// taskNames returns the image's task names in response order: job-contract pk
-// order in the ufdl-backend profile (as measured there); sorted by name in the
-// documented profile, because tasks are a set and a stable, readable order
-// keeps diffs of responses small.
+// taskNames returns the image's task names in link order (see linkTasks);
+// the API treats tasks as a set.
 func (s *Server) taskNames(im *image, buf []string) []string {
 	buf = buf[:0]
 	for _, t := range im.tasks {
 		buf = append(buf, t.s[0])
-	}
-	if !s.backend() {
-		slices.SortFunc(buf, strings.Compare)
 	}
 	return buf
 }

@@ -3,66 +3,104 @@ package refserver
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
-	"strings"
 )
+
+// The request body as DRF reads it (request.data): JSON, a form, or nothing.
+// The backend reads it before anything else on its view sets (its request
+// log prints it), so a body that does not parse fails every request to them,
+// whatever the route, method, token or permission.
+
+type dataKind uint8
+
+const (
+	dataNone dataKind = iota // no body: an empty dict
+	dataJSON
+	dataForm
+)
+
+type reqData struct {
+	kind dataKind
+	json []byte     // dataJSON: the body
+	form url.Values // dataForm
+}
 
 // isBlankBody reports whether a body carries nothing: DRF treats an empty body
 // as "no data", and the official clients send list requests without one.
 func isBlankBody(body []byte) bool { return len(bytes.TrimSpace(body)) == 0 }
 
-// checkMediaType answers 415 like DRF when a body comes with a content type no
-// JSON parser accepts. A missing Content-Type is tolerated (read as JSON).
-func checkMediaType(r *http.Request, body []byte) (response, bool) {
+// parseData parses a body with DRF's parsers (JSON, form); any other or a
+// missing content type is 415, a syntax error 400.
+func parseData(r *http.Request, body []byte) (reqData, *response) {
+	if len(body) == 0 {
+		return reqData{}, nil
+	}
 	ct := r.Header.Get("Content-Type")
-	if ct == "" || isBlankBody(body) {
-		return response{}, true
-	}
 	mt, _, err := mime.ParseMediaType(ct)
-	if err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json")) {
-		return response{}, true
+	switch {
+	case err == nil && mt == "application/json":
+		if msg := pyJSONError(body); msg != "" {
+			resp := detail(http.StatusBadRequest, "JSON parse error - "+msg)
+			return reqData{}, &resp
+		}
+		return reqData{kind: dataJSON, json: body}, nil
+	case err == nil && mt == "application/x-www-form-urlencoded":
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			form = url.Values{}
+		}
+		return reqData{kind: dataForm, form: form}, nil
 	}
-	return detail(http.StatusUnsupportedMediaType, fmt.Sprintf("Unsupported media type %q in request.", ct)), false
+	resp := detail(http.StatusUnsupportedMediaType, fmt.Sprintf("Unsupported media type %q in request.", ct))
+	return reqData{}, &resp
 }
 
-// parseError renders a JSON syntax error the way DRF does ("JSON parse error - ...").
-func parseError(err error) response {
-	msg := err.Error()
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		msg = fmt.Sprintf("%s (at byte %d)", se.Error(), se.Offset)
-	}
-	return detail(http.StatusBadRequest, "JSON parse error - "+msg)
-}
-
-// decodeObject parses a body that must be a JSON object into its raw members.
-// A blank body is an empty object.
-func decodeObject(r *http.Request, body []byte) (map[string]json.RawMessage, response, bool) {
-	if resp, ok := checkMediaType(r, body); !ok {
-		return nil, resp, false
-	}
-	if isBlankBody(body) {
+// object gives a serializer's view of the data: members of a JSON object (or
+// of a form, each field its last value), with the answers DRF gives for data
+// that is not a dict.
+func (d reqData) object() (map[string]json.RawMessage, response, bool) {
+	switch d.kind {
+	case dataNone:
 		return map[string]json.RawMessage{}, response{}, true
+	case dataForm:
+		obj := map[string]json.RawMessage{}
+		for k, vs := range d.form {
+			b, _ := json.Marshal(vs[len(vs)-1])
+			obj[k] = b
+		}
+		return obj, response{}, true
 	}
-	if !json.Valid(body) {
-		var v any
-		return nil, parseError(json.Unmarshal(body, &v)), false
+	switch pyType(d.json) {
+	case "dict":
+		var obj map[string]json.RawMessage
+		_ = json.Unmarshal(d.json, &obj)
+		return obj, response{}, true
+	case "NoneType":
+		return nil, singleFieldError("non_field_errors", "No data provided"), false
 	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(body, &obj); err != nil || obj == nil {
-		return nil, notAnObject(body), false
-	}
-	return obj, response{}, true
+	return nil, singleFieldError("non_field_errors", fmt.Sprintf("Invalid data. Expected a dictionary, but got %s.", pyType(d.json))), false
 }
 
-func notAnObject(body []byte) response {
-	msg := fmt.Sprintf("Invalid data. Expected a dictionary, but got %s.", pyType(body))
-	return singleFieldError("non_field_errors", msg)
+// listBody is the data as the list views see it: the JSON body, or a form as
+// the dict of its value lists.
+func (d reqData) listBody() []byte {
+	switch d.kind {
+	case dataJSON:
+		return d.json
+	case dataForm:
+		m := map[string][]string{}
+		for k, vs := range d.form {
+			m[k] = vs
+		}
+		b, _ := json.Marshal(m)
+		return b
+	}
+	return nil
 }
 
 // pyType names the JSON value's type as Python would after json.loads; DRF's
@@ -121,7 +159,8 @@ func jsonInt(raw []byte) (int64, bool) {
 	return int64(f), true
 }
 
-// jsonNumber decodes a JSON number or, like DRF's FloatField, a numeric string.
+// jsonNumber decodes a value like DRF's FloatField: a number, a numeric
+// string, or a boolean (float(True) is 1.0).
 func jsonNumber(raw []byte) (float64, bool) {
 	switch pyType(raw) {
 	case "int", "float":
@@ -129,8 +168,15 @@ func jsonNumber(raw []byte) (float64, bool) {
 		return f, err == nil && !math.IsInf(f, 0)
 	case "str":
 		s, _ := jsonString(raw)
-		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		f, err := strconv.ParseFloat(trimPySpace(s), 64)
 		return f, err == nil && !math.IsInf(f, 0) && !math.IsNaN(f)
+	case "bool":
+		if bytes.HasPrefix(bytes.TrimSpace(raw), []byte("t")) {
+			return 1, true
+		}
+		return 0, true
 	}
 	return 0, false
 }
+
+func trimPySpace(s string) string { return string(bytes.TrimSpace([]byte(s))) }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,10 +14,7 @@ import (
 // job-contracts, domains), one generic implementation over table schemas.
 
 func (s *Server) handleRowList(rq *request) response {
-	if resp, ok := checkMediaType(rq.r, rq.body); !ok {
-		return resp
-	}
-	q, errResp := compileFilter(rq.body, &rq.t.fields)
+	q, errResp := compileFilter(rq.data.listBody(), &rq.t.fields, s.filterSyntax())
 	if errResp != nil {
 		return *errResp
 	}
@@ -45,7 +41,7 @@ func (s *Server) handleRowRetrieve(rq *request) response {
 }
 
 func (s *Server) handleRowCreate(rq *request) response {
-	obj, resp, ok := decodeObject(rq.r, rq.body)
+	obj, resp, ok := rq.data.object()
 	if !ok {
 		return resp
 	}
@@ -54,6 +50,11 @@ func (s *Server) handleRowCreate(rq *request) response {
 	r, errs := decodeRow(rq.t, obj, modeCreate, nil)
 	if errs != nil {
 		return errs.response()
+	}
+	// A database constraint fails the insert after its pk was taken.
+	if cols, vals, name := dbClash(rq.t, r); name != "" {
+		rq.t.nextPK++
+		return uniqueViolation(name, cols, vals)
 	}
 	rq.t.insert(r)
 	return rawJSON(http.StatusCreated, appendRow(nil, rq.t, r))
@@ -70,7 +71,7 @@ func (s *Server) handleRowUpdate(rq *request) response {
 	if old == nil {
 		return detail(http.StatusNotFound, msgNotFound)
 	}
-	obj, resp, ok := decodeObject(rq.r, rq.body)
+	obj, resp, ok := rq.data.object()
 	if !ok {
 		return resp
 	}
@@ -78,10 +79,16 @@ func (s *Server) handleRowUpdate(rq *request) response {
 	if errs != nil {
 		return errs.response()
 	}
+	if _, _, name := dbClash(rq.t, r); name != "" {
+		return htmlServerError() // an unhandled IntegrityError
+	}
 	rq.t.replace(r)
 	return rawJSON(http.StatusOK, appendRow(nil, rq.t, old))
 }
 
+// handleRowDestroy deletes a row. The backend's lookup models delete only
+// when nothing references them and answer 204 either way; a licence has no
+// such check, and the database's foreign key fails the delete (500).
 func (s *Server) handleRowDestroy(rq *request) response {
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
@@ -89,12 +96,33 @@ func (s *Server) handleRowDestroy(rq *request) response {
 	if r == nil {
 		return detail(http.StatusNotFound, msgNotFound)
 	}
-	if n := s.st.imagesUsing(rq.t, r); n > 0 {
-		return detail(http.StatusBadRequest, fmt.Sprintf(
-			"%s %d is still used by %d docker image(s) (field %q) and cannot be deleted.", rq.t.label, r.pk, n, rq.t.imageRef))
+	if s.st.imagesUsing(rq.t, r) > 0 {
+		if rq.t == s.st.t.licences {
+			return htmlServerError()
+		}
+		return noContent()
 	}
 	rq.t.remove(r.pk)
 	return noContent()
+}
+
+// dbClash reports a row that breaks one of the table's database unique
+// constraints: the columns, the row's values and the constraint's name.
+func dbClash(t *table, r *lrow) (cols, vals, name string) {
+	for _, c := range t.cols {
+		if c.dbName != "" && takenBy(t, r, c) {
+			return c.name, r.s[c.slot], c.dbName
+		}
+	}
+	if len(t.together) > 0 && takenTogether(t, r) {
+		var cs, vs []string
+		for _, ci := range t.together {
+			cs = append(cs, t.cols[ci].name)
+			vs = append(vs, r.s[t.cols[ci].slot])
+		}
+		return strings.Join(cs, ", "), strings.Join(vs, ", "), t.togetherName
+	}
+	return "", "", ""
 }
 
 // decodeRow validates a lookup body into a new row (a copy of old for
@@ -122,12 +150,14 @@ func decodeRow(t *table, obj map[string]json.RawMessage, mode writeMode, old *lr
 		}
 		switch c.kind {
 		case colText, colURL:
-			v, ok := jsonString(raw)
-			if !ok {
+			// DRF's CharField: numbers are their Python text.
+			switch pyType(raw) {
+			case "str", "int", "float":
+			default:
 				errs.add(c.name, msgNotString)
 				continue
 			}
-			v = strings.TrimSpace(v)
+			v := strings.TrimSpace(pyStr(raw))
 			switch {
 			case v == "":
 				errs.add(c.name, msgNotBlank)
@@ -168,18 +198,10 @@ func decodeRow(t *table, obj map[string]json.RawMessage, mode writeMode, old *lr
 	}
 	for _, c := range t.cols {
 		if c.unique && !errs.has(c.name) && takenBy(t, r, c) {
-			errs.add(c.name, fmt.Sprintf("%s with this %s already exists.", t.verbose, c.name))
+			errs.add(c.name, fmt.Sprintf("%s with this %s already exists.", t.verbose, strings.ReplaceAll(c.name, "_", " ")))
 		}
 	}
 	if !errs.empty() {
-		return nil, &errs
-	}
-	if len(t.together) > 0 && takenTogether(t, r) {
-		names := make([]string, len(t.together))
-		for i, ci := range t.together {
-			names[i] = t.cols[ci].name
-		}
-		errs.add("non_field_errors", fmt.Sprintf("The fields %s must make a unique set.", strings.Join(names, ", ")))
 		return nil, &errs
 	}
 	return r, nil
@@ -220,12 +242,25 @@ next:
 	return false
 }
 
-// licenceDomains are the documented licence domains (api/licenses.md).
-var licenceDomains = []string{"Software", "Models", "Data"}
-
 // handleSubdescriptors adds or removes licence domains, permissions,
-// limitations or conditions.
+// limitations or conditions. The body is validated against the backend's
+// schema (LicenceSubdescriptorModSpec) before the licence is looked up. An
+// added name that no licence has yet is created; a number names an existing
+// subdescriptor by pk, which the reference server does not keep, so adding one
+// is a bad value and removing one does nothing.
 func (s *Server) handleSubdescriptors(rq *request) response {
+	spec, ok := pyDict(rq.data.listBody())
+	if rq.data.kind == dataNone {
+		spec, ok = map[string]json.RawMessage{}, true
+	}
+	if !ok {
+		return htmlServerError()
+	}
+	typ, method, names, err := subdescriptorSpec(spec)
+	if err != nil {
+		b, _ := json.Marshal(spec)
+		return err.response(b, subdescriptorSchemaSummary)
+	}
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
 	t := rq.t
@@ -233,71 +268,18 @@ func (s *Server) handleSubdescriptors(rq *request) response {
 	if old == nil {
 		return detail(http.StatusNotFound, msgNotFound)
 	}
-	obj, resp, ok := decodeObject(rq.r, rq.body)
-	if !ok {
-		return resp
-	}
-	var errs fieldErrors
-	choice := func(name string, choices []string) string {
-		raw, ok := obj[name]
-		if !ok {
-			errs.add(name, msgRequired)
-			return ""
-		}
-		if isNull(raw) {
-			errs.add(name, msgNotNull)
-			return ""
-		}
-		v, _ := slug(raw)
-		if !slices.Contains(choices, v) {
-			errs.add(name, fmt.Sprintf("%q is not a valid choice.", v))
-			return ""
-		}
-		return v
-	}
-	typ := choice("type", []string{"domains", "permissions", "limitations", "conditions"})
-	method := choice("method", []string{"add", "remove"})
-	var names []string
-	if raw, ok := obj["names"]; !ok {
-		errs.add("names", msgRequired)
-	} else if isNull(raw) {
-		errs.add("names", msgNotNull)
-	} else if pyType(raw) != "list" {
-		errs.add("names", fmt.Sprintf("Expected a list of items but got type %q.", pyType(raw)))
-	} else {
-		var items []json.RawMessage
-		_ = json.Unmarshal(raw, &items)
-		for _, it := range items {
-			v, ok := jsonString(it)
-			v = strings.TrimSpace(v)
-			switch {
-			case !ok:
-				errs.add("names", msgNotString)
-			case v == "":
-				errs.add("names", msgNotBlank)
-			case utf8.RuneCountInString(v) > 100:
-				errs.add("names", tooLong(100))
-			case typ == "domains" && method == "add" && !slices.Contains(licenceDomains, v):
-				errs.add("names", fmt.Sprintf("Object with name=%s does not exist.", v))
-			default:
-				names = append(names, v)
-				continue
-			}
-			break
-		}
-	}
-	if !errs.empty() {
-		return errs.response()
-	}
 	r := t.clone(old)
 	slot := t.col(typ).slot
 	list := r.l[slot]
-	for _, n := range names {
-		i, found := slices.BinarySearch(list, n)
+	for _, raw := range names {
+		n, isName := jsonString(raw)
+		i := slices.Index(list, n)
 		switch {
-		case method == "add" && !found:
-			list = slices.Insert(list, i, n)
-		case method == "remove" && found:
+		case method == "add" && !isName:
+			return detail(http.StatusBadRequest, "Bad value for modify_subdescriptors parameter 'names': "+pyStr(raw))
+		case method == "add" && i < 0:
+			list = append(list, n)
+		case method == "remove" && isName && i >= 0:
 			list = slices.Delete(list, i, i+1)
 		}
 	}
@@ -306,25 +288,90 @@ func (s *Server) handleSubdescriptors(rq *request) response {
 	return rawJSON(http.StatusOK, appendRow(nil, t, old))
 }
 
-var computeRe = regexp.MustCompile(`^\d+(\.\d+)?$`)
+const subdescriptorSchemaSummary = `LicenceSubdescriptorModSpec {type: permissions | conditions | limitations | domains, method: add | remove, names: 1 or more distinct names (1 to 100 characters) or pks}`
+
+// subdescriptorSpec validates a subdescriptor modification.
+func subdescriptorSpec(spec map[string]json.RawMessage) (typ, method string, names []json.RawMessage, err *schemaError) {
+	raw, _ := json.Marshal(spec)
+	m, err := members(raw, "the modification", []string{"type", "method", "names"}, []string{"method", "names", "type"})
+	if err != nil {
+		return "", "", nil, err
+	}
+	typ, _ = jsonString(m["type"])
+	if !slices.Contains([]string{"permissions", "conditions", "limitations", "domains"}, typ) || pyType(m["type"]) != "str" {
+		return "", "", nil, schemaErr("%s is not one of ['permissions', 'conditions', 'limitations', 'domains']", pyRepr(m["type"]))
+	}
+	method, _ = jsonString(m["method"])
+	if (method != "add" && method != "remove") || pyType(m["method"]) != "str" {
+		return "", "", nil, schemaErr("%s is not one of ['add', 'remove']", pyRepr(m["method"]))
+	}
+	if pyType(m["names"]) != "list" || json.Unmarshal(m["names"], &names) != nil {
+		return "", "", nil, schemaErr("%s is not of type 'array'", pyRepr(m["names"]))
+	}
+	if len(names) == 0 {
+		return "", "", nil, schemaErr("[] is too short")
+	}
+	seen := map[string]bool{}
+	for _, n := range names {
+		str, isStr := jsonString(n)
+		i, isInt := jsonInt(n)
+		switch {
+		case isStr && (str == "" || utf8.RuneCountInString(str) > 100),
+			!isStr && (!isInt || i < 1 || pyType(n) == "bool"):
+			return "", "", nil, schemaErr("%s is not valid under any of the given schemas", pyRepr(n))
+		}
+		if seen[pyRepr(n)] {
+			return "", "", nil, schemaErr("%s has non-unique elements", pyRepr(m["names"]))
+		}
+		seen[pyRepr(n)] = true
+	}
+	return typ, method, names, nil
+}
 
 // handleHardwareGeneration finds the generation whose [min, max) compute
-// capability range holds the given value.
+// capability range holds the given value; a value that is not a number, or
+// that no generation covers, is a bad argument naming the known range.
 func (s *Server) handleHardwareGeneration(rq *request) response {
-	if !computeRe.MatchString(rq.arg) {
-		return detail(http.StatusNotFound, msgNotFound)
-	}
-	c, err := strconv.ParseFloat(rq.arg, 64)
-	if err != nil {
-		return detail(http.StatusNotFound, msgNotFound)
-	}
 	s.st.mu.RLock()
 	defer s.st.mu.RUnlock()
 	t := s.st.t.hardware
-	for _, r := range t.rows {
-		if r.f[0] <= c && c < r.f[1] {
-			return rawJSON(http.StatusOK, appendRow(nil, t, r))
+	if c, ok := pyFloatParse(rq.arg); ok {
+		for _, r := range t.rows { // pk order: the backend takes the first
+			if r.f[0] <= c && c < r.f[1] {
+				return rawJSON(http.StatusOK, appendRow(nil, t, r))
+			}
 		}
 	}
-	return detail(http.StatusNotFound, msgNotFound)
+	lo, hi := "None", "None" // Python's aggregate of an empty table
+	if len(t.rows) > 0 {
+		lo, hi = pyFloat(minF(t.rows, 0)), pyFloat(maxF(t.rows, 1))
+	}
+	return detail(http.StatusBadRequest, fmt.Sprintf("Bad value for get_hardware_generation parameter 'compute': %s, options: [%s, %s)", rq.arg, lo, hi))
+}
+
+func minF(rows []*lrow, slot int) float64 {
+	m := rows[0].f[slot]
+	for _, r := range rows {
+		m = min(m, r.f[slot])
+	}
+	return m
+}
+
+func maxF(rows []*lrow, slot int) float64 {
+	m := rows[0].f[slot]
+	for _, r := range rows {
+		m = max(m, r.f[slot])
+	}
+	return m
+}
+
+// pyFloatParse is Python's float() of a string: surrounding whitespace,
+// underscores between digits, inf and nan allowed.
+func pyFloatParse(s string) (float64, bool) {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "__") || strings.HasPrefix(s, "_") || strings.HasSuffix(s, "_") {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(strings.ReplaceAll(s, "_", ""), 64)
+	return f, err == nil
 }

@@ -13,8 +13,9 @@ type Profile string
 const (
 	// ProfileDocumented is the API as documented (the default).
 	ProfileDocumented Profile = "documented"
-	// ProfileUFDLBackend reproduces the measured quirks of the real backend
-	// (DESIGN "Measured on the real backend").
+	// ProfileUFDLBackend answers every call as the real UFDL backend does,
+	// including where it departs from the documentation (see profile.go);
+	// internal/conformance checks it against the backend's recorded answers.
 	ProfileUFDLBackend Profile = "ufdl-backend"
 )
 
@@ -27,7 +28,7 @@ type Options struct {
 	AccessLifetime  time.Duration // default 5m
 	RefreshLifetime time.Duration // default 24h (profile ufdl-backend: 8h)
 
-	Samples bool    // load the 23 real images from seed/docker_images
+	Samples bool    // load the 23 catalog images a new deployment serves (seed/docker.json)
 	Profile Profile // default ProfileDocumented
 
 	Latency time.Duration // added to every request (emulates a slow backend)

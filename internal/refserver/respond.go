@@ -25,14 +25,24 @@ const (
 	contentHTML = "text/html; charset=utf-8"
 )
 
-// serverErrorPage is the body Django answers a 500 with when DEBUG is off; the
-// ufdl-backend profile sends it where the real backend does.
-const serverErrorPage = `<!doctype html><html><head><title>Server Error (500)</title></head><body><h1>Server Error (500)</h1><p></p></body></html>`
+// Django's own error pages (django.views.defaults, DEBUG off), which the
+// backend answers for a path no route matches (404) and for an unhandled
+// error (500): HTML, not JSON.
+const (
+	djangoErrorPage = "\n<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>%[1]s</title>\n</head>\n<body>\n  <h1>%[1]s</h1><p>%[2]s</p>\n</body>\n</html>\n"
+)
+
+var (
+	serverErrorPage = fmt.Sprintf(djangoErrorPage, "Server Error (500)", "")
+	notFoundPage    = fmt.Sprintf(djangoErrorPage, "Not Found", "The requested resource was not found on this server.")
+)
 
 // DRF's standard detail messages.
 const (
 	msgNotAuthenticated = "Authentication credentials were not provided."
 	msgTokenInvalid     = "Given token not valid for any token type"
+	msgTokenBad         = "Token is invalid or expired"
+	msgTokenWrongType   = "Token has wrong type"
 	msgForbidden        = "You do not have permission to perform this action."
 	msgNotFound         = "Not found."
 	msgRequired         = "This field is required."
@@ -62,6 +72,10 @@ func appendDetail(b []byte, msg string) []byte {
 
 func htmlServerError() response {
 	return response{status: http.StatusInternalServerError, ctype: contentHTML, body: []byte(serverErrorPage)}
+}
+
+func htmlNotFound() response {
+	return response{status: http.StatusNotFound, ctype: contentHTML, body: []byte(notFoundPage)}
 }
 
 func methodNotAllowed(method, allow string) response {

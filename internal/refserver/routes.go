@@ -11,6 +11,7 @@ type perm uint8
 const (
 	permUser  perm = iota // IsAuthenticated
 	permAdmin             // IsAdminUser (is_staff)
+	permNone              // AllowNone, even for admins: domain writes
 )
 
 type endpoint struct {
@@ -35,21 +36,25 @@ type request struct {
 	pk   int64  // {pk}; -1 when it does not fit an int64 (then nothing has it)
 	arg  string // {compute}
 	t    *table
+	data reqData // the parsed body
 }
 
 func (s *Server) buildRoutes() {
 	s.routes = map[string]*route{}
 	add := func(pattern string, t *table, open bool, methods map[string]endpoint) {
 		var allow []string
-		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions} {
 			if _, ok := methods[m]; ok {
 				allow = append(allow, m)
 			}
 		}
 		s.routes[pattern] = &route{pattern: pattern, open: open, t: t, methods: methods, allow: strings.Join(allow, ", ")}
 	}
-	add("/v1/auth/obtain", nil, true, map[string]endpoint{http.MethodPost: {permUser, (*Server).handleObtain}})
-	add("/v1/auth/refresh", nil, true, map[string]endpoint{http.MethodPost: {permUser, (*Server).handleRefresh}})
+	// The token views are plain DRF views: OPTIONS describes them.
+	add("/v1/auth/obtain", nil, true, map[string]endpoint{http.MethodPost: {permUser, (*Server).handleObtain},
+		http.MethodOptions: {permUser, func(*Server, *request) response { return rawJSON(http.StatusOK, []byte(obtainMetadata)) }}})
+	add("/v1/auth/refresh", nil, true, map[string]endpoint{http.MethodPost: {permUser, (*Server).handleRefresh},
+		http.MethodOptions: {permUser, func(*Server, *request) response { return rawJSON(http.StatusOK, []byte(refreshMetadata)) }}})
 
 	add("/v1/docker/list", nil, false, map[string]endpoint{http.MethodPost: {permUser, (*Server).handleImageList}})
 	add("/v1/docker/create", nil, false, map[string]endpoint{http.MethodPost: {permAdmin, (*Server).handleImageCreate}})
@@ -63,12 +68,16 @@ func (s *Server) buildRoutes() {
 	for _, t := range s.st.t.all {
 		add(t.route+"/list", t, false, map[string]endpoint{http.MethodPost: {permUser, (*Server).handleRowList}})
 		item := map[string]endpoint{http.MethodGet: {permUser, (*Server).handleRowRetrieve}}
-		if !t.readOnly {
-			add(t.route+"/create", t, false, map[string]endpoint{http.MethodPost: {permAdmin, (*Server).handleRowCreate}})
-			item[http.MethodPut] = endpoint{permAdmin, (*Server).handleRowUpdate}
-			item[http.MethodPatch] = endpoint{permAdmin, (*Server).handleRowUpdate}
-			item[http.MethodDelete] = endpoint{permAdmin, (*Server).handleRowDestroy}
+		// Read-only tables (domains) still route writes: the backend refuses
+		// them with 403, for admins too.
+		write := permAdmin
+		if t.readOnly {
+			write = permNone
 		}
+		add(t.route+"/create", t, false, map[string]endpoint{http.MethodPost: {write, (*Server).handleRowCreate}})
+		item[http.MethodPut] = endpoint{write, (*Server).handleRowUpdate}
+		item[http.MethodPatch] = endpoint{write, (*Server).handleRowUpdate}
+		item[http.MethodDelete] = endpoint{write, (*Server).handleRowDestroy}
 		add(t.route+"/{pk}", t, false, item)
 	}
 	add("/v1/hardware/get-hardware-generation/{compute}", s.st.t.hardware, false,
@@ -81,6 +90,13 @@ func (s *Server) buildRoutes() {
 // licences and an optional trailing slash lead to the same route, so that
 // counters and faults see one key.
 func canonicalRoute(path string) (pattern string, pk int64, arg string) {
+	// The generation route takes everything after its prefix as the value,
+	// a trailing slash included (the backend's pattern is "(?P<compute>.+)").
+	for _, spelling := range []string{"/v1/hardware/get-hardware-generation/"} {
+		if rest, ok := strings.CutPrefix(path, spelling); ok && rest != "" {
+			return "/v1/hardware/get-hardware-generation/{compute}", 0, rest
+		}
+	}
 	p := strings.TrimSuffix(path, "/")
 	segs := strings.Split(strings.TrimPrefix(p, "/"), "/")
 	if len(segs) < 3 || len(segs) > 4 || segs[0] != "v1" {

@@ -91,14 +91,23 @@ func TestPathsAndRedirects(t *testing.T) {
 			t.Errorf("%s: %d", p, resp.StatusCode)
 		}
 	}
+	// A path no route matches is Django's HTML 404 page.
 	for _, p := range []string{"/", "/v1", "/v1/docker", "/v1/docker/list//", "/v1/docker//1", "/v2/docker/list",
-		"/v1/docker/1/extra", "/v1/cuda/-1", "/v1/domains/create", "/v1/hardware/get-hardware-generation/"} {
-		h.expect("POST", p, h.user, nil, 404, detailBody(msgNotFound))
+		"/v1/docker/1/extra", "/v1/cuda/-1", "/v1/hardware/get-hardware-generation/"} {
+		st, b, hdr := h.doHeaders("POST", p, h.user, nil, nil)
+		if st != 404 || string(b) != notFoundPage || hdr.Get("Content-Type") != contentHTML {
+			t.Errorf("POST %s: %d %q %s", p, st, hdr.Get("Content-Type"), b)
+		}
 	}
-	// HEAD gets headers only.
-	st, b, _ := h.doHeaders("HEAD", "/v1/docker/list", h.user, nil, nil)
-	if st != 405 || len(b) != 0 {
-		t.Fatalf("HEAD: %d %q", st, b)
+	// HEAD gets headers only: GET's answer, or the 500 of a route without GET.
+	h.expect("POST", "/v1/docker/create", h.admin, yoloBody(), 201, nil)
+	st, b, _ := h.doHeaders("HEAD", "/v1/docker/1", h.user, nil, nil)
+	if st != 200 || len(b) != 0 {
+		t.Fatalf("HEAD item: %d %q", st, b)
+	}
+	st, b, _ = h.doHeaders("HEAD", "/v1/docker/list", h.user, nil, nil)
+	if st != 500 || len(b) != 0 {
+		t.Fatalf("HEAD list: %d %q", st, b)
 	}
 }
 

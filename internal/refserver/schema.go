@@ -18,15 +18,11 @@ func lookupFields(t *table) fieldSet[*lrow] {
 		case colFloat:
 			fs.add(c.name, field[*lrow]{kind: kFloat, get: func(r *lrow) (value, bool) { return value{n: r.f[slot]}, true }})
 		case colList:
-			// Subdescriptors are related rows with a name on the backend.
-			fs.add(c.name+"__name", field[*lrow]{kind: kString, each: func(r *lrow, fn func(value) bool) bool {
-				for _, s := range r.l[slot] {
-					if fn(value{s: s}) {
-						return true
-					}
-				}
-				return false
-			}})
+			// Subdescriptors are related rows with a name on the backend: a
+			// many-to-many relation.
+			rel := fs.relation(func(r *lrow) int { return len(r.l[slot]) })
+			fs.add(c.name+"__name", field[*lrow]{kind: kString, rel: rel,
+				relGet: func(r *lrow, i int) (value, bool) { return value{s: r.l[slot][i]}, true }})
 		}
 	}
 	return fs
@@ -48,6 +44,16 @@ func imageFields(ts *tables) fieldSet[*image] {
 	fs.add("registry_password", field[*image]{kind: kString, get: func(im *image) (value, bool) { return value{s: im.regPass}, im.hasPass }})
 	fs.add("cpu", field[*image]{kind: kBool, get: func(im *image) (value, bool) { return value{b: im.cpu}, true }})
 
+	// tasks is many-to-many: the bare name compares the job contract's pk.
+	tasks := fs.relation(func(im *image) int { return len(im.tasks) })
+	for _, sub := range append([]string{""}, ts.contracts.fields.names...) {
+		name, lf := "tasks__"+sub, ts.contracts.fields.byName[sub]
+		if sub == "" {
+			name, lf = "tasks", ts.contracts.fields.byName["pk"]
+		}
+		fs.add(name, field[*image]{kind: lf.kind, rel: tasks, relGet: func(im *image, i int) (value, bool) { return lf.get(im.tasks[i]) }})
+	}
+
 	fk := func(name string, t *table, get func(*image) *lrow) {
 		// The bare foreign key compares by pk, as in Django.
 		byPK := field[*image]{kind: kInt, get: func(im *image) (value, bool) {
@@ -60,8 +66,33 @@ func imageFields(ts *tables) fieldSet[*image] {
 		for _, alias := range []string{name, name + "_id"} {
 			fs.add(alias, byPK)
 		}
+		// A relation of the looked-up table (a licence's subdescriptors)
+		// becomes a relation of the image.
+		rels := map[int]int{}
 		for _, sub := range t.fields.names {
-			fs.add(name+"__"+sub, throughFK(get, t.fields.byName[sub]))
+			lf := t.fields.byName[sub]
+			if !lf.multi() {
+				fs.add(name+"__"+sub, field[*image]{kind: lf.kind, get: func(im *image) (value, bool) {
+					r := get(im)
+					if r == nil {
+						return value{}, false
+					}
+					return lf.get(r)
+				}})
+				continue
+			}
+			if rels[lf.rel] == 0 {
+				n := t.fields.relLen[lf.rel-1]
+				rels[lf.rel] = fs.relation(func(im *image) int {
+					if r := get(im); r != nil {
+						return n(r)
+					}
+					return 0
+				})
+			}
+			fs.add(name+"__"+sub, field[*image]{kind: lf.kind, rel: rels[lf.rel], relGet: func(im *image, i int) (value, bool) {
+				return lf.relGet(get(im), i)
+			}})
 		}
 	}
 	fk("cuda_version", ts.cuda, func(im *image) *lrow { return im.cuda })
@@ -69,38 +100,5 @@ func imageFields(ts *tables) fieldSet[*image] {
 	fk("domain", ts.domains, func(im *image) *lrow { return im.domain })
 	fk("licence", ts.licences, func(im *image) *lrow { return im.licence })
 	fk("min_hardware_generation", ts.hardware, func(im *image) *lrow { return im.hw })
-
-	// tasks is many-to-many: a condition holds when it holds for any task.
-	fs.add("tasks", throughM2M(ts.contracts.fields.byName["pk"]))
-	for _, sub := range ts.contracts.fields.names {
-		fs.add("tasks__"+sub, throughM2M(ts.contracts.fields.byName[sub]))
-	}
 	return fs
-}
-
-func throughFK(get func(*image) *lrow, lf *field[*lrow]) field[*image] {
-	if lf.multi() {
-		return field[*image]{kind: lf.kind, each: func(im *image, fn func(value) bool) bool {
-			r := get(im)
-			return r != nil && lf.each(r, fn)
-		}}
-	}
-	return field[*image]{kind: lf.kind, get: func(im *image) (value, bool) {
-		r := get(im)
-		if r == nil {
-			return value{}, false
-		}
-		return lf.get(r)
-	}}
-}
-
-func throughM2M(lf *field[*lrow]) field[*image] {
-	return field[*image]{kind: lf.kind, each: func(im *image, fn func(value) bool) bool {
-		for _, t := range im.tasks {
-			if v, ok := lf.get(t); ok && fn(v) {
-				return true
-			}
-		}
-		return false
-	}}
 }

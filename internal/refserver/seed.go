@@ -1,72 +1,43 @@
 package refserver
 
 import (
+	"bytes"
 	"embed"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io/fs"
-	"path"
 	"slices"
-	"strconv"
 )
 
-// The seed data is the real deployment's (the backend's migrations), copied
-// into the project so that the binary carries it.
+// The seed data is what a freshly set-up real backend serves after its own
+// migrations (POST /v1/<table>/list ordered by pk): every lookup table pk for
+// pk and field for field, licence subdescriptors included, and the 23 catalog
+// images in their response form. It is copied into the project so that the
+// binary carries it; the conformance suite checks it against a real backend.
 //
-//go:embed seed/*.csv seed/docker_images/*.json
+//go:embed seed/*.json
 var seedFS embed.FS
 
-// seedColumns maps each table to its CSV file and the CSV's column order.
-var seedColumns = map[string]struct {
-	file string
-	cols []string
-}{
-	"cuda":          {"cuda.csv", []string{"version", "full_version", "min_driver_version"}},
-	"frameworks":    {"frameworks.csv", []string{"name", "version"}},
-	"hardware":      {"hardware.csv", []string{"generation", "min_compute_capability", "max_compute_capability"}},
-	"licences":      {"licences.csv", []string{"name", "url"}},
-	"job-contracts": {"job_contracts.csv", []string{"name", "pkg", "cls"}},
-	"domains":       {"domains.csv", []string{"name", "description"}},
-}
+// seedFile names the served copy of each table.
+func seedFile(key string) string { return "seed/" + key + ".json" }
 
-// seedTables loads every lookup table; pks follow the CSV order, as the
-// backend's migrations insert them.
+// seedTables loads every lookup table with the pks it was served with.
 func seedTables(ts *tables) error {
 	for _, t := range ts.all {
-		sc := seedColumns[t.key]
-		f, err := seedFS.Open("seed/" + sc.file)
+		data, err := seedFS.ReadFile(seedFile(t.key))
 		if err != nil {
-			return fmt.Errorf("refserver: seed %s: %w", sc.file, err)
+			return fmt.Errorf("refserver: seed %s: %w", t.key, err)
 		}
-		recs, err := csv.NewReader(f).ReadAll()
-		_ = f.Close()
-		if err != nil {
-			return fmt.Errorf("refserver: seed %s: %w", sc.file, err)
+		var rows []map[string]json.RawMessage
+		if err := json.Unmarshal(data, &rows); err != nil {
+			return fmt.Errorf("refserver: seed %s: %w", t.key, err)
 		}
-		for i, rec := range recs[1:] { // the first line is the header
-			if len(rec) != len(sc.cols) {
-				return fmt.Errorf("refserver: seed %s line %d: %d fields, want %d", sc.file, i+2, len(rec), len(sc.cols))
+		for i, m := range rows {
+			r, err := seedRow(t, m)
+			if err != nil {
+				return fmt.Errorf("refserver: seed %s row %d: %w", t.key, i+1, err)
 			}
-			r := t.newRow()
-			for j, name := range sc.cols {
-				c := t.col(name)
-				switch c.kind {
-				case colDecimal:
-					canon, f, msg := parseDecimal(rec[j])
-					if msg != "" {
-						return fmt.Errorf("refserver: seed %s line %d: %s: %s", sc.file, i+2, name, msg)
-					}
-					r.s[c.slot], r.f[c.fslot] = canon, f
-				case colFloat:
-					f, err := strconv.ParseFloat(rec[j], 64)
-					if err != nil {
-						return fmt.Errorf("refserver: seed %s line %d: %w", sc.file, i+2, err)
-					}
-					r.f[c.slot] = f
-				default:
-					r.s[c.slot] = rec[j]
-				}
+			if t.byPK[r.pk] != nil || (len(t.rows) > 0 && r.pk < t.rows[len(t.rows)-1].pk) {
+				return fmt.Errorf("refserver: seed %s row %d: pk %d out of order", t.key, i+1, r.pk)
 			}
 			t.insert(r)
 		}
@@ -74,67 +45,157 @@ func seedTables(ts *tables) error {
 	return nil
 }
 
-// sampleImage is the backend's migration format of an image.
-type sampleImage struct {
-	Name     string `json:"name"`
-	Version  string `json:"version"`
-	URL      string `json:"url"`
-	Registry struct {
-		URL      string  `json:"url"`
-		User     *string `json:"user"`
-		Password *string `json:"password"`
-	} `json:"registry"`
-	CUDAVersion string `json:"cuda_version"`
-	Framework   struct {
-		Name    string `json:"name"`
-		Version string `json:"version"`
-	} `json:"framework"`
-	Domain                string   `json:"domain"`
-	Tasks                 []string `json:"tasks"`
-	MinHardwareGeneration string   `json:"min_hardware_generation"` // "" means null
-	CPU                   bool     `json:"cpu"`
-	License               string   `json:"license"`
+func seedRow(t *table, m map[string]json.RawMessage) (*lrow, error) {
+	r := t.newRow()
+	if err := json.Unmarshal(m["pk"], &r.pk); err != nil || r.pk < 1 {
+		return nil, fmt.Errorf("pk: %s", m["pk"])
+	}
+	if len(m) != len(t.cols)+1 {
+		return nil, fmt.Errorf("%d fields, want %d", len(m), len(t.cols)+1)
+	}
+	for _, c := range t.cols {
+		raw, ok := m[c.name]
+		if !ok {
+			return nil, fmt.Errorf("no %s", c.name)
+		}
+		var err error
+		switch c.kind {
+		case colDecimal:
+			var s string
+			if err = json.Unmarshal(raw, &s); err == nil {
+				canon, f, msg := parseDecimal(s)
+				if msg != "" || canon != s {
+					return nil, fmt.Errorf("%s %q: not a serialised decimal", c.name, s)
+				}
+				r.s[c.slot], r.f[c.fslot] = canon, f
+			}
+		case colFloat:
+			err = json.Unmarshal(raw, &r.f[c.slot])
+		case colList:
+			err = json.Unmarshal(raw, &r.l[c.slot])
+			if r.l[c.slot] == nil {
+				r.l[c.slot] = []string{}
+			}
+		default:
+			err = json.Unmarshal(raw, &r.s[c.slot])
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", c.name, err)
+		}
+	}
+	return r, nil
 }
 
-// loadSamples inserts the 23 real images in file-name order, through the
-// same validation as the API (documented rules: CPU images keep their null
-// generation, as the backend's migrations leave it).
+// servedImage is an image in response form, as the seed holds the catalog.
+type servedImage struct {
+	PK                    int64          `json:"pk"`
+	Name                  string         `json:"name"`
+	Version               string         `json:"version"`
+	URL                   string         `json:"url"`
+	RegistryURL           string         `json:"registry_url"`
+	RegistryUsername      *string        `json:"registry_username"`
+	RegistryPassword      *string        `json:"registry_password"`
+	CUDAVersion           map[string]any `json:"cuda_version"`
+	Framework             map[string]any `json:"framework"`
+	Domain                string         `json:"domain"`
+	Tasks                 []string       `json:"tasks"`
+	MinHardwareGeneration map[string]any `json:"min_hardware_generation"`
+	CPU                   bool           `json:"cpu"`
+	Licence               string         `json:"licence"`
+}
+
+// loadSamples inserts the 23 catalog images with the pks, fields and task
+// order they are served with. Like the backend's migrations, it bypasses the
+// API's validation (CPU images have a null generation, which the API
+// refuses), but every lookup must resolve to the seed row the image names.
 func (s *Server) loadSamples() error {
-	names, err := fs.Glob(seedFS, "seed/docker_images/*.json")
+	data, err := seedFS.ReadFile(seedFile("docker"))
 	if err != nil {
 		return err
 	}
-	slices.Sort(names)
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.DisallowUnknownFields()
+	var images []servedImage
+	if err := d.Decode(&images); err != nil {
+		return fmt.Errorf("refserver: seed docker: %w", err)
+	}
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
-	for _, name := range names {
-		data, err := seedFS.ReadFile(name)
+	ts := s.st.t
+	for _, si := range images {
+		im, err := sampleImage(ts, si)
 		if err != nil {
-			return err
+			return fmt.Errorf("refserver: seed docker pk %d: %w", si.PK, err)
 		}
-		var si sampleImage
-		if err := json.Unmarshal(data, &si); err != nil {
-			return fmt.Errorf("refserver: sample %s: %w", path.Base(name), err)
+		if si.PK != s.st.nextPK {
+			return fmt.Errorf("refserver: seed docker: pk %d, want %d (pks 1.. in order)", si.PK, s.st.nextPK)
 		}
-		fw := s.st.t.frameworks
-		var fwPK int64
-		for _, r := range fw.rows {
-			if r.s[0] == si.Framework.Name && r.s[1] == si.Framework.Version {
-				fwPK = r.pk
-			}
+		if s.st.clash(im, 0) != nil {
+			return fmt.Errorf("refserver: seed docker pk %d: (name, version) taken", si.PK)
 		}
-		body := map[string]any{
-			"name": si.Name, "version": si.Version, "url": si.URL,
-			"registry_url": si.Registry.URL, "registry_username": si.Registry.User, "registry_password": si.Registry.Password,
-			"cuda_version": si.CUDAVersion, "framework": fwPK, "domain": si.Domain, "tasks": si.Tasks,
-			"min_hardware_generation": nil, "cpu": si.CPU, "licence": si.License,
-		}
-		if si.MinHardwareGeneration != "" {
-			body["min_hardware_generation"] = si.MinHardwareGeneration
-		}
-		if _, err := s.createDirect(body); err != nil {
-			return fmt.Errorf("refserver: sample %s: %w", path.Base(name), err)
-		}
+		s.st.insertImage(im)
 	}
 	return nil
+}
+
+func sampleImage(ts *tables, si servedImage) (*image, error) {
+	im := &image{
+		name: si.Name, version: si.Version, url: si.URL, registryURL: si.RegistryURL, cpu: si.CPU,
+	}
+	if si.RegistryUsername != nil {
+		im.regUser, im.hasUser = *si.RegistryUsername, true
+	}
+	if si.RegistryPassword != nil {
+		im.regPass, im.hasPass = *si.RegistryPassword, true
+	}
+	var err error
+	if im.cuda, err = servedRow(ts.cuda, si.CUDAVersion); err != nil {
+		return nil, err
+	}
+	if im.framework, err = servedRow(ts.frameworks, si.Framework); err != nil {
+		return nil, err
+	}
+	if si.MinHardwareGeneration != nil {
+		if im.hw, err = servedRow(ts.hardware, si.MinHardwareGeneration); err != nil {
+			return nil, err
+		}
+	} else if !si.CPU {
+		return nil, fmt.Errorf("a null generation on a GPU image")
+	}
+	for _, r := range ts.domains.rows {
+		if r.s[1] == si.Domain {
+			im.domain = r
+		}
+	}
+	im.licence = ts.licences.findText("name", si.Licence)
+	if im.domain == nil || im.licence == nil {
+		return nil, fmt.Errorf("domain %q or licence %q is not in the seed", si.Domain, si.Licence)
+	}
+	for _, n := range si.Tasks {
+		r := ts.contracts.findText("name", n)
+		if r == nil || slices.Contains(im.tasks, r) {
+			return nil, fmt.Errorf("task %q unknown or repeated", n)
+		}
+		im.tasks = append(im.tasks, r)
+	}
+	return im, nil
+}
+
+// servedRow finds the seed row a nested response object names and checks
+// that the object shows it as served.
+func servedRow(t *table, obj map[string]any) (*lrow, error) {
+	pk, _ := obj["pk"].(float64)
+	r := t.byPK[int64(pk)]
+	if r == nil {
+		return nil, fmt.Errorf("%s pk %v is not in the seed", t.key, obj["pk"])
+	}
+	want, _ := json.Marshal(rowMap(t, r))
+	var norm map[string]any
+	_ = json.Unmarshal(want, &norm)
+	got, _ := json.Marshal(obj)
+	wantNorm, _ := json.Marshal(norm)
+	if !bytes.Equal(got, wantNorm) {
+		return nil, fmt.Errorf("%s %s differs from the seed row %s", t.key, got, wantNorm)
+	}
+	return r, nil
 }

@@ -158,36 +158,88 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	answer(resp)
 }
 
-// dispatch authenticates, checks permissions and runs the handler. As in
-// DRF, authentication and permission come before the method check.
+// dispatch runs a request through the backend's steps. The token endpoints
+// are plain DRF views: 405 for another method, then the handler. Every other
+// route is one of the backend's view sets, which read (and log) the body
+// first, then authenticate and check permissions, and fail with an unhandled
+// error for a method they do not map; authentication comes before that only
+// when the token is bad.
 func (s *Server) dispatch(r *http.Request, rt *route, pk int64, arg string, body []byte) response {
 	if rt == nil {
-		return detail(http.StatusNotFound, msgNotFound)
+		if r.URL.Path == "/v1/" {
+			return s.apiRoot(r)
+		}
+		return htmlNotFound()
 	}
-	ep, mapped := rt.methods[r.Method]
-	rq := &request{r: r, body: body, pk: pk, arg: arg, t: rt.t}
-	if !rt.open {
-		u, resp, ok := s.authenticate(r)
-		if !ok {
-			return resp
+	if resp, ok := formatParam(r); !ok {
+		return resp
+	}
+	method := r.Method
+	if method == http.MethodHead {
+		method = http.MethodGet // DRF answers HEAD with its GET action
+	}
+	ep, mapped := rt.methods[method]
+	if rt.open {
+		if !mapped {
+			return methodNotAllowed(r.Method, rt.allow)
 		}
-		if u == nil {
-			return unauthorized(msgNotAuthenticated)
-		}
-		// 403, never 401, for a valid token without permission: clients
-		// answer a 401 by refreshing and retrying.
-		if mapped && ep.perm == permAdmin && !u.staff {
-			return detail(http.StatusForbidden, msgForbidden)
-		}
-		rq.user = u
+	}
+	data, errResp := parseData(r, body)
+	if errResp != nil {
+		return *errResp
+	}
+	rq := &request{r: r, body: body, pk: pk, arg: arg, t: rt.t, data: data}
+	if rt.open {
+		return ep.fn(s, rq)
+	}
+	u, resp, ok := s.authenticate(r)
+	if !ok {
+		return resp
 	}
 	if !mapped {
-		if s.backend() {
-			return htmlServerError()
-		}
-		return methodNotAllowed(r.Method, rt.allow)
+		return htmlServerError()
 	}
+	if u == nil {
+		return unauthorized(msgNotAuthenticated)
+	}
+	// 403, never 401, for a valid token without permission: clients
+	// answer a 401 by refreshing and retrying.
+	if (ep.perm == permAdmin && !u.staff) || ep.perm == permNone {
+		return detail(http.StatusForbidden, msgForbidden)
+	}
+	rq.user = u
 	return ep.fn(s, rq)
+}
+
+// formatParam applies DRF's ?format= override: json is the default, api is
+// the browsable renderer the backend fails to render, others are unknown.
+func formatParam(r *http.Request) (response, bool) {
+	switch r.URL.Query().Get("format") {
+	case "", "json":
+		return response{}, true
+	case "api":
+		return htmlServerError(), false
+	}
+	return detail(http.StatusNotFound, msgNotFound), false
+}
+
+// apiRoot is DRF's router root: a link to each collection's list. The
+// backend's router registers more collections than the catalog serves; the
+// root names them all, as the backend does.
+func (s *Server) apiRoot(r *http.Request) response {
+	base := "http://" + r.Host + "/v1/"
+	b := []byte{'{'}
+	for i, name := range []string{"cuda", "datasets", "docker", "domains", "frameworks", "hardware", "job-contracts",
+		"job-outputs", "job-templates", "job-types", "jobs", "licen[cs]es", "log", "models", "nodes",
+		"pretrained-models", "projects", "teams", "users"} {
+		link := name
+		if name == "licen[cs]es" {
+			link = "licences"
+		}
+		b = appendKey(b, name, i == 0)
+		b = appendString(b, base+link+"/list")
+	}
+	return rawJSON(http.StatusOK, append(b, '}'))
 }
 
 var errBodyTooLarge = errors.New("request body too large")

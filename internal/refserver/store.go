@@ -16,7 +16,7 @@ type image struct {
 	hasUser, hasPass, cpu            bool
 	cuda, framework, domain, licence *lrow
 	hw                               *lrow   // nil: null
-	tasks                            []*lrow // job contracts, ordered by pk, no duplicates
+	tasks                            []*lrow // job contracts in link order (linkTasks), no duplicates
 }
 
 type nameVersion struct{ name, version string }

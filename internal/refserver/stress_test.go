@@ -206,7 +206,7 @@ func stressValue(field string, g, i int) any {
 	case "licence":
 		return stressLicences[i%len(stressLicences)]
 	case "framework":
-		return int64(1 + i%18)
+		return int64(1 + i%16)
 	case "cpu":
 		return i%2 == 0
 	}
@@ -249,7 +249,7 @@ func stressBody(name, version string) map[string]any {
 		"name": name, "version": version,
 		"url":          "registry.example.com:443/team/" + name + ":" + version,
 		"registry_url": "registry.example.com:443", "registry_username": "public", "registry_password": "public",
-		"cuda_version": "11.1", "framework": 18, "domain": "od", "tasks": []string{"Train", "Predict"},
+		"cuda_version": "11.1", "framework": 12, "domain": "od", "tasks": []string{"Train", "Predict"},
 		"min_hardware_generation": "Pascal", "cpu": false, "licence": "GPL3",
 	}
 }
@@ -455,7 +455,7 @@ func (s *stressRun) worker(g, maxOps int) {
 				s.raceOwner[name] = g
 				s.raceMu.Unlock()
 				held = append(held, name+"\x00"+fmt.Sprint(pk))
-			case st == http.StatusBadRequest && bytes.Contains(body, []byte("must make a unique set")):
+			case st == http.StatusBadRequest && bytes.Contains(body, []byte("duplicate key value violates unique constraint")):
 				s.raceLost.Add(1)
 			default:
 				s.fail("g%d racing create %s: %d %s", g, name, st, body)

@@ -25,9 +25,10 @@ type column struct {
 	name   string
 	kind   colKind
 	maxLen int
-	unique bool
-	slot   int // index into lrow.s (text, URL, decimal text), lrow.f (float) or lrow.l (list)
-	fslot  int // decimal only: index into lrow.f of the numeric value
+	unique bool   // the serializer checks it: a field error
+	dbName string // the database checks it (constraint name): see dbUnique
+	slot   int    // index into lrow.s (text, URL, decimal text), lrow.f (float) or lrow.l (list)
+	fslot  int    // decimal only: index into lrow.f of the numeric value
 }
 
 type lrow struct {
@@ -38,14 +39,15 @@ type lrow struct {
 }
 
 type table struct {
-	key      string // route segment: "cuda", "frameworks", ...
-	route    string // "/v1/cuda"
-	verbose  string // Django verbose name, used in its uniqueness messages
-	label    string // capitalised name for our own messages
-	imageRef string // the image field that points here ("" for none)
-	cols     []column
-	together []int // columns unique together (frameworks' name and version)
-	readOnly bool  // domains: no create, update or destroy
+	key          string // route segment: "cuda", "frameworks", ...
+	route        string // "/v1/cuda"
+	verbose      string // Django verbose name, used in its uniqueness messages
+	label        string // capitalised name for our own messages
+	imageRef     string // the image field that points here ("" for none)
+	cols         []column
+	together     []int  // columns unique together in the database (frameworks' name and version)
+	togetherName string // that constraint's name
+	readOnly     bool   // domains: no create, update or destroy
 
 	nS, nF, nL int
 
@@ -88,25 +90,26 @@ func newTables() *tables {
 	ts := &tables{
 		cuda: newTable("cuda", "cuda version", "CUDA version", "cuda_version", []column{
 			{name: "version", kind: colDecimal, unique: true},
-			{name: "full_version", kind: colText, maxLen: 16},
+			{name: "full_version", kind: colText, maxLen: 16, unique: true},
 			{name: "min_driver_version", kind: colText, maxLen: 16},
 		}),
 		frameworks: newTable("frameworks", "framework", "Framework", "framework", []column{
 			{name: "name", kind: colText, maxLen: 32},
-			{name: "version", kind: colText, maxLen: 16},
+			{name: "version", kind: colText, maxLen: 32},
 		}),
 		hardware: newTable("hardware", "hardware", "Hardware generation", "min_hardware_generation", []column{
-			{name: "generation", kind: colText, maxLen: 32, unique: true},
+			{name: "generation", kind: colText, maxLen: 32, dbName: "unique_generation_names"},
 			{name: "min_compute_capability", kind: colFloat},
 			{name: "max_compute_capability", kind: colFloat},
 		}),
 		licences: newTable("licences", "licence", "Licence", "licence", []column{
-			{name: "name", kind: colText, maxLen: 100, unique: true},
+			{name: "name", kind: colText, maxLen: 100, dbName: "unique_licence_names"},
 			{name: "url", kind: colURL, maxLen: 200},
-			{name: "domains", kind: colList},
+			// Subdescriptors, in the order the backend's serializer lists them.
 			{name: "permissions", kind: colList},
-			{name: "limitations", kind: colList},
 			{name: "conditions", kind: colList},
+			{name: "limitations", kind: colList},
+			{name: "domains", kind: colList},
 		}),
 		contracts: newTable("job-contracts", "job contract", "Job contract", "tasks", []column{
 			{name: "name", kind: colText, maxLen: 64, unique: true},
@@ -118,7 +121,7 @@ func newTables() *tables {
 			{name: "description", kind: colText, maxLen: 32},
 		}),
 	}
-	ts.frameworks.together = []int{0, 1}
+	ts.frameworks.together, ts.frameworks.togetherName = []int{0, 1}, "unique_frameworks"
 	ts.domains.readOnly = true
 	ts.all = []*table{ts.cuda, ts.frameworks, ts.hardware, ts.licences, ts.contracts, ts.domains}
 	return ts
@@ -181,25 +184,6 @@ func (t *table) findText(colName, v string) *lrow {
 	c := t.col(colName)
 	for _, r := range t.rows {
 		if r.s[c.slot] == v {
-			return r
-		}
-	}
-	return nil
-}
-
-// findDecimal finds a row by a decimal column; "11.10" finds 11.1 as the
-// database's numeric comparison would.
-func (t *table) findDecimal(colName, v string) *lrow {
-	c := t.col(colName)
-	if r := t.findText(colName, v); r != nil {
-		return r
-	}
-	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-	if err != nil || !decimalRe.MatchString(strings.TrimSpace(v)) {
-		return nil
-	}
-	for _, r := range t.rows {
-		if r.f[c.fslot] == f {
 			return r
 		}
 	}

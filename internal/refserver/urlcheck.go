@@ -7,10 +7,12 @@ import (
 	"unicode"
 )
 
-// validImageURL checks the URL shape shared with the provider (CONTRACT "URL
-// shape"): an optional http(s) scheme, a host (name or [IPv6]) with an optional
-// port, then an optional path. Real values have no scheme, e.g.
-// "public.aml-repo.cms.waikato.ac.nz:443/waikatodatamining/x:1.0".
+// validImageURL checks a registry-style URL: an optional http(s) scheme, a
+// host (name or [IPv6]) with an optional port, then an optional path, e.g.
+// "public.aml-repo.cms.waikato.ac.nz:443/waikatodatamining/x:1.0". The
+// backend stores image URLs as plain text; only licence URLs (Django's
+// URLField, validAbsoluteURL) are checked, and with this shape after the
+// scheme.
 func validImageURL(s string) bool {
 	if s == "" {
 		return false
