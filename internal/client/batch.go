@@ -39,16 +39,15 @@ type BatchReader struct {
 
 	mu        sync.Mutex
 	forgotten map[int64]bool // written in this process: refreshed with GET
-	deleting  atomic.Int64   // destroys whose DELETE was sent and whose read-back is not answered
+	deleting  atomic.Int64   // destroys under way, each to wait for before a read-back is sent
 }
 
 type nameVersion struct{ name, version string }
 
 // NewBatchReader returns a reader over c. A batch is sent once no read has joined it for
 // quiet: Terraform's wave of (by default ten) reads arrives within a few milliseconds on an
-// idle machine and a few tens on a busy one. A read-back waits for every destroy whose
-// DELETE is on its way, which on a server that answers one request at a time can take
-// the whole wave's DELETEs.
+// idle machine and a few tens on a busy one. A read-back waits for every destroy under way,
+// which on a server that answers one request at a time takes the whole wave's DELETEs.
 func NewBatchReader(c *Client, quiet time.Duration) *BatchReader {
 	r := &BatchReader{
 		c:         c,

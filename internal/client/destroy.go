@@ -37,11 +37,24 @@ func (c *Client) DestroyImage(ctx context.Context, pk int64, tasks []string) err
 	return c.destroyImage(ctx, pk, tasks, deleter{readBack: c.GetImage})
 }
 
-// deleter is how a destroy reads back; started and done (optional) bracket each DELETE and
-// its read-back, so that shared read-backs know whom to wait for.
+// deleter is how a destroy reads back; started and done (optional) bracket each destroy
+// once it is under way (past the first destroy's probe), so that shared read-backs know
+// whom to wait for.
 type deleter struct {
 	started, done func()
 	readBack      func(context.Context, int64) (*Image, error)
+}
+
+func (d deleter) begin() {
+	if d.started != nil {
+		d.started()
+	}
+}
+
+func (d deleter) end() {
+	if d.done != nil {
+		d.done()
+	}
 }
 
 // destroyImage is DestroyImage with its read-backs made by readBack.
@@ -50,10 +63,14 @@ func (c *Client) destroyImage(ctx context.Context, pk int64, tasks []string, rea
 		c.destroyProbe.Lock()
 		if !c.destroyLearned.Load() {
 			defer c.destroyProbe.Unlock()
+			readBack.begin()
+			defer readBack.end()
 			return c.probeDestroy(ctx, pk, readBack)
 		}
 		c.destroyProbe.Unlock()
 	}
+	readBack.begin()
+	defer readBack.end()
 	if c.clearTasksFirst.Load() && len(tasks) > 0 {
 		return c.destroyWithoutTasks(ctx, pk, tasks, readBack)
 	}
@@ -111,10 +128,6 @@ func (c *Client) destroyWithoutTasks(ctx context.Context, pk int64, tasks []stri
 // nil when it no longer exists. A 400 refusal becomes *StillReferencedError with the
 // server's reason.
 func (c *Client) deleteAndCheck(ctx context.Context, pk int64, d deleter) (kept *Image, err error) {
-	if d.started != nil {
-		d.started()
-		defer d.done()
-	}
 	err = c.DeleteImage(ctx, pk)
 	var ae *APIError
 	switch {

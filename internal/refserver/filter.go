@@ -32,7 +32,12 @@ const maxFilterDepth = 32
 
 // filterSyntax is the schema of step 2. isNullAlias admits the type name the
 // documentation uses, "is_null", besides the backend's "isnull".
-type filterSyntax struct{ isNullAlias bool }
+type filterSyntax struct {
+	isNullAlias bool
+	// nullsLast honours nulls_first=false as documented (api/filtering.md: "whether nulls
+	// are listed first or last"); the backend's Django ignores false.
+	nullsLast bool
+}
 
 type schemaError struct{ msg string }
 
@@ -66,7 +71,7 @@ func compileFilter[T any](body []byte, fs *fieldSet[T], syn filterSyntax) (*quer
 		r := err.response(body, filterSchemaSummary)
 		return nil, &r
 	}
-	q, ok := buildQuery(spec, fs)
+	q, ok := buildQuery(spec, fs, syn)
 	if !ok {
 		r := htmlServerError()
 		return nil, &r
@@ -312,7 +317,7 @@ type builder[T any] struct {
 	fs *fieldSet[T]
 }
 
-func buildQuery[T any](spec map[string]json.RawMessage, fs *fieldSet[T]) (*query[T], bool) {
+func buildQuery[T any](spec map[string]json.RawMessage, fs *fieldSet[T], syn filterSyntax) (*query[T], bool) {
 	b := builder[T]{fs: fs}
 	q := &query[T]{fs: fs}
 	var exprs, orders []json.RawMessage
@@ -338,9 +343,12 @@ func buildQuery[T any](spec map[string]json.RawMessage, fs *fieldSet[T]) (*query
 			return nil, false
 		}
 		desc := ob.Ascending != nil && !*ob.Ascending
-		// PostgreSQL puts NULLs last ascending and first descending; only
-		// nulls_first=true changes that (Django ignores false).
+		// PostgreSQL puts NULLs last ascending and first descending; nulls_first=true
+		// changes that, and nulls_first=false only where documented (Django ignores it).
 		nullsFirst := desc || (ob.NullsFirst != nil && *ob.NullsFirst)
+		if ob.NullsFirst != nil && !*ob.NullsFirst && syn.nullsLast {
+			nullsFirst = false
+		}
 		q.order = append(q.order, ordering[T]{f: f, desc: desc, nullsFirst: nullsFirst})
 	}
 	return q, true

@@ -161,6 +161,27 @@ func TestFilterExpressions(t *testing.T) {
 	}
 }
 
+func TestFilterOrderingBackendIgnoresNullsLast(t *testing.T) {
+	h := newHarness(t, Options{Profile: ProfileUFDLBackend})
+	for _, b := range []map[string]any{
+		with(yoloBody(), "name", "a", "min_hardware_generation", "Pascal"),
+		with(yoloBody(), "name", "b", "min_hardware_generation", "Turing"),
+	} {
+		if _, err := h.srv.CreateImage(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, nulls := range []any{false, nil} {
+		o := map[string]any{"field": "min_hardware_generation__generation", "ascending": false}
+		if nulls != nil {
+			o["nulls_first"] = nulls
+		}
+		if got := h.listPKs("/v1/docker/list", orderBy(o)); !reflect.DeepEqual(got, []int{2, 1}) {
+			t.Errorf("nulls_first %v: got %v, want [2 1]", nulls, got)
+		}
+	}
+}
+
 func TestFilterOrdering(t *testing.T) {
 	h := filterHarness(t)
 	o := func(field string, kv ...any) map[string]any { return with(map[string]any{"field": field}, kv...) }
@@ -175,8 +196,9 @@ func TestFilterOrdering(t *testing.T) {
 		{"nulls last ascending", orderBy(o("min_hardware_generation__generation")), []int{1, 4, 5, 3, 2}},
 		{"nulls first descending", orderBy(o("min_hardware_generation__generation", "ascending", false)), []int{2, 3, 1, 4, 5}},
 		{"nulls first ascending", orderBy(o("min_hardware_generation__generation", "nulls_first", true)), []int{2, 1, 4, 5, 3}},
-		// Django ignores nulls_first=false: the database's default order stays.
-		{"nulls_first false descending", orderBy(o("min_hardware_generation__generation", "ascending", false, "nulls_first", false)), []int{2, 3, 1, 4, 5}},
+		// As documented, nulls_first=false lists nulls last (the backend profile's Django
+		// ignores it: TestFilterOrderingBackendIgnoresNullsLast).
+		{"nulls_first false descending", orderBy(o("min_hardware_generation__generation", "ascending", false, "nulls_first", false)), []int{3, 1, 4, 5, 2}},
 		{"nulls_first false ascending", orderBy(o("registry_username", "nulls_first", false)), []int{5, 1, 3, 4, 2}},
 		{"tasks once per task", orderBy(o("tasks__name"), o("pk")), []int{5, 1, 2, 1, 3, 4}},
 		{"tasks reuse the filter's join", map[string]any{"expressions": []any{exact("tasks__name", "Train")},

@@ -28,7 +28,7 @@ type Options struct {
 	AccessLifetime  time.Duration // default 5m
 	RefreshLifetime time.Duration // default 24h (profile ufdl-backend: 8h)
 
-	Samples bool    // load the 23 catalog images a new deployment serves (seed/docker.json)
+	Samples bool    // load the 23 catalog images of a new deployment (seed/docker_images)
 	Profile Profile // default ProfileDocumented
 
 	Latency time.Duration // added to every request (emulates a slow backend)

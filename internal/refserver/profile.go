@@ -22,7 +22,9 @@ func (s *Server) backend() bool { return s.opts.Profile == ProfileUFDLBackend }
 // filterSyntax is the filter schema: the backend's, which the documented
 // profile extends by the documentation's name for isnull, "is_null"
 // (api/filtering.md).
-func (s *Server) filterSyntax() filterSyntax { return filterSyntax{isNullAlias: !s.backend()} }
+func (s *Server) filterSyntax() filterSyntax {
+	return filterSyntax{isNullAlias: !s.backend(), nullsLast: !s.backend()}
+}
 
 // duplicateOnCreate answers a create whose (name, version) is taken. The
 // backend lets the insert reach PostgreSQL, so the answer is the database's

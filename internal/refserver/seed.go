@@ -2,19 +2,24 @@ package refserver
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
+	"path"
 	"slices"
+	"strings"
 )
 
-// The seed data is what a freshly set-up real backend serves after its own
-// migrations (POST /v1/<table>/list ordered by pk): every lookup table pk for
-// pk and field for field, licence subdescriptors included, and the 23 catalog
-// images in their response form. It is copied into the project so that the
-// binary carries it; the conformance suite checks it against a real backend.
+// The seed data is what a freshly set-up real backend holds after its own migrations: every
+// lookup table as it serves it (POST /v1/<table>/list ordered by pk), pk for pk and field for
+// field, licence subdescriptors included, and the 23 catalog images as the backend's own
+// catalog files (seed/docker_images), which examples/adopt-catalog reads too. seed/docker.json
+// is how the real backend serves those images: the conformance suite checks that the
+// reference server serves exactly that, and the seed against a real backend.
 //
-//go:embed seed/*.json
+//go:embed seed/*.json seed/docker_images/*.json
 var seedFS embed.FS
 
 // seedFile names the served copy of each table.
@@ -86,116 +91,116 @@ func seedRow(t *table, m map[string]json.RawMessage) (*lrow, error) {
 	return r, nil
 }
 
-// servedImage is an image in response form, as the seed holds the catalog.
-type servedImage struct {
-	PK                    int64          `json:"pk"`
-	Name                  string         `json:"name"`
-	Version               string         `json:"version"`
-	URL                   string         `json:"url"`
-	RegistryURL           string         `json:"registry_url"`
-	RegistryUsername      *string        `json:"registry_username"`
-	RegistryPassword      *string        `json:"registry_password"`
-	CUDAVersion           map[string]any `json:"cuda_version"`
-	Framework             map[string]any `json:"framework"`
-	Domain                string         `json:"domain"`
-	Tasks                 []string       `json:"tasks"`
-	MinHardwareGeneration map[string]any `json:"min_hardware_generation"`
-	CPU                   bool           `json:"cpu"`
-	Licence               string         `json:"licence"`
+// migrationImage is one of the backend's catalog files (seed/docker_images), the format its
+// data migrations load: lookups by version, name and version, code and name.
+type migrationImage struct {
+	Name     string `json:"name"`
+	Version  string `json:"version"`
+	URL      string `json:"url"`
+	Registry struct {
+		URL      string `json:"url"`
+		User     string `json:"user"`
+		Password string `json:"password"`
+	} `json:"registry"`
+	CUDAVersion string `json:"cuda_version"`
+	Framework   struct {
+		Name    string `json:"name"`
+		Version string `json:"version"`
+	} `json:"framework"`
+	Domain                string   `json:"domain"`
+	Tasks                 []string `json:"tasks"`
+	MinHardwareGeneration string   `json:"min_hardware_generation"`
+	CPU                   bool     `json:"cpu"`
+	License               string   `json:"license"`
 }
 
-// loadSamples inserts the 23 catalog images with the pks, fields and task
-// order they are served with. Like the backend's migrations, it bypasses the
-// API's validation (CPU images have a null generation, which the API
-// refuses), but every lookup must resolve to the seed row the image names.
+// loadSamples inserts the 23 catalog images from the backend's own catalog files, in the
+// order its migrations load them: the domain apps in turn (ic, is, od, sc, sp), the files of
+// each by name. The same files feed examples/adopt-catalog. Like the migrations, it bypasses
+// the API's validation (CPU images have a null generation, which the API refuses), but
+// every lookup must resolve to a seed row; task links are made in job-contract order, as
+// the backend serves them.
 func (s *Server) loadSamples() error {
-	data, err := seedFS.ReadFile(seedFile("docker"))
+	files, err := fs.Glob(seedFS, "seed/docker_images/*.json")
 	if err != nil {
 		return err
 	}
-	d := json.NewDecoder(bytes.NewReader(data))
-	d.DisallowUnknownFields()
-	var images []servedImage
-	if err := d.Decode(&images); err != nil {
-		return fmt.Errorf("refserver: seed docker: %w", err)
+	var images []migrationImage
+	for _, f := range files {
+		data, err := seedFS.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		d := json.NewDecoder(bytes.NewReader(data))
+		d.DisallowUnknownFields()
+		var mi migrationImage
+		if err := d.Decode(&mi); err != nil {
+			return fmt.Errorf("refserver: seed %s: %w", path.Base(f), err)
+		}
+		images = append(images, mi)
 	}
+	// fs.Glob gives the files by name; the migrations run domain by domain.
+	slices.SortStableFunc(images, func(a, b migrationImage) int { return strings.Compare(a.Domain, b.Domain) })
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
-	ts := s.st.t
-	for _, si := range images {
-		im, err := sampleImage(ts, si)
+	for _, mi := range images {
+		im, err := migratedImage(s.st.t, mi)
 		if err != nil {
-			return fmt.Errorf("refserver: seed docker pk %d: %w", si.PK, err)
-		}
-		if si.PK != s.st.nextPK {
-			return fmt.Errorf("refserver: seed docker: pk %d, want %d (pks 1.. in order)", si.PK, s.st.nextPK)
+			return fmt.Errorf("refserver: seed image %s:%s: %w", mi.Name, mi.Version, err)
 		}
 		if s.st.clash(im, 0) != nil {
-			return fmt.Errorf("refserver: seed docker pk %d: (name, version) taken", si.PK)
+			return fmt.Errorf("refserver: seed image %s:%s: (name, version) taken", mi.Name, mi.Version)
 		}
 		s.st.insertImage(im)
 	}
 	return nil
 }
 
-func sampleImage(ts *tables, si servedImage) (*image, error) {
-	im := &image{
-		name: si.Name, version: si.Version, url: si.URL, registryURL: si.RegistryURL, cpu: si.CPU,
+func migratedImage(ts *tables, mi migrationImage) (*image, error) {
+	im := &image{name: mi.Name, version: mi.Version, url: mi.URL, registryURL: mi.Registry.URL, cpu: mi.CPU}
+	if mi.Registry.User != "" {
+		im.regUser, im.hasUser = mi.Registry.User, true
+		im.regPass, im.hasPass = mi.Registry.Password, true
 	}
-	if si.RegistryUsername != nil {
-		im.regUser, im.hasUser = *si.RegistryUsername, true
-	}
-	if si.RegistryPassword != nil {
-		im.regPass, im.hasPass = *si.RegistryPassword, true
+	find := func(t *table, col, v string) (*lrow, error) {
+		if r := t.findText(col, v); r != nil {
+			return r, nil
+		}
+		return nil, fmt.Errorf("%s %s %q is not in the seed", t.key, col, v)
 	}
 	var err error
-	if im.cuda, err = servedRow(ts.cuda, si.CUDAVersion); err != nil {
+	if im.cuda, err = find(ts.cuda, "version", mi.CUDAVersion); err != nil {
 		return nil, err
 	}
-	if im.framework, err = servedRow(ts.frameworks, si.Framework); err != nil {
+	for _, r := range ts.frameworks.rows {
+		if r.s[ts.frameworks.col("name").slot] == mi.Framework.Name && r.s[ts.frameworks.col("version").slot] == mi.Framework.Version {
+			im.framework = r
+		}
+	}
+	if im.framework == nil {
+		return nil, fmt.Errorf("framework %s %s is not in the seed", mi.Framework.Name, mi.Framework.Version)
+	}
+	if im.domain, err = find(ts.domains, "name", mi.Domain); err != nil {
 		return nil, err
 	}
-	if si.MinHardwareGeneration != nil {
-		if im.hw, err = servedRow(ts.hardware, si.MinHardwareGeneration); err != nil {
+	if im.licence, err = find(ts.licences, "name", mi.License); err != nil {
+		return nil, err
+	}
+	switch {
+	case mi.MinHardwareGeneration != "":
+		if im.hw, err = find(ts.hardware, "generation", mi.MinHardwareGeneration); err != nil {
 			return nil, err
 		}
-	} else if !si.CPU {
+	case !mi.CPU:
 		return nil, fmt.Errorf("a null generation on a GPU image")
 	}
-	for _, r := range ts.domains.rows {
-		if r.s[1] == si.Domain {
-			im.domain = r
-		}
-	}
-	im.licence = ts.licences.findText("name", si.Licence)
-	if im.domain == nil || im.licence == nil {
-		return nil, fmt.Errorf("domain %q or licence %q is not in the seed", si.Domain, si.Licence)
-	}
-	for _, n := range si.Tasks {
-		r := ts.contracts.findText("name", n)
-		if r == nil || slices.Contains(im.tasks, r) {
+	for _, n := range mi.Tasks {
+		r, err := find(ts.contracts, "name", n)
+		if err != nil || slices.Contains(im.tasks, r) {
 			return nil, fmt.Errorf("task %q unknown or repeated", n)
 		}
 		im.tasks = append(im.tasks, r)
 	}
+	slices.SortFunc(im.tasks, func(a, b *lrow) int { return cmp.Compare(a.pk, b.pk) })
 	return im, nil
-}
-
-// servedRow finds the seed row a nested response object names and checks
-// that the object shows it as served.
-func servedRow(t *table, obj map[string]any) (*lrow, error) {
-	pk, _ := obj["pk"].(float64)
-	r := t.byPK[int64(pk)]
-	if r == nil {
-		return nil, fmt.Errorf("%s pk %v is not in the seed", t.key, obj["pk"])
-	}
-	want, _ := json.Marshal(rowMap(t, r))
-	var norm map[string]any
-	_ = json.Unmarshal(want, &norm)
-	got, _ := json.Marshal(obj)
-	wantNorm, _ := json.Marshal(norm)
-	if !bytes.Equal(got, wantNorm) {
-		return nil, fmt.Errorf("%s %s differs from the seed row %s", t.key, got, wantNorm)
-	}
-	return r, nil
 }
