@@ -46,7 +46,7 @@ func TestLoginOnceLazily(t *testing.T) {
 func TestConcurrentFirstCallsLogInOnce(t *testing.T) {
 	f := newFake(t)
 	c := f.client()
-	runConcurrently(t, 20, func() error { _, err := c.ListImages(context.Background(), nil); return err })
+	runConcurrently(t, func() error { _, err := c.ListImages(context.Background(), nil); return err })
 	if n := f.count("POST /v1/auth/obtain"); n != 1 {
 		t.Errorf("obtain calls = %d, want 1", n)
 	}
@@ -67,7 +67,7 @@ func TestSingleFlightRefresh(t *testing.T) {
 	f.revokeAccess()
 	// Hold the refresh until every goroutine has been refused, so that all of
 	// them are waiting on the same renewal.
-	const n = 20
+	const n = concurrentCallers
 	var refused sync.WaitGroup
 	refused.Add(n)
 	f.intercept("GET", "/v1/docker/{pk}", n, func(*fake, http.ResponseWriter, *http.Request, []byte) bool {
@@ -75,7 +75,7 @@ func TestSingleFlightRefresh(t *testing.T) {
 		return false
 	})
 	f.onRefresh = refused.Wait
-	runConcurrently(t, n, func() error { _, err := c.GetImage(ctx, pk); return err })
+	runConcurrently(t, func() error { _, err := c.GetImage(ctx, pk); return err })
 	if got := f.count("POST /v1/auth/refresh"); got != 1 {
 		t.Errorf("refresh calls = %d, want 1", got)
 	}
@@ -99,7 +99,7 @@ func TestSingleFlightReloginWhenRefreshRejected(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.revokeAll()
-	const n = 20
+	const n = concurrentCallers
 	var refused sync.WaitGroup
 	refused.Add(n)
 	f.intercept("GET", "/v1/docker/{pk}", n, func(*fake, http.ResponseWriter, *http.Request, []byte) bool {
@@ -107,7 +107,7 @@ func TestSingleFlightReloginWhenRefreshRejected(t *testing.T) {
 		return false
 	})
 	f.onRefresh = refused.Wait
-	runConcurrently(t, n, func() error { _, err := c.GetImage(ctx, pk); return err })
+	runConcurrently(t, func() error { _, err := c.GetImage(ctx, pk); return err })
 	if got := f.count("POST /v1/auth/refresh"); got != 1 {
 		t.Errorf("refresh calls = %d, want 1", got)
 	}
@@ -258,11 +258,15 @@ func TestCancelledLeaderDoesNotFailWaiters(t *testing.T) {
 	}
 }
 
-func runConcurrently(t *testing.T, n int, fn func() error) {
+// concurrentCallers is how many goroutines runConcurrently starts: twice Terraform's
+// default parallelism.
+const concurrentCallers = 20
+
+func runConcurrently(t *testing.T, fn func() error) {
 	t.Helper()
 	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for i := 0; i < n; i++ {
+	errs := make(chan error, concurrentCallers)
+	for i := 0; i < concurrentCallers; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

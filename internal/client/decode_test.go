@@ -28,11 +28,11 @@ func TestDecodeImageGood(t *testing.T) {
 }
 
 func TestDecodeImageReasons(t *testing.T) {
-	replace := func(old, new string) string {
+	replace := func(old, replacement string) string {
 		if !strings.Contains(goodImage, old) {
 			t.Fatalf("fixture lacks %q", old)
 		}
-		return strings.Replace(goodImage, old, new, 1)
+		return strings.Replace(goodImage, old, replacement, 1)
 	}
 	for _, tc := range []struct{ name, body, want string }{
 		{"empty", "", "the body is empty"},

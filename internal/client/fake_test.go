@@ -91,12 +91,11 @@ func (f *fake) client(mod ...func(*Config)) *Client {
 	return c
 }
 
-func (f *fake) intercept(method, route string, times int, h func(f *fake, w http.ResponseWriter, r *http.Request, body []byte) bool) *step {
+func (f *fake) intercept(method, route string, times int, h func(f *fake, w http.ResponseWriter, r *http.Request, body []byte) bool) {
 	s := &step{method: method, route: route, times: times, handle: h}
 	f.mu.Lock()
 	f.steps = append(f.steps, s)
 	f.mu.Unlock()
-	return s
 }
 
 func (f *fake) count(key string) int {

@@ -16,8 +16,8 @@ func TestLookupsLoadedOnceUnderConcurrency(t *testing.T) {
 	f := newFake(t)
 	c := f.client()
 	ctx := context.Background()
-	results := make(chan *Lookups, 20)
-	runConcurrently(t, 20, func() error {
+	results := make(chan *Lookups, concurrentCallers)
+	runConcurrently(t, func() error {
 		lk, err := c.Lookups(ctx)
 		results <- lk
 		return err

@@ -51,7 +51,7 @@ func TestSeedMatchesRealBackend(t *testing.T) {
 // compareSeed lists every seed collection of the target and compares it with
 // the seed file: the real backend's rows (anyOrder), or the reference
 // server's output byte for byte.
-func compareSeed(t *testing.T, target Target, real bool) {
+func compareSeed(t *testing.T, target Target, isReal bool) {
 	t.Helper()
 	for _, name := range SeedTables {
 		seed, err := os.ReadFile(filepath.Join(seedDir, name+".json"))
@@ -62,10 +62,10 @@ func compareSeed(t *testing.T, target Target, real bool) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, d := range SeedDiff(name, seed, served, real) {
+		for _, d := range SeedDiff(name, seed, served, isReal) {
 			t.Errorf("%s: %s", target.URL, d)
 		}
-		if want := compactJSON(seed); !real && !bytes.Equal(served, want) {
+		if want := compactJSON(seed); !isReal && !bytes.Equal(served, want) {
 			t.Errorf("%s is not served byte for byte as copied:\n got %.300s\nwant %.300s", name, served, want)
 		}
 	}

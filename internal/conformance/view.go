@@ -38,11 +38,11 @@ func parseSelector(s string) (selector, error) {
 		sel.fields = strings.Split(arg, ",")
 	case "seed", "mixed":
 		n, fields, ok := strings.Cut(arg, ":")
-		max, err := strconv.ParseInt(n, 10, 64)
+		limit, err := strconv.ParseInt(n, 10, 64)
 		if !ok || err != nil || fields == "" {
 			return sel, fmt.Errorf("selector %s needs %s:MAXPK:fields", name, name)
 		}
-		sel.max, sel.fields = max, strings.Split(fields, ",")
+		sel.max, sel.fields = limit, strings.Split(fields, ",")
 	case "header":
 		if arg == "" {
 			return sel, fmt.Errorf("selector header needs a header name")
@@ -307,7 +307,7 @@ func ours(v any) bool {
 	return false
 }
 
-func seedRow(v any, max int64) bool {
+func seedRow(v any, limit int64) bool {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return false
@@ -317,7 +317,7 @@ func seedRow(v any, max int64) bool {
 		return false
 	}
 	pk, err := num.Int64()
-	return err == nil && pk >= 1 && pk <= max
+	return err == nil && pk >= 1 && pk <= limit
 }
 
 // heads cuts every string at its first ": " or line break: the stable start of

@@ -130,9 +130,9 @@ func (r *tfRun) must(want int, env []string, args ...string) string {
 	return out
 }
 
-func (r *tfRun) apply(env []string, vars ...string) string {
+func (r *tfRun) apply(vars ...string) string {
 	r.t.Helper()
-	return r.must(0, env, append([]string{"apply", "-auto-approve", "-parallelism=10"}, varArgs(vars)...)...)
+	return r.must(0, nil, append([]string{"apply", "-auto-approve", "-parallelism=10"}, varArgs(vars)...)...)
 }
 
 // expectEmptyPlan proves convergence: plan -detailed-exitcode exits 0.
@@ -146,7 +146,7 @@ func (r *tfRun) expectEmptyPlan(env []string, vars ...string) {
 func (r *tfRun) converge(vars ...string) {
 	r.t.Helper()
 	r.srv.Ref.ClearFaults()
-	r.apply(nil, vars...)
+	r.apply(vars...)
 	r.checkServerMatchesState()
 	r.expectEmptyPlan(nil, vars...)
 }
@@ -470,7 +470,7 @@ func TestAccFaults_everyKindOfCall(t *testing.T) {
 			for _, route := range createRoutes {
 				inject("POST", route)
 			}
-			r.apply(nil, "n=3")
+			r.apply("n=3")
 			for _, route := range createRoutes {
 				expectHit("POST", route)
 			}
@@ -490,7 +490,7 @@ func TestAccFaults_everyKindOfCall(t *testing.T) {
 			// change, which also proves the create converged.
 			srv.Ref.ResetCalls()
 			inject("PATCH", "/v1/docker/{pk}")
-			out := r.apply(nil, "n=3", "url_tag=v2")
+			out := r.apply("n=3", "url_tag=v2")
 			if !strings.Contains(out, "0 added, 3 changed, 0 destroyed") {
 				t.Errorf("update did not change exactly the 3 images:\n%s", out)
 			}
@@ -547,7 +547,7 @@ func TestAccFaults_lostCreateResponsesAtParallelism10(t *testing.T) {
 	srv.Ref.AddFault(create(refserver.Fault{Kind: refserver.FaultBody, Status: 201, Body: `{"pk": 3, "name": "`, Times: 2}))
 	srv.Ref.AddFault(create(refserver.Fault{Kind: refserver.FaultLatency, Latency: 2500 * time.Millisecond, Times: 2}))
 
-	r.apply(nil, "n=20")
+	r.apply("n=20")
 	if got := r.checkServerMatchesState(); got != n {
 		t.Fatalf("state holds %d images, want %d", got, n)
 	}
@@ -660,7 +660,7 @@ func TestAccFaults_accessTokenExpiresMidApply(t *testing.T) {
 
 	// The apply process logs in, then makes 50 creates of at least 300 ms each, 10 at a
 	// time: they last at least 1.5 s, longer than the token, so it must be renewed.
-	r.apply(nil, "n=50")
+	r.apply("n=50")
 	if got := r.checkServerMatchesState(); got != n {
 		t.Fatalf("state holds %d images, want %d", got, n)
 	}
@@ -783,7 +783,7 @@ func garbageAnswers(t *testing.T, writes bool) {
 	srv := acctest.NewServer(t)
 	prefix := acctest.Name("garbage")
 	r := newTFRun(t, srv, prefix)
-	r.apply(nil, "n=1")
+	r.apply("n=1")
 	pk := r.state()[0].PK
 	imagePath := fmt.Sprintf("/v1/docker/%d", pk)
 

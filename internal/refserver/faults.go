@@ -100,10 +100,10 @@ func (fl *faultList) pick(method, route string) (Fault, bool) {
 }
 
 // faultResponse is the canned answer of FaultStatus and FaultBody.
-func faultResponse(f Fault, real response) response {
+func faultResponse(f Fault, served response) response {
 	r := response{status: f.Status, ctype: f.ContentType, body: []byte(f.Body)}
 	if r.status == 0 {
-		r.status = real.status
+		r.status = served.status
 	}
 	if r.ctype == "" && f.Body != "" {
 		r.ctype = contentJSON

@@ -36,7 +36,7 @@ func TestFaultStatusWithRetryAfter(t *testing.T) {
 	}
 	// The request was not processed; the fault is spent.
 	h.expect("POST", "/v1/docker/list", h.admin, nil, 200, []any{})
-	h.expect("POST", "/v1/docker/create", h.admin, yoloBody(), 201, yoloResponse(1))
+	h.expect("POST", "/v1/docker/create", h.admin, yoloBody(), 201, yoloResponse())
 	reqs := h.srv.Requests()
 	if reqs[0].Status != 503 || reqs[2].Status != 201 {
 		t.Fatalf("recorded statuses %d, %d", reqs[0].Status, reqs[2].Status)
@@ -137,7 +137,7 @@ func TestFaultLatencyAndBody(t *testing.T) {
 	h.srv.AddFault(Fault{Route: "/v1/docker/create", Kind: FaultBody, Status: 200, ContentType: "text/html", Body: "<html>oops", Times: 1})
 	h.srv.AddFault(Fault{Route: "/v1/docker/create", Kind: FaultBody, Body: "{", Times: 1})
 	// The latency fault delays but processes normally.
-	h.expect("POST", "/v1/docker/create", h.admin, yoloBody(), 201, yoloResponse(1))
+	h.expect("POST", "/v1/docker/create", h.admin, yoloBody(), 201, yoloResponse())
 	// The garbage answer replaces a processed request.
 	st, b, hdr := h.doHeaders("POST", "/v1/docker/create", h.admin, with(yoloBody(), "version", "2"), nil)
 	if st != 200 || string(b) != "<html>oops" || hdr.Get("Content-Type") != "text/html" {

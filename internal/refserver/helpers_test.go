@@ -170,9 +170,10 @@ func yoloBody() map[string]any {
 
 // yoloResponse is the response form of yoloBody created as pk (tasks in link
 // order: a new image's in job-contract pk order).
-func yoloResponse(pk int64) map[string]any {
+// yoloResponse is the answer to creating yoloBody on an empty server: image 1.
+func yoloResponse() map[string]any {
 	return map[string]any{
-		"pk":                pk,
+		"pk":                int64(1),
 		"name":              "yolo",
 		"version":           "v7_2022-10-08_cuda11.1",
 		"url":               "public.aml-repo.cms.waikato.ac.nz:443/waikatodatamining/pytorch-yolov7:2022-10-08_cuda11.1",

@@ -148,9 +148,11 @@ func toRaw(body map[string]any) (map[string]json.RawMessage, error) {
 	if err != nil {
 		return nil, &Error{Status: http.StatusBadRequest, Body: string(appendDetail(nil, "JSON parse error - "+err.Error()))}
 	}
+	// b is the JSON of a map: an object, or null for a nil map.
 	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(b, &obj); err != nil || obj == nil {
-		return map[string]json.RawMessage{}, nil
+	_ = json.Unmarshal(b, &obj)
+	if obj == nil {
+		obj = map[string]json.RawMessage{}
 	}
 	return obj, nil
 }

@@ -80,7 +80,7 @@ func TestDirectDataAccess(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.expect("GET", "/v1/docker/1", h.user, nil, 200,
-		with(yoloResponse(1), "registry_username", nil, "version", "changed"))
+		with(yoloResponse(), "registry_username", nil, "version", "changed"))
 	img, _ = h.srv.Image(1)
 	if img["registry_username"] != nil {
 		t.Fatalf("null is not nil: %#v", img["registry_username"])

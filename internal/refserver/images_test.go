@@ -8,21 +8,21 @@ import (
 
 func TestImageCRUD(t *testing.T) {
 	h := newHarness(t, Options{})
-	h.expect("POST", "/v1/docker/create", h.admin, yoloBody(), http.StatusCreated, yoloResponse(1))
-	h.expect("GET", "/v1/docker/1", h.user, nil, http.StatusOK, yoloResponse(1))
-	h.expect("GET", "/v1/docker/1/", h.user, nil, http.StatusOK, yoloResponse(1))
-	h.expect("POST", "/v1/docker/list", h.user, nil, http.StatusOK, []any{yoloResponse(1)})
+	h.expect("POST", "/v1/docker/create", h.admin, yoloBody(), http.StatusCreated, yoloResponse())
+	h.expect("GET", "/v1/docker/1", h.user, nil, http.StatusOK, yoloResponse())
+	h.expect("GET", "/v1/docker/1/", h.user, nil, http.StatusOK, yoloResponse())
+	h.expect("POST", "/v1/docker/list", h.user, nil, http.StatusOK, []any{yoloResponse()})
 
 	// PATCH: absent keeps, null clears, tasks replace as a set.
 	h.expect("PATCH", "/v1/docker/1", h.admin, map[string]any{"registry_username": nil, "tasks": []string{"Export"}},
-		http.StatusOK, with(yoloResponse(1), "registry_username", nil, "tasks", []string{"Export"}))
+		http.StatusOK, with(yoloResponse(), "registry_username", nil, "tasks", []string{"Export"}))
 	h.expect("PATCH", "/v1/docker/1", h.admin, map[string]any{}, http.StatusOK,
-		with(yoloResponse(1), "registry_username", nil, "tasks", []string{"Export"}))
+		with(yoloResponse(), "registry_username", nil, "tasks", []string{"Export"}))
 
 	// PUT replaces every field sent.
 	put := with(yoloBody(), "version", "v8", "cpu", true, "min_hardware_generation", nil, "tasks", []string{},
 		"registry_password", nil, "domain", "ic", "cuda_version", "0.0", "licence", "MIT", "framework", 1)
-	want := with(yoloResponse(1), "version", "v8", "cpu", true, "min_hardware_generation", nil, "tasks", []string{},
+	want := with(yoloResponse(), "version", "v8", "cpu", true, "min_hardware_generation", nil, "tasks", []string{},
 		"registry_username", "public", "registry_password", nil, "domain", "Image Classification",
 		"cuda_version", map[string]any{"pk": 21, "version": "0.0", "full_version": "0.0", "min_driver_version": "0.0"},
 		"licence", "MIT", "framework", map[string]any{"pk": 1, "name": "tensorflow", "version": "1.14"})
@@ -51,7 +51,7 @@ func TestImageCreateDefaults(t *testing.T) {
 	h := newHarness(t, Options{})
 	body := without(yoloBody(), "registry_username", "registry_password", "cpu")
 	h.expect("POST", "/v1/docker/create", h.admin, body, http.StatusCreated,
-		with(yoloResponse(1), "registry_username", nil, "registry_password", nil))
+		with(yoloResponse(), "registry_username", nil, "registry_password", nil))
 	// tasks and the generation are required; a CPU image may send null or ""
 	// for the generation (documented profile).
 	h.expect("POST", "/v1/docker/create", h.admin, without(yoloBody(), "tasks"), 400, fieldErr("tasks", msgRequired))
@@ -74,7 +74,7 @@ func TestImageNormalisation(t *testing.T) {
 		"framework", "12", // and a pk from its digits
 		"cpu", "false", // and DRF's boolean spellings
 		"unknown_key", "ignored", "pk", 77) // unknown and read-only keys are ignored
-	h.expect("POST", "/v1/docker/create", h.admin, body, 201, yoloResponse(1))
+	h.expect("POST", "/v1/docker/create", h.admin, body, 201, yoloResponse())
 }
 
 func TestImageValidation(t *testing.T) {
@@ -148,9 +148,9 @@ func TestImageValidation(t *testing.T) {
 			h.expect("POST", "/v1/docker/create", h.admin, c.body, 400, c.want)
 			// Nothing is left behind, and the pk is not consumed.
 			h.expect("POST", "/v1/docker/list", h.admin, nil, 200, []any{})
-			h.expect("POST", "/v1/docker/create", h.admin, yoloBody(), 201, yoloResponse(1))
+			h.expect("POST", "/v1/docker/create", h.admin, yoloBody(), 201, yoloResponse())
 			h.expect("PUT", "/v1/docker/1", h.admin, c.body, 400, c.want)
-			h.expect("GET", "/v1/docker/1", h.admin, nil, 200, yoloResponse(1))
+			h.expect("GET", "/v1/docker/1", h.admin, nil, 200, yoloResponse())
 		})
 	}
 }
@@ -191,7 +191,7 @@ func TestImageUniqueness(t *testing.T) {
 		}
 	}
 	// Renaming onto itself is no clash; a failed update changes nothing.
-	h.expect("PATCH", "/v1/docker/1", h.admin, map[string]any{"name": "yolo"}, 200, yoloResponse(1))
+	h.expect("PATCH", "/v1/docker/1", h.admin, map[string]any{"name": "yolo"}, 200, yoloResponse())
 	b = h.expect("GET", "/v1/docker/3", h.admin, nil, 200, nil)
 	if decode[map[string]any](t, b)["version"] != "other" {
 		t.Fatalf("failed update changed the image: %s", b)
@@ -212,12 +212,12 @@ func TestImagePatchRules(t *testing.T) {
 	h.expect("PATCH", "/v1/docker/1", h.admin, map[string]any{"min_hardware_generation": nil}, 400,
 		fieldErr("min_hardware_generation", msgCPUOnlyNull))
 	h.expect("PATCH", "/v1/docker/1", h.admin, map[string]any{"min_hardware_generation": nil, "cpu": true}, 200,
-		with(yoloResponse(1), "min_hardware_generation", nil, "cpu", true))
+		with(yoloResponse(), "min_hardware_generation", nil, "cpu", true))
 	// Now turning cpu off alone breaks the rule on the merged image.
 	h.expect("PATCH", "/v1/docker/1", h.admin, map[string]any{"cpu": false}, 400,
 		fieldErr("min_hardware_generation", msgCPUOnlyNull))
 	h.expect("PATCH", "/v1/docker/1", h.admin, map[string]any{"tasks": []string{}}, 200,
-		with(yoloResponse(1), "min_hardware_generation", nil, "cpu", true, "tasks", []string{}))
+		with(yoloResponse(), "min_hardware_generation", nil, "cpu", true, "tasks", []string{}))
 	// Errors of a PATCH name only the fields sent.
 	h.expect("PATCH", "/v1/docker/1", h.admin, map[string]any{"name": ""}, 400, fieldErr("name", msgNotBlank))
 	h.expect("PATCH", "/v1/docker/1", h.admin, `[1]`, 400,
@@ -256,7 +256,7 @@ func TestImageDestroyReferenced(t *testing.T) {
 		detailBody("Docker image 1 is still referenced by other objects and cannot be deleted."))
 	h.srv.SetKeepOnRefusedDelete(true)
 	h.expect("DELETE", "/v1/docker/1", h.admin, nil, 204, nil)
-	h.expect("GET", "/v1/docker/1", h.admin, nil, 200, yoloResponse(1))
+	h.expect("GET", "/v1/docker/1", h.admin, nil, 200, yoloResponse())
 	h.srv.RemoveReference(1)
 	h.expect("DELETE", "/v1/docker/1", h.admin, nil, 204, nil)
 	h.expect("GET", "/v1/docker/1", h.admin, nil, 200, nil) // one reference left

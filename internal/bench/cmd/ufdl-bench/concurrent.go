@@ -57,7 +57,7 @@ func runConcurrent(o options, bin string) error {
 				defer wg.Done()
 				results[i], errs[i] = ws.run(s.args...)
 				if errs[i] == nil && s.phase == "plan" && results[i].exit != 0 {
-					errs[i] = fmt.Errorf("the plan right after apply is not empty (exit %d):\n%s", results[i].exit, tail(results[i].out, 3000))
+					errs[i] = fmt.Errorf("the plan right after apply is not empty (exit %d):\n%s", results[i].exit, tail(results[i].out))
 				}
 			}()
 		}

@@ -264,9 +264,13 @@ func firstLine(s string) string {
 	return line
 }
 
-func tail(s string, n int) string {
-	if len(s) <= n {
+// tailBytes is how much of a command's output an error shows.
+const tailBytes = 3000
+
+// tail returns the end of s, at most tailBytes of it.
+func tail(s string) string {
+	if len(s) <= tailBytes {
 		return s
 	}
-	return "..." + s[len(s)-n:]
+	return "..." + s[len(s)-tailBytes:]
 }

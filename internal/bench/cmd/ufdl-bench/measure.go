@@ -131,7 +131,7 @@ func (s *session) step(st step) error {
 		return fmt.Errorf("%s, %d images: %w", s.label, s.images.n, err)
 	}
 	if st.phase == "plan" && r.exit != 0 {
-		return fmt.Errorf("%s, %d images: the plan right after apply is not empty (exit %d):\n%s", s.label, s.images.n, r.exit, tail(r.out, 3000))
+		return fmt.Errorf("%s, %d images: the plan right after apply is not empty (exit %d):\n%s", s.label, s.images.n, r.exit, tail(r.out))
 	}
 	s.res[st.phase] = s.srv.result(r)
 	return nil
@@ -276,10 +276,10 @@ func (w *workspace) run(args ...string) (runResult, error) {
 		}
 	}
 	if err != nil && w.ctx.Err() != nil {
-		return r, fmt.Errorf("terraform %s in %s: interrupted\n%s", args[0], w.dir, tail(r.out, 3000))
+		return r, fmt.Errorf("terraform %s in %s: interrupted\n%s", args[0], w.dir, tail(r.out))
 	}
 	if err != nil {
-		return r, fmt.Errorf("terraform %s in %s: %v\n%s", args[0], w.dir, err, tail(r.out, 3000))
+		return r, fmt.Errorf("terraform %s in %s: %v\n%s", args[0], w.dir, err, tail(r.out))
 	}
 	return r, nil
 }

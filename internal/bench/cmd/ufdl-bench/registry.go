@@ -86,7 +86,7 @@ func runRegistryBench(o options, bin string, n int, latency time.Duration) (err 
 			return err
 		}
 		if r.exit != 2 {
-			return fmt.Errorf("registry_check = %s: plan exited %d, want 2 (changes):\n%s", mode, r.exit, tail(r.out, 3000))
+			return fmt.Errorf("registry_check = %s: plan exited %d, want 2 (changes):\n%s", mode, r.exit, tail(r.out))
 		}
 		counts := map[string]int{}
 		logins, manifests := 0, 0
