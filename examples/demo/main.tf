@@ -31,7 +31,8 @@ resource "ufdl_dockerimage" "yolo_v7" {
   licence                 = "GPL3"
 }
 
-# A CPU image has no minimum hardware generation.
+# A CPU image. The documented API lets it leave min_hardware_generation out, but the UFDL
+# backend refuses an image without one: the oldest generation keeps it valid on both.
 resource "ufdl_dockerimage" "yolo_v7_cpu" {
   name              = "yolo_cpu"
   version           = "v7_2022-10-08-05_cpu"
@@ -46,6 +47,8 @@ resource "ufdl_dockerimage" "yolo_v7_cpu" {
   tasks             = ["Train", "Predict"]
   cpu               = true
   licence           = "GPL3"
+
+  min_hardware_generation = "Fermi"
 }
 
 resource "ufdl_dockerimage" "mmdetection" {

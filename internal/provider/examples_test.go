@@ -66,10 +66,14 @@ func TestAccExamples(t *testing.T) {
 				rewrite = localRegistryFor(t, text)
 			}
 			for _, skipped := range copyExample(t, dir, w.Dir, rewrite) {
-				// An identity import the CLI cannot read is left out: the image it would
-				// adopt goes too, so that the example creates it instead.
+				// An identity import the CLI cannot read is left out: the same import by
+				// name:version stands in for it.
+				var imports strings.Builder
 				for _, m := range identityImport.FindAllStringSubmatch(skipped, -1) {
-					removeSample(t, srv, m[1], m[2])
+					fmt.Fprintf(&imports, "import {\n  to = %s\n  id = %q\n}\n", m[1], m[2]+":"+m[3])
+				}
+				if err := os.WriteFile(filepath.Join(w.Dir, "zz_test_imports.tf"), []byte(imports.String()), 0o600); err != nil {
+					t.Fatal(err)
 				}
 			}
 			env := []string{"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.AdminUser, "UFDL_PASSWORD=" + srv.AdminPassword,
@@ -131,8 +135,9 @@ func createsSampleImage(t *testing.T, text string) bool {
 	return false
 }
 
-// identityImport matches an import by name and version in an identity block.
-var identityImport = regexp.MustCompile(`(?s)identity = \{\s*name\s*=\s*"([^"]+)"\s*version\s*=\s*"([^"]+)"`)
+// identityImport matches an import block by name and version in an identity: its target,
+// name and version.
+var identityImport = regexp.MustCompile(`(?s)import \{\s*to\s*=\s*(\S+)\s*identity = \{\s*name\s*=\s*"([^"]+)"\s*version\s*=\s*"([^"]+)"`)
 
 // concatFiles returns the .tf files of dir, one after the other.
 func concatFiles(t *testing.T, dir string) string {
@@ -166,21 +171,6 @@ func localRegistryFor(t *testing.T, text string) func(string) string {
 	return func(s string) string { return strings.ReplaceAll(s, "public.aml-repo.cms.waikato.ac.nz:443", reg.Host) }
 }
 
-// removeSample deletes the sample image name:version from srv.
-func removeSample(t *testing.T, srv *acctest.Server, name, version string) {
-	t.Helper()
-	images, err := srv.ImagesNamed(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, img := range images {
-		if img["name"] == name && img["version"] == version {
-			if err := srv.DeleteImage(acctest.PK(img)); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-}
 
 // copyExample copies the example's .tf files into dst, leaving out (and returning) what the
 // CLI under test cannot read (identity imports before Terraform 1.12), and adds the
