@@ -22,30 +22,13 @@ if [[ -n ${UFDL_HOST:-} ]]; then
 	exit
 fi
 
-realbackend=${UFDL_REALBACKEND:-$(cd .. && pwd)/shared/realbackend}
-if [[ ! -x $realbackend/start.sh ]]; then
-	echo "conformance: skipped: no real backend (set UFDL_HOST, or provide $realbackend)"
+# shellcheck source=internal/scripts/lib.sh
+source internal/scripts/lib.sh
+if ! realbackend=$(ufdl_realbackend_dir); then
+	echo "conformance: skipped: no real backend (set UFDL_HOST, or provide ../shared/realbackend)"
 	exit 0
 fi
-
-home=${UFDL_HOME:-/tmp/ufdl-realbackend}
-if [[ ! -f $home/setup.done ]]; then
-	echo "conformance: setting up the real backend ($realbackend/setup.sh)"
-	"$realbackend/setup.sh"
-fi
-
-# A loopback port nobody listens on.
-port=
-for candidate in $(seq $((20000 + $$ % 5000)) $((20100 + $$ % 5000))); do
-	if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
-		port=$candidate
-		break
-	fi
-done
-[[ -n $port ]] || { echo "conformance: no free loopback port found" >&2; exit 1; }
-
-stop() { "$realbackend/stop.sh" "$port" >/dev/null || true; }
-trap stop EXIT
-started=$("$realbackend/start.sh" "$port")
-echo "conformance: started the real backend ($started)"
-UFDL_HOST=http://127.0.0.1:$port check "$@"
+url=$(ufdl_start_realbackend "$realbackend")
+trap 'ufdl_stop_realbackend "$realbackend"' EXIT
+echo "conformance: started the real backend at $url"
+UFDL_HOST=$url check "$@"

@@ -90,3 +90,38 @@ provider_installation {
 }
 TFRC
 }
+
+# ufdl_realbackend_dir prints the folder of the workplace's real UFDL backend scripts
+# (UFDL_REALBACKEND, default ../shared/realbackend beside the clone), or fails when there is
+# none: users' clones do not have it, and nothing the project ships needs it.
+ufdl_realbackend_dir() {
+	local root dir
+	root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	dir=${UFDL_REALBACKEND:-$(cd "$root/.." && pwd)/shared/realbackend}
+	[[ -x $dir/start.sh ]] && printf '%s\n' "$dir"
+}
+
+# ufdl_start_realbackend DIR sets the backend up when needed, starts it on a free loopback
+# port, and prints its URL; ufdl_stop_realbackend DIR stops it again.
+ufdl_start_realbackend() {
+	local dir=$1 home=${UFDL_HOME:-/tmp/ufdl-realbackend} port candidate
+	if [[ ! -f $home/setup.done ]]; then
+		echo "real backend: setting it up ($dir/setup.sh)" >&2
+		"$dir/setup.sh" >&2
+	fi
+	for candidate in $(seq $((20000 + $$ % 5000)) $((20100 + $$ % 5000))); do
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
+			port=$candidate
+			break
+		fi
+	done
+	[[ -n ${port:-} ]] || { echo "real backend: no free loopback port found" >&2; return 1; }
+	"$dir/start.sh" "$port" >&2
+	UFDL_REALBACKEND_PORT=$port
+	printf 'http://127.0.0.1:%s\n' "$port"
+}
+
+ufdl_stop_realbackend() {
+	[[ -n ${UFDL_REALBACKEND_PORT:-} ]] && "$1/stop.sh" "$UFDL_REALBACKEND_PORT" >/dev/null 2>&1
+	return 0
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# CI's real-backend stage: when the workplace's real UFDL backend is there
+# (../shared/realbackend), sets it up, starts it on a free loopback port, checks the
+# conformance corpus's recordings against it, runs the acceptance suite against it
+# (make test-external, through the suite's recording proxy), prints what passed, failed
+# and was skipped (with the reasons), and stops it. Without it, says so and succeeds:
+# users' clones do not have it.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+# shellcheck source=internal/scripts/lib.sh
+source internal/scripts/lib.sh
+
+if ! dir=$(ufdl_realbackend_dir); then
+	echo "real backend: skipped: no real backend here (../shared/realbackend)"
+	exit 0
+fi
+url=$(ufdl_start_realbackend "$dir")
+trap 'ufdl_stop_realbackend "$dir"' EXIT
+echo "real backend: running at $url"
+
+rc=0
+UFDL_HOST=$url internal/scripts/conformance-real.sh || rc=1
+
+log=$(mktemp "${TMPDIR:-/tmp}/ufdl-external.XXXXXX")
+UFDL_HOST=$url UFDL_USERNAME=${UFDL_ADMIN_USER:-admin} UFDL_PASSWORD=${UFDL_ADMIN_PASSWORD:-admin} \
+	UFDL_ACC_USER=${UFDL_USER:-user} UFDL_ACC_USER_PASSWORD=${UFDL_USER_PASSWORD:-user} \
+	make test-external TESTARGS=-v >"$log" 2>&1 || rc=1
+# Every top-level test's verdict, and each skip's reason (the line t.Skip wrote before it).
+awk '
+	/^=== RUN/ { next }
+	/^    [a-z_]+_test\.go:[0-9]+: / { reason[$0] = 1; last = $0; next }
+	/^--- PASS: Test/ { pass++ }
+	/^--- FAIL: Test/ { fail++; failed = failed "\n  " $3 }
+	/^--- SKIP: Test/ { skip++; sub(/^ +/, "", last); skipped = skipped "\n  " $3 ": " last }
+	{ last = "" }
+	END {
+		printf "real backend: acceptance suite: %d passed, %d failed, %d skipped\n", pass, fail, skip
+		if (failed != "") printf "failed:%s\n", failed
+		if (skipped != "") printf "skipped, with the reasons:%s\n", skipped
+	}' "$log"
+if [[ $rc -ne 0 ]]; then
+	echo "real backend: the last lines of the suite's output ($log):"
+	tail -n 60 "$log"
+fi
+exit $rc
