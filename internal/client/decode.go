@@ -8,6 +8,7 @@ import (
 	"html"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -259,7 +260,7 @@ func checkKeys(raw map[string]json.RawMessage, s shape) string {
 		switch {
 		case !ok:
 			missing = append(missing, k)
-		case string(bytes.TrimSpace(v)) == "null" && !containsString(s.nullable, k):
+		case string(bytes.TrimSpace(v)) == "null" && !slices.Contains(s.nullable, k):
 			null = append(null, k)
 		}
 	}

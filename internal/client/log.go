@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -38,7 +39,7 @@ func (s *secrets) add(values ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, v := range values {
-		if v != "" && !containsString(s.list, v) {
+		if v != "" && !slices.Contains(s.list, v) {
 			s.list = append(s.list, v)
 		}
 	}
@@ -62,24 +63,14 @@ func (s *secrets) scrub(text string, extra ...string) string {
 	return text
 }
 
-func containsString(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
+// SecretKeyWords name secrets: a log field or JSON key that contains one of them, in any
+// case ("registry_password", "Authorization"), holds a secret by itself.
+var SecretKeyWords = []string{"password", "token", "authorization", "secret", "access", "refresh", "cookie"}
 
 // sensitiveKey says whether a log field or JSON key names a secret by itself.
 func sensitiveKey(key string) bool {
 	k := strings.ToLower(key)
-	for _, s := range []string{"password", "token", "authorization", "secret", "access", "refresh", "cookie"} {
-		if strings.Contains(k, s) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(SecretKeyWords, func(w string) bool { return strings.Contains(k, w) })
 }
 
 // safeLogger masks secrets in every line before it reaches the caller's Logger:

@@ -383,7 +383,7 @@ filter {
 }`, errorText("Missing Filter Argument", `filter[0].isnull needs field, e.g. field = "name".`)),
 			step(`order_by {
   field = "tasks__name"
-}`, errorText("Unknown Order Field", `order_by[0]: images cannot be sorted by "tasks__name", as an image has several of them.`)),
+}`, errorText("Unsortable Order Field", `order_by[0]: images cannot be sorted by "tasks__name", as an image has several of them.`)),
 		},
 	})
 	// Validation stops every one of these before the provider asks the server anything.

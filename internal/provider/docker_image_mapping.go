@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -83,8 +82,8 @@ func flattenImage(ctx context.Context, img *client.Image, lk *client.Lookups, m 
 		m.Domain = types.StringValue(d.Name)
 	} else {
 		diags.AddError("Unknown Domain In Server Response",
-			fmt.Sprintf("Docker image %d has domain %q, which is not among the server's domains (%s). The server's domain table changed while Terraform ran; run the command again.",
-				img.PK, img.Domain, strings.Join(lk.DomainCodes(), ", ")))
+			fmt.Sprintf("Docker image %d has domain %q, which is not the description of a domain of the server (%s). The server's domain table changed while Terraform ran; run the command again.",
+				img.PK, img.Domain, oneOf(lk.DomainCodes())))
 	}
 	tasks, d := types.SetValueFrom(ctx, types.StringType, nonNil(img.Tasks))
 	diags.Append(d...)

@@ -90,7 +90,7 @@ func TestFlattenImageUnknownDomain(t *testing.T) {
 	img.Domain = "Telepathy"
 	var m dockerImageModel
 	diags := flattenImage(context.Background(), img, testLookups(), &m)
-	if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), `domain "Telepathy", which is not among the server's domains (ic, od)`) {
+	if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), `domain "Telepathy", which is not the description of a domain of the server (one of: ic, od)`) {
 		t.Errorf("want an unknown-domain error, got %v", diags)
 	}
 }

@@ -171,7 +171,6 @@ func localRegistryFor(t *testing.T, text string) func(string) string {
 	return func(s string) string { return strings.ReplaceAll(s, "public.aml-repo.cms.waikato.ac.nz:443", reg.Host) }
 }
 
-
 // copyExample copies the example's .tf files into dst, leaving out (and returning) what the
 // CLI under test cannot read (identity imports before Terraform 1.12), and adds the
 // required_providers block the documentation snippets leave out.

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -296,7 +297,7 @@ func (b *filterBuilder) compare(p path.Path, m compareModel) (client.Expression,
 		fieldOK = false
 	}
 	opOK := b.known(m.Operator) && b.given(p, "operator", m.Operator, `">="`)
-	if opOK && !contains(filterOperators, m.Operator.ValueString()) {
+	if opOK && !slices.Contains(filterOperators, m.Operator.ValueString()) {
 		b.diags.AddAttributeError(p.AtName("operator"), "Invalid Filter Operator",
 			fmt.Sprintf("%s: operator %q is not %s. Write e.g. operator = \">=\"; to test equality use an exact block.",
 				p, m.Operator.ValueString(), oneOf(filterOperators)))
@@ -415,7 +416,7 @@ func (b *filterBuilder) orderBy(p path.Path, m orderByModel) (client.Ordering, b
 				p, o.Field, oneOf(filterFieldNames(orderableFields))))
 		return o, false
 	case f.multi:
-		b.diags.AddAttributeError(p.AtName("field"), "Unknown Order Field",
+		b.diags.AddAttributeError(p.AtName("field"), "Unsortable Order Field",
 			fmt.Sprintf("%s: images cannot be sorted by %q, as an image has several of them. Write %s.",
 				p, o.Field, oneOf(filterFieldNames(orderableFields))))
 		return o, false

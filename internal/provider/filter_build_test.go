@@ -376,7 +376,7 @@ func TestBuildDockerImagesFilterErrors(t *testing.T) {
 			name: "order_by fields",
 			cfg:  block{"order_by": []block{{"field": "tasks__name"}, {"field": "created"}}},
 			want: []string{
-				`Unknown Order Field: order_by[0]: images cannot be sorted by "tasks__name", as an image has several of them. Write one of: cpu,`,
+				`Unsortable Order Field: order_by[0]: images cannot be sorted by "tasks__name", as an image has several of them. Write one of: cpu,`,
 				`Unknown Order Field: order_by[1]: "created" is not a docker image field the server sorts by.`,
 			},
 		},

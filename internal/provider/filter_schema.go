@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 
@@ -111,11 +110,11 @@ var (
 
 // Descriptions shared by the blocks of the same kind at every depth.
 var (
-	fieldDescription = "Docker image field to test: one of " + quotedList(filterFieldNames(allFilterFields)) + ". " +
+	fieldDescription = "Docker image field to test: one of " + docChoices(filterFieldNames(allFilterFields)) + ". " +
 		"Fields of related rows are reached with `__`, e.g. `framework__name`. " +
-		"The bare foreign keys (" + quotedList(filterFieldNames(func(f filterField) bool { return f.byName != "" })) + ") compare by primary key."
+		"The bare foreign keys (" + docChoices(filterFieldNames(func(f filterField) bool { return f.byName != "" })) + ") compare by primary key."
 	valueDescription = "Value to compare with, written as text; the provider converts it to the field's type: " +
-		"`true` or `false` for `cpu`; a whole number for " + quotedList(filterFieldNames(numberFilterFields)) + "; " +
+		"`true` or `false` for `cpu`; a whole number for " + docChoices(filterFieldNames(numberFilterFields)) + "; " +
 		"a number such as `\"11.1\"` for `cuda_version__version`; text for the rest."
 	invertDescription          = "Negate the expression: match the images it does not match (images whose field is null included). Defaults to `false`."
 	caseInsensitiveDescription = "Ignore upper and lower case. Only for text fields. Defaults to `false`."
@@ -126,11 +125,11 @@ func leafDescription(kind string) string {
 	case kindExact:
 		return "Matches images whose `field` equals `value`. On `tasks__name` it matches images with any task of that name."
 	case kindContains:
-		return "Matches images whose text `field` contains `sub_string`. Text fields: " + quotedList(filterFieldNames(textFilterFields)) + "."
+		return "Matches images whose text `field` contains `sub_string`. Text fields: " + docChoices(filterFieldNames(textFilterFields)) + "."
 	case kindIsNull:
 		return "Matches images whose `field` is null, e.g. `min_hardware_generation` of CPU images or `registry_username` of registries without login."
 	}
-	return "Matches images whose `field` compares with `value` by `operator` (" + quotedList(filterOperators) + "): " +
+	return "Matches images whose `field` compares with `value` by `operator` (" + docChoices(filterOperators) + "): " +
 		"numbers and the CUDA version numerically, text alphabetically in the database's collation."
 }
 
@@ -151,7 +150,7 @@ func leafAttributes(kind string, required bool) map[string]schema.Attribute {
 		attrs["case_insensitive"] = schema.BoolAttribute{MarkdownDescription: caseInsensitiveDescription, Optional: true}
 	case kindCompare:
 		attrs["operator"] = schema.StringAttribute{
-			MarkdownDescription: "Comparison: " + quotedList(filterOperators) + ". The image's field stands on the left: `>=` with value `\"11.0\"` matches CUDA 11.0 and newer.",
+			MarkdownDescription: "Comparison: " + docChoices(filterOperators) + ". The image's field stands on the left: `>=` with value `\"11.0\"` matches CUDA 11.0 and newer.",
 			Required:            required,
 			Optional:            !required,
 		}
@@ -204,7 +203,7 @@ func filterBlock() schema.ListNestedBlock {
 	}
 	blocks[kindOr] = schema.SingleNestedBlock{MarkdownDescription: orDescription, Blocks: orBlocks}
 	return schema.ListNestedBlock{
-		MarkdownDescription: "One filter expression, evaluated on the server. Each block holds exactly one of " + quotedList(filterKinds) + ". " +
+		MarkdownDescription: "One filter expression, evaluated on the server. Each block holds exactly one of " + docChoices(filterKinds) + ". " +
 			"Several `filter` blocks all must match; the server applies them in order, after the shortcut arguments.",
 		NestedObject: schema.NestedBlockObject{Blocks: blocks},
 	}
@@ -216,7 +215,7 @@ func orderByBlock() schema.ListNestedBlock {
 		MarkdownDescription: "Sort order of `images`, most significant first. Images that sort equal, and all images without it, come in primary-key order: the provider adds the primary key as the last key, since the server has no order of its own.",
 		NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
 			"field": schema.StringAttribute{
-				MarkdownDescription: "Field to sort by: one of " + quotedList(filterFieldNames(orderableFields)) + ". " +
+				MarkdownDescription: "Field to sort by: one of " + docChoices(filterFieldNames(orderableFields)) + ". " +
 					"`tasks__name` cannot be sorted by, as an image has several tasks.",
 				Required: true,
 			},
@@ -234,9 +233,6 @@ func orderByBlock() schema.ListNestedBlock {
 }
 
 // oneOf renders choices for error messages: "one of: a, b, c".
-func oneOf(choices []string) string {
-	return "one of: " + strings.Join(choices, ", ")
-}
 
 // fieldTypeNoun says what a field holds, for error messages.
 func fieldTypeNoun(f filterField) string {

@@ -2,9 +2,12 @@ package provider
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/client"
 )
 
 // logSubsystem is the tflog subsystem of the API client. Its level comes from
@@ -12,8 +15,9 @@ import (
 // TF_LOG_PROVIDER=DEBUG TF_LOG_SDK=OFF shows the API requests without the framework's noise.
 const logSubsystem = "ufdl_api"
 
-// secretKeys are log field names whose values are always masked, whatever logs them.
-var secretKeys = []string{"password", "registry_password", "authorization", "Authorization", "token", "access", "refresh"}
+// secretKeys are log field names whose values are always masked, whatever logs them: the
+// client's words for secrets, and the keys that hold one in the API and in HTTP.
+var secretKeys = append(slices.Clone(client.SecretKeyWords), client.FieldRegistryPassword, "Authorization")
 
 // maskSecrets returns a context whose provider and client logs mask the password given and
 // every field named like a secret.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -53,7 +52,7 @@ func unknownLookup(p path.Path, k lookupKind, what string, lk *client.Lookups) d
 	if k.readOnly {
 		tail = "."
 	}
-	detail := fmt.Sprintf("The server has no %s %s. Use one of: %s%s", k.noun, what, strings.Join(k.choices(lk), ", "), tail)
+	detail := fmt.Sprintf("The server has no %s %s. Use %s%s", k.noun, what, oneOf(k.choices(lk)), tail)
 	if k.hint != "" {
 		detail += " " + k.hint
 	}

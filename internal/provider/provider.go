@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -136,7 +137,7 @@ func (p *ufdlProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Validators:          []validator.Int64{int64validator.Between(0, maxMaxRetries)},
 			},
 			"update_method": schema.StringAttribute{
-				MarkdownDescription: "How changes are sent: " + quotedList(updateMethods) + ". `patch` sends only the changed fields, `put` the whole image. Defaults to `patch`. Environment variable: `" + envUpdateMethod + "`.",
+				MarkdownDescription: "How changes are sent: " + docChoices(updateMethods) + ". `patch` sends only the changed fields, `put` the whole image. Defaults to `patch`. Environment variable: `" + envUpdateMethod + "`.",
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.OneOf(updateMethods...)},
 			},
@@ -310,9 +311,9 @@ func resolveSettings(cfg providerModel, lookupEnv func(string) (string, bool)) (
 	if s.updateMethod == "" {
 		s.updateMethod = updateMethodPatch
 	}
-	if !contains(updateMethods, s.updateMethod) {
+	if !slices.Contains(updateMethods, s.updateMethod) {
 		d.AddAttributeError(path.Root("update_method"), "Invalid Update Method",
-			fmt.Sprintf("update_method (or %s) must be one of %s; got %q.", envUpdateMethod, quotedList(updateMethods), s.updateMethod))
+			fmt.Sprintf("update_method (or %s) must be %s; got %q.", envUpdateMethod, oneOf(updateMethods), s.updateMethod))
 	}
 	return s, d
 }

@@ -75,7 +75,7 @@ func TestResolveSettingsReportsEveryProblem(t *testing.T) {
 		"UFDL_PASSWORD",
 		`UFDL_MAX_RETRIES (for max_retries) must be a whole number from 0 to 20; got "lots"`,
 		`UFDL_INSECURE_SKIP_VERIFY (for insecure_skip_verify) must be true or false; got "maybe"`,
-		`update_method (or UFDL_UPDATE_METHOD) must be one of ` + "`patch` or `put`" + `; got "post"`,
+		`update_method (or UFDL_UPDATE_METHOD) must be one of: patch, put; got "post"`,
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("diagnostics lack %q; got:\n%s", want, text)

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -40,7 +41,7 @@ type registrySettings struct {
 func addRegistryCheckAttributes(attrs map[string]schema.Attribute) {
 	attrs["registry_check"] = schema.StringAttribute{
 		MarkdownDescription: "Whether `terraform plan` asks each image's registry for its manifest, as a worker's `docker pull` would: " +
-			quotedList(registryCheckModes) + ". With `warn` an image that cannot be pulled is a warning, with `error` it fails the plan. " +
+			docChoices(registryCheckModes) + ". With `warn` an image that cannot be pulled is a warning, with `error` it fails the plan. " +
 			"Only images the plan creates or changes are checked, unless `registry_check_unchanged` is set. " +
 			"Defaults to `off`, so that machines without access to the registries see no difference. Environment variable: `" + envRegistryCheck + "`.",
 		Optional:   true,
@@ -68,9 +69,9 @@ func resolveRegistrySettings(cfg providerModel, lookupEnv func(string) (string, 
 			s.mode = e
 		}
 	}
-	if !contains(registryCheckModes, s.mode) {
+	if !slices.Contains(registryCheckModes, s.mode) {
 		d.AddAttributeError(path.Root("registry_check"), "Invalid Registry Check",
-			fmt.Sprintf("registry_check (or %s) must be one of %s; got %q.", envRegistryCheck, quotedList(registryCheckModes), s.mode))
+			fmt.Sprintf("registry_check (or %s) must be %s; got %q.", envRegistryCheck, oneOf(registryCheckModes), s.mode))
 		s.mode = registryCheckOff
 	}
 	s.unchanged = boolSetting(cfg.RegistryCheckUnchanged, "registry_check_unchanged", envRegistryCheckUnchanged, false, lookupEnv, d)

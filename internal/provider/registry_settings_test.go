@@ -20,7 +20,7 @@ func TestRegistryCheckSettings(t *testing.T) {
 		{name: "from environment", env: map[string]string{envRegistryCheck: "error", envRegistryCheckUnchanged: "true"}, mode: "error", unchanged: true},
 		{name: "configuration wins", cfg: "warn", env: map[string]string{envRegistryCheck: "error"}, mode: "warn"},
 		{name: "bad environment", env: map[string]string{envRegistryCheck: "on"}, mode: "off",
-			err: `registry_check (or UFDL_REGISTRY_CHECK) must be one of ` + "`off`, `warn` or `error`" + `; got "on"`},
+			err: `registry_check (or UFDL_REGISTRY_CHECK) must be one of: off, warn, error; got "on"`},
 		{name: "bad bool", env: map[string]string{envRegistryCheckUnchanged: "yes please"}, mode: "off",
 			err: `UFDL_REGISTRY_CHECK_UNCHANGED (for registry_check_unchanged) must be true or false`},
 	} {

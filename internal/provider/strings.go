@@ -1,12 +1,11 @@
 package provider
 
 import (
-	"slices"
 	"strings"
 )
 
-// quotedList renders choices for descriptions and errors: `a`, `b` or `c`.
-func quotedList(choices []string) string {
+// docChoices renders choices for Markdown descriptions: `a`, `b` or `c`.
+func docChoices(choices []string) string {
 	q := make([]string, len(choices))
 	for i, c := range choices {
 		q[i] = "`" + c + "`"
@@ -37,6 +36,7 @@ func titleCase(attr string) string {
 	return strings.Join(words, " ")
 }
 
-func contains(list []string, s string) bool {
-	return slices.Contains(list, s)
+// oneOf renders choices for diagnostics: "one of: a, b, c".
+func oneOf(choices []string) string {
+	return "one of: " + strings.Join(choices, ", ")
 }
