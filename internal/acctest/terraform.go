@@ -2,7 +2,6 @@ package acctest
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -96,25 +95,4 @@ func (w *Workdir) RunEnv(env []string, args ...string) (string, error) {
 	cmd.Stderr = &out
 	err := cmd.Run()
 	return out.String(), err
-}
-
-// CLIAtLeast reports whether the CLI the tests run is at least major.minor (OpenTofu's
-// version numbers are compared as they are: OpenTofu 1.12 has what Terraform 1.12 has here).
-func CLIAtLeast(t *testing.T, major, minor int) bool {
-	t.Helper()
-	out, err := exec.Command(TerraformBinary(), "version", "-json").Output()
-	if err != nil {
-		t.Fatalf("%s version: %v", TerraformBinary(), err)
-	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatalf("%s version -json: %v", TerraformBinary(), err)
-	}
-	var ma, mi int
-	if _, err := fmt.Sscanf(v.Version, "%d.%d", &ma, &mi); err != nil {
-		t.Fatalf("unreadable version %q", v.Version)
-	}
-	return ma > major || (ma == major && mi >= minor)
 }

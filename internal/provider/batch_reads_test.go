@@ -3,52 +3,24 @@ package provider_test
 import (
 	"fmt"
 	"maps"
-	"os"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/acctest"
 )
 
-// manyImagesConfig renders n images with count; every image's url ends in urlSuffix.
-func manyImagesConfig(prefix string, n int, extraProvider string, framework int64) string {
-	return fmt.Sprintf(`terraform {
-  required_providers {
-    ufdl = { source = "waikato-ufdl/ufdl" }
-  }
-}
-provider "ufdl" {
-  %s
-}
-resource "ufdl_dockerimage" "many" {
-  count                   = %d
-  name                    = "%s-${count.index}"
-  version                 = "v1"
-  url                     = "registry.example.com:443/team/img-${count.index}:v1"
-  registry_url            = "registry.example.com:443"
-  cuda_version            = "11.1"
-  framework               = %d
-  domain                  = "od"
-  tasks                   = ["Train", "Predict"]
-  min_hardware_generation = "Pascal"
-  licence                 = "MIT"
-}
-`, extraProvider, n, prefix, framework)
-}
-
 // TestAccBatchedRefresh runs real terraform plans over 30 images and counts what the
 // server saw: refreshes share list calls, and drift, deletion and fresh changes are all seen.
 func TestAccBatchedRefresh(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
 	t.Parallel()
 	srv := acctest.NewServer(t)
 	const n = 30
 	prefix := acctest.Name("batch")
 	srv.RemoveAtEnd(t, prefix)
-	w := acctest.NewWorkdir(t, manyImagesConfig(prefix, n, "", yoloV7(t, srv)))
-	env := []string{"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.AdminUser, "UFDL_PASSWORD=" + srv.AdminPassword}
+	w := acctest.NewWorkdir(t, acctest.TestdataFile(t, "count/main.tf"))
+	env := []string{"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.AdminUser, "UFDL_PASSWORD=" + srv.AdminPassword,
+		"TF_VAR_prefix=" + prefix, "TF_VAR_framework=" + strconv.FormatInt(yoloV7(t, srv), 10), "TF_VAR_n=" + strconv.Itoa(n)}
 	plan := func(wantExit int) string {
 		t.Helper()
 		srv.ResetCalls()
@@ -121,7 +93,7 @@ func TestAccBatchedRefresh(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := plan(2)
-	if !strings.Contains(out, "ufdl_dockerimage.many[7] will be updated in-place") ||
+	if !strings.Contains(out, "ufdl_dockerimage.img[7] will be updated in-place") ||
 		!strings.Contains(out, `"drift.example.com/x:1" -> "registry.example.com:443/team/img-7:v1"`) ||
 		!strings.Contains(out, "0 to add, 1 to change, 0 to destroy") {
 		t.Errorf("plan does not show exactly the drift of image 7:\n%s", out)
@@ -139,7 +111,7 @@ func TestAccBatchedRefresh(t *testing.T) {
 		t.Fatal(err)
 	}
 	out = plan(2)
-	if !strings.Contains(out, "ufdl_dockerimage.many[12] will be created") || !strings.Contains(out, "1 to add, 1 to change, 0 to destroy") {
+	if !strings.Contains(out, "ufdl_dockerimage.img[12] will be created") || !strings.Contains(out, "1 to add, 1 to change, 0 to destroy") {
 		t.Errorf("plan does not recreate the deleted image 12 and fix image 7:\n%s", out)
 	}
 

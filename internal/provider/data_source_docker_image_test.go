@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,7 +41,7 @@ data "ufdl_dockerimage" "cpu" {
 	byPK := "data.ufdl_dockerimage.by_pk"
 	byName := "data.ufdl_dockerimage.by_name"
 	cpu := "data.ufdl_dockerimage.cpu"
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			PreConfig: srv.ResetCalls,
@@ -102,7 +101,7 @@ func TestAccDockerImageDataSource_errors(t *testing.T) {
 			ExpectError: errorText(want...),
 		}
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			step(fmt.Sprintf("pk = %d", missingPK), "Docker Image Not Found", fmt.Sprintf("The server holds no docker image with pk %d.", missingPK)),
@@ -118,7 +117,7 @@ func TestAccDockerImageDataSource_severalMatches(t *testing.T) {
 	srv, cat := samplesServer(t)
 	srv.RequireHooks(t, "answers a list with two images of one name and version")
 	v7 := cat.pk(t, "yolo:v7_2022-10-08_cuda11.1")
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			// A server that breaks (name, version) uniqueness answers two images.
@@ -172,7 +171,7 @@ func TestAccDataSourceFeedsResource(t *testing.T) {
 	for _, attr := range copiedAttributes {
 		checks = append(checks, statecheck.CompareValuePairs(src, tfjsonpath.New(attr), copyAddr, tfjsonpath.New(attr), compare.ValuesSame()))
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:          srv.ProviderConfig() + feedConfig(t, false),
@@ -211,9 +210,6 @@ func expectServerImage(srv *acctest.Server, name, version string, framework int6
 // the terraform CLI itself: terraform-plugin-testing cannot read for_each instances back
 // from state ("for_each is not supported").
 func TestAccDataSourcesFeedResourcesForEach(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
 	t.Parallel()
 	srv, _ := samplesServer(t)
 	prefix := acctest.Name("feed")

@@ -3,7 +3,6 @@ package provider_test
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"reflect"
 	"regexp"
 	"slices"
@@ -64,7 +63,7 @@ func sameJSON(a, b string) bool {
 // they made.
 func queryCatalog(t *testing.T, srv *acctest.Server, vars config.Variables, checks []statecheck.StateCheck, bodies ...string) {
 	t.Helper()
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			PreConfig:       srv.ResetCalls,
@@ -304,7 +303,7 @@ func TestAccDockerImagesDataSource_invalidFiltersFailAtPlan(t *testing.T) {
 	step := func(body string, want *regexp.Regexp) resource.TestStep {
 		return resource.TestStep{Config: srv.ProviderConfig() + "data \"ufdl_dockerimages\" \"bad\" {\n" + body + "\n}\n", ExpectError: want}
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			step(`filter {
@@ -396,9 +395,6 @@ filter {
 // alone, as an ordinary (non-admin) user, where Terraform reads each exactly once, and
 // counts the server's list calls.
 func TestAccDockerImagesDataSource_oneListCallPerRead(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
 	t.Parallel()
 	srv, cat := samplesServer(t)
 	srv.RequireUser(t)
@@ -450,7 +446,7 @@ func TestAccDockerImagesDataSource_shortcutsAreChecked(t *testing.T) {
 	step := func(body string, want ...string) resource.TestStep {
 		return resource.TestStep{Config: srv.ProviderConfig() + "data \"ufdl_dockerimages\" \"x\" {\n" + body + "\n}\n", ExpectError: errorText(want...)}
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			step(`domain = "Object Detection"`, "Unknown Domain", `The server has no domain "Object Detection". Use one of: ic (Image Classification),`, "sp (Speech)."),

@@ -18,33 +18,7 @@ import (
 
 func TestAccLookupDataSources_values(t *testing.T) {
 	srv := acctest.NewServer(t)
-	cfg := srv.ProviderConfig() + `
-data "ufdl_framework" "yolo" {
-  name    = "yolo"
-  version = "v7"
-}
-data "ufdl_cuda_version" "c111" {
-  version = "11.1"
-}
-data "ufdl_cuda_version" "cpu" {
-  version = "0.0"
-}
-data "ufdl_hardware_generation" "pascal" {
-  generation = "Pascal"
-}
-data "ufdl_licence" "gpl3" {
-  name = "GPL3"
-}
-data "ufdl_licence" "apache" {
-  name = "Apache 2.0"
-}
-data "ufdl_domain" "od" {
-  code = "od"
-}
-data "ufdl_job_contract" "train" {
-  name = "Train"
-}
-`
+	cfg := srv.ProviderConfig() + acctest.Testdata(t, "main.tf")
 	kv := func(addr, attr string, want knownvalue.Check) statecheck.StateCheck {
 		return statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), want)
 	}
@@ -109,7 +83,7 @@ data "ufdl_job_contract" "train" {
 			kv("data.ufdl_job_contract.train", "cls", str("ufdl.jobcontracts.standard.Train")),
 		},
 	)
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			PreConfig: srv.ResetCalls,
@@ -139,7 +113,7 @@ func TestAccLookupDataSources_notFound(t *testing.T) {
 	step := func(body string, want ...string) resource.TestStep {
 		return resource.TestStep{Config: srv.ProviderConfig() + body, ExpectError: errorText(want...)}
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			step(`data "ufdl_framework" "x" {

@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,7 +22,7 @@ func TestAccDockerImage_identity(t *testing.T) {
 	name := acctest.Name("ident")
 	attrs := gpuImage(t, srv, name)
 	renamed := with(attrs, "version", `"v7_renamed"`)
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		Steps: []resource.TestStep{
@@ -62,12 +61,9 @@ func TestAccDockerImage_identity(t *testing.T) {
 // TestAccDockerImage_importBlockByNameAndVersionIdentity imports with an identity that
 // names the image instead of giving its pk, through the real CLI, and expects an empty plan.
 func TestAccDockerImage_importBlockByNameAndVersionIdentity(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
-	if !acctest.CLIAtLeast(t, 1, 12) {
-		t.Skip("import blocks with identity need Terraform 1.12 or later (or OpenTofu 1.12); CI runs this on Terraform 1.16")
-	}
+	// Import blocks with identity came with Terraform 1.12 and OpenTofu 1.12; CI runs this
+	// on Terraform 1.16.
+	acctest.CheckCLI(t, tfversion.SkipBelow(tfversion.Version1_12_0))
 	t.Parallel()
 	srv := acctest.NewServer(t)
 	name := acctest.Name("adopt")
@@ -76,31 +72,9 @@ func TestAccDockerImage_importBlockByNameAndVersionIdentity(t *testing.T) {
 		"registry_username": nil, "registry_password": nil, "cuda_version": "11.1", "framework": yoloV7(t, srv), "domain": "od",
 		"tasks": []string{"Train"}, "min_hardware_generation": "Pascal", "cpu": false, "licence": "MIT",
 	})
-	cfg := `terraform {
-  required_providers {
-    ufdl = { source = "waikato-ufdl/ufdl" }
-  }
-}
-provider "ufdl" {}
-import {
-  to       = ufdl_dockerimage.adopted
-  identity = { name = "` + name + `", version = "v1" }
-}
-resource "ufdl_dockerimage" "adopted" {
-  name                    = "` + name + `"
-  version                 = "v1"
-  url                     = "r.example.com/x:1"
-  registry_url            = "r.example.com"
-  cuda_version            = "11.1"
-  framework               = ` + strconv.FormatInt(yoloV7(t, srv), 10) + `
-  domain                  = "od"
-  tasks                   = ["Train"]
-  min_hardware_generation = "Pascal"
-  licence                 = "MIT"
-}
-`
-	w := acctest.NewWorkdir(t, cfg)
-	env := []string{"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.AdminUser, "UFDL_PASSWORD=" + srv.AdminPassword}
+	w := acctest.NewWorkdir(t, acctest.Testdata(t, "main.tf"))
+	env := []string{"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.AdminUser, "UFDL_PASSWORD=" + srv.AdminPassword,
+		"TF_VAR_name=" + name, "TF_VAR_framework=" + strconv.FormatInt(yoloV7(t, srv), 10)}
 	out, err := w.RunEnv(env, "apply", "-auto-approve", "-no-color")
 	if err != nil || !strings.Contains(out, "1 imported, 0 added, 0 changed, 0 destroyed") {
 		t.Fatalf("apply with an import block by name and version: %v\n%s", err, out)

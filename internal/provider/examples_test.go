@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
 	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/acctest"
 	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/refserver"
 	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/registry/registrytest"
@@ -46,7 +48,6 @@ func exampleDirs(t *testing.T) []string {
 // server holding the sample catalog, then expects an empty plan and a clean destroy: an
 // example that never converges, or that leaves images behind, fails here.
 func TestAccExamples(t *testing.T) {
-	skipWithoutAcc(t)
 	t.Parallel()
 	for _, dir := range exampleDirs(t) {
 		name, _ := filepath.Rel(examplesRoot, dir)
@@ -189,7 +190,7 @@ func copyExample(t *testing.T, src, dst string, rewrite func(string) string) (sk
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.Contains(e.Name(), "identity") && !acctest.CLIAtLeast(t, 1, 12) {
+		if strings.Contains(e.Name(), "identity") && acctest.CLISkips(t, tfversion.SkipBelow(tfversion.Version1_12_0)) != "" {
 			skipped = append(skipped, string(b))
 			continue
 		}
@@ -224,7 +225,6 @@ const seedImages = "../refserver/seed/docker_images"
 // them: the first plan imports every image and changes nothing, the apply adopts them, and
 // an edited file is exactly one update.
 func TestAccAdoptCatalog(t *testing.T) {
-	skipWithoutAcc(t)
 	t.Parallel()
 	srv, cat := samplesServer(t)
 	catalog := t.TempDir()

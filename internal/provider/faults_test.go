@@ -30,41 +30,6 @@ import (
 // faultRegistryPassword is the registry password of every image here; it must never show.
 const faultRegistryPassword = "faults-registry-pw-7f3a"
 
-// faultConfig renders var.n images whose url tag is var.url_tag. Provider settings come from
-// the environment, so that each run can change them.
-func faultConfig(prefix string, framework int64) string {
-	return fmt.Sprintf(`terraform {
-  required_providers {
-    ufdl = { source = "waikato-ufdl/ufdl" }
-  }
-}
-variable "n" {
-  type    = number
-  default = 1
-}
-variable "url_tag" {
-  type    = string
-  default = "v1"
-}
-provider "ufdl" {}
-resource "ufdl_dockerimage" "img" {
-  count                   = var.n
-  name                    = "%s-${count.index}"
-  version                 = "v1"
-  url                     = "registry.example.com:443/team/img-${count.index}:${var.url_tag}"
-  registry_url            = "registry.example.com:443"
-  registry_username       = "public"
-  registry_password       = %q
-  cuda_version            = "11.1"
-  framework               = %d
-  domain                  = "od"
-  tasks                   = ["Train", "Predict"]
-  min_hardware_generation = "Pascal"
-  licence                 = "MIT"
-}
-`, prefix, faultRegistryPassword, framework)
-}
-
 // tfRun drives one working directory with the terraform CLI against one reference server.
 type tfRun struct {
 	t       *testing.T
@@ -78,10 +43,12 @@ type tfRun struct {
 
 func newTFRun(t *testing.T, srv *acctest.Server, prefix string, env ...string) *tfRun {
 	t.Helper()
-	w := acctest.NewWorkdir(t, faultConfig(prefix, yoloV7(t, srv)))
+	w := acctest.NewWorkdir(t, acctest.TestdataFile(t, "count/main.tf"))
 	logPath := filepath.Join(w.Dir, "provider.log")
 	r := &tfRun{t: t, srv: srv, w: w, logPath: logPath, env: append([]string{
 		"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.AdminUser, "UFDL_PASSWORD=" + srv.AdminPassword,
+		"TF_VAR_prefix=" + prefix, "TF_VAR_framework=" + strconv.FormatInt(yoloV7(t, srv), 10),
+		"TF_VAR_registry_username=public", "TF_VAR_registry_password=" + faultRegistryPassword,
 		"UFDL_MAX_RETRIES=4",
 		// The provider's own debug log (every request, retry and renewal), checked for secrets.
 		"TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH=" + logPath,
@@ -93,9 +60,6 @@ func newTFRun(t *testing.T, srv *acctest.Server, prefix string, env ...string) *
 // skipUnlessAcc skips t unless acceptance tests are enabled, and needs the in-process server.
 func skipUnlessAcc(t *testing.T) {
 	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
 	if acctest.External() {
 		t.Skip("injects faults through the reference server's test hooks; not available against an external deployment")
 	}

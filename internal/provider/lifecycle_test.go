@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
 	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/acctest"
 )
 
@@ -170,15 +172,7 @@ func (r *lifecycleRun) converged(unmanaged ...int64) {
 	}
 }
 
-func skipWithoutAcc(t *testing.T) {
-	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
-}
-
 func TestAccLifecycle(t *testing.T) {
-	skipWithoutAcc(t)
 	t.Parallel()
 
 	t.Run("replace", func(t *testing.T) {
@@ -315,9 +309,8 @@ func TestAccLifecycle(t *testing.T) {
 
 	t.Run("removed", func(t *testing.T) {
 		t.Parallel()
-		if !acctest.CLIAtLeast(t, 1, 7) {
-			t.Skip("removed blocks need Terraform 1.7 or OpenTofu 1.7")
-		}
+		// removed blocks came with Terraform 1.7 and OpenTofu 1.7.
+		acctest.CheckCLI(t, tfversion.SkipBelow(tfversion.Version1_7_0))
 		r := newLifecycleRun(t)
 		r.configure(image("x", 1, ""), image("kept", 1, ""))
 		r.tf("apply", "-auto-approve")

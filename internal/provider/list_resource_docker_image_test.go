@@ -1,12 +1,18 @@
 package provider_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/acctest"
 )
@@ -23,12 +29,9 @@ provider "ufdl" {}
 // real deployment, runs terraform query to generate their configuration and import blocks,
 // applies it, and expects every image imported and then an empty plan.
 func TestAccListResource_adoptTheCatalog(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
-	if !acctest.CLIAtLeast(t, 1, 14) || strings.Contains(acctest.TerraformBinary(), "tofu") {
-		t.Skip("terraform query needs Terraform 1.14 or later; CI runs this on Terraform 1.16")
-	}
+	// terraform query came with Terraform 1.14; CI runs this on Terraform 1.16. The test
+	// drives the CLI itself because it needs -generate-config-out, which query steps lack.
+	acctest.CheckCLI(t, tfversion.SkipBelow(tfversion.Version1_14_0))
 	t.Parallel()
 	srv, cat := samplesServer(t)
 	total := len(cat.pks)
@@ -80,74 +83,69 @@ func TestAccListResource_adoptTheCatalog(t *testing.T) {
 	}
 }
 
-// TestAccListResource_filtersAndIdentity checks that the list resource takes the data
-// source's filter language and returns identities.
+// TestAccListResource_filtersAndIdentity checks, through terraform-plugin-testing's query
+// steps, that the list resource takes the data source's filter language, returns the images
+// it selects in the order asked for, each with its identity, and names a bad field.
 func TestAccListResource_filtersAndIdentity(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
-	if !acctest.CLIAtLeast(t, 1, 14) || strings.Contains(acctest.TerraformBinary(), "tofu") {
-		t.Skip("terraform query needs Terraform 1.14 or later; CI runs this on Terraform 1.16")
-	}
-	t.Parallel()
-	srv, _ := samplesServer(t)
-	w := acctest.NewWorkdir(t, queryProviderBlock)
-	query := `list "ufdl_dockerimage" "yolo_gpu" {
-  provider = ufdl
-  config {
-    cpu = false
-    filter {
-      contains {
-        field      = "name"
-        sub_string = "YOLO"
-        case_insensitive = true
-      }
-    }
-    order_by {
-      field     = "version"
-      ascending = false
-    }
-  }
-}
-`
-	if err := os.WriteFile(filepath.Join(w.Dir, "q.tfquery.hcl"), []byte(query), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	env := []string{"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.AdminUser, "UFDL_PASSWORD=" + srv.AdminPassword}
-	out, err := w.RunEnv(env, "query", "-no-color")
-	if err != nil {
-		t.Fatalf("terraform query: %v\n%s", err, out)
-	}
+	srv, cat := samplesServer(t)
 	// The three GPU yolo images of the seed, newest version first.
 	want := []string{"yolo:v7_2022-10-08_cuda11.1", "yolo:v5_2022-11-05_cuda11.1", "yolo:v5_2022-05-31_cuda11.1"}
-	last := -1
-	for _, w := range want {
-		i := strings.Index(out, w)
-		if i < 0 || i < last {
-			t.Fatalf("query output lacks %q or has it out of order:\n%s", w, out)
-		}
-		last = i
+	identities := make([]querycheck.QueryResultCheck, 0, len(want))
+	for _, nv := range want {
+		name, version, _ := strings.Cut(nv, ":")
+		identities = append(identities, querycheck.ExpectIdentity("ufdl_dockerimage.yolo_gpu", map[string]knownvalue.Check{
+			"pk":      knownvalue.Int64Exact(cat.pk(t, nv)),
+			"name":    knownvalue.StringExact(name),
+			"version": knownvalue.StringExact(version),
+		}))
 	}
-	if strings.Contains(out, "yolo_cpu") {
-		t.Errorf("cpu = false did not exclude the CPU images:\n%s", out)
-	}
-
-	bad := `list "ufdl_dockerimage" "bad" {
-  provider = ufdl
-  config {
-    filter {
-      exact {
-        field = "colour"
-        value = "red"
-      }
-    }
-  }
+	acctest.Test(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{
+			// terraform query came with Terraform 1.14; CI runs this on Terraform 1.16.
+			tfversion.SkipBelow(tfversion.Version1_14_0),
+		},
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: srv.ProviderConfig()},
+			{
+				Query:  true,
+				Config: acctest.Testdata(t, "yolo_gpu.tfquery.hcl"),
+				QueryResultChecks: append(identities,
+					querycheck.ExpectLength("ufdl_dockerimage.yolo_gpu", len(want)),
+					displayOrder{address: "list.ufdl_dockerimage.yolo_gpu", want: want},
+				),
+			},
+			{
+				Query:       true,
+				Config:      acctest.Testdata(t, "bad_field.tfquery.hcl"),
+				ExpectError: regexp.MustCompile(`"colour"`),
+			},
+		},
+	})
 }
-`
-	if err := os.WriteFile(filepath.Join(w.Dir, "q.tfquery.hcl"), []byte(bad), 0o600); err != nil {
-		t.Fatal(err)
+
+// displayOrder checks that the results of one list block come in the order of want, each
+// display name starting with its image's name:version.
+type displayOrder struct {
+	address string
+	want    []string
+}
+
+func (d displayOrder) CheckQuery(_ context.Context, req querycheck.CheckQueryRequest, resp *querycheck.CheckQueryResponse) {
+	var got []string
+	for _, r := range req.Query {
+		if r.Address == d.address {
+			got = append(got, r.DisplayName)
+		}
 	}
-	if out, err := w.RunEnv(env, "query", "-no-color"); err == nil || !strings.Contains(out, `"colour"`) {
-		t.Errorf("an unknown filter field must fail, naming it: %v\n%s", err, out)
+	if len(got) != len(d.want) {
+		resp.Error = fmt.Errorf("%s: %d results %q, want %d starting %q", d.address, len(got), got, len(d.want), d.want)
+		return
+	}
+	for i, w := range d.want {
+		if !strings.HasPrefix(got[i], w+" ") {
+			resp.Error = fmt.Errorf("%s: results in the order %q, want %q", d.address, got, d.want)
+			return
+		}
 	}
 }

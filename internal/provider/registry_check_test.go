@@ -2,7 +2,6 @@ package provider_test
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -50,7 +49,7 @@ func TestAccRegistryOffline(t *testing.T) {
 	plan := func(attrs map[string]string, want ...string) resource.TestStep {
 		return resource.TestStep{Config: imageConfig(srv.ProviderConfig(), attrs), PlanOnly: true, ExpectError: errorText(want...)}
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			plan(with(base, "url", strconv.Quote(reg+"/WaikatoDataMining/pytorch-yolov7:v7")),
@@ -79,9 +78,6 @@ func TestAccRegistryOffline(t *testing.T) {
 
 // TestAccRegistryOfflineWarnings reads the warnings as a user does: in terraform's output.
 func TestAccRegistryOfflineWarnings(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
 	t.Parallel()
 	srv := acctest.NewServer(t)
 	attrs := with(gpuImage(t, srv, acctest.Name("warn")), "url", `"public.aml-repo.cms.waikato.ac.nz:443/waikatodatamining/pytorch-yolov7"`)
@@ -118,7 +114,7 @@ func TestAccRegistryCheckError(t *testing.T) {
 	pc := srv.ProviderConfig(`registry_check = "error"`)
 	good := registryImage(t, srv, name, reg.Host, "team/yolo:v7", reg.User, reg.Password)
 	wrong := "wrong-" + acctest.RandomSuffix()
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -168,7 +164,7 @@ func TestAccRegistryCheckWarnAndOff(t *testing.T) {
 	reg := registrytest.StartDistribution(t, false)
 	name := acctest.Name("regwarn")
 	missing := registryImage(t, srv, name, reg.Host, "team/yolo:v9", "", "")
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -200,7 +196,7 @@ func TestAccRegistryCheckUnchanged(t *testing.T) {
 	reg := registrytest.StartDistribution(t, false)
 	digest := reg.Push(t, "team/app:v1", registrytest.DockerImage)
 	attrs := registryImage(t, srv, acctest.Name("unch"), reg.Host, "team/app:v1", "", "")
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: imageConfig(srv.ProviderConfig(`registry_check = "error"`), attrs)},
@@ -239,7 +235,7 @@ data "ufdl_image_digest" "yolo" {
 `, reg.Host+"/team/yolo:v7", reg.User, reg.Password)
 	const ds = "data.ufdl_image_digest.yolo"
 	var moved string
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		Steps: []resource.TestStep{
@@ -296,7 +292,7 @@ func TestAccImageFunctions(t *testing.T) {
 	out := func(expr string) string {
 		return srv.ProviderConfig() + "output \"v\" {\n  value = " + expr + "\n}\n"
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		Steps: []resource.TestStep{

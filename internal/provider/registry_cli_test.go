@@ -17,9 +17,6 @@ import (
 // login per repository and one HEAD per tag, and neither the registry password nor a token
 // shows in the output or the TRACE log, also when the registry refuses the password.
 func TestAccRegistryCheckCallsAndSecrets(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
 	t.Parallel()
 	srv := acctest.NewServer(t)
 	password := "regpw-" + acctest.RandomSuffix()
@@ -94,9 +91,6 @@ func TestAccRegistryCheckCallsAndSecrets(t *testing.T) {
 // generated configuration, plan with neither an error nor a warning while their public
 // registry is unreachable, since the registry check is off by default.
 func TestAccSampleCatalogWithCheckOff(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
 	t.Parallel()
 	srv, cat := samplesServer(t)
 	var b strings.Builder

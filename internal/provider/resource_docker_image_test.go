@@ -146,7 +146,7 @@ func TestAccDockerImage_gpuLifecycleAndImport(t *testing.T) {
 	cfg := imageConfig(srv.ProviderConfig(), attrs)
 	pkSame := statecheck.CompareValue(compare.ValuesSame())
 
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -231,7 +231,7 @@ func TestAccDockerImage_cpuOnly(t *testing.T) {
 	)
 	if acctest.BackendLike() {
 		// The real backend refuses null generations even for CPU images: the user is told what to write.
-		resource.ParallelTest(t, resource.TestCase{
+		acctest.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: acctest.ProviderFactories,
 			Steps: []resource.TestStep{{
 				Config:      imageConfig(srv.ProviderConfig(), attrs),
@@ -240,7 +240,7 @@ func TestAccDockerImage_cpuOnly(t *testing.T) {
 		})
 		return
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: imageConfig(srv.ProviderConfig(), attrs),
@@ -322,7 +322,7 @@ func updateSteps(t *testing.T, srv *acctest.Server, providerBlock, name, method 
 
 func TestAccDockerImage_updateEachFieldWithPatch(t *testing.T) {
 	srv := acctest.NewServer(t)
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps:                    updateSteps(t, srv, srv.ProviderConfig(), acctest.Name("patch"), "PATCH"),
 	})
@@ -330,7 +330,7 @@ func TestAccDockerImage_updateEachFieldWithPatch(t *testing.T) {
 
 func TestAccDockerImage_updateEachFieldWithPut(t *testing.T) {
 	srv := acctest.NewServer(t)
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps:                    updateSteps(t, srv, srv.ProviderConfig(`update_method = "put"`), acctest.Name("put"), "PUT"),
 	})
@@ -370,7 +370,7 @@ func TestAccDockerImage_driftIsDetected(t *testing.T) {
 		}
 		return step
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: cfg, Check: remember},
@@ -402,7 +402,7 @@ func TestAccDockerImage_referencedImageIsKeptOnDestroy(t *testing.T) {
 	name := acctest.Name("ref")
 	cfg := imageConfig(srv.ProviderConfig(), gpuImage(t, srv, name))
 	var pk int64
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -454,7 +454,7 @@ func TestAccDockerImage_keepOnRefusedDeleteQuirk(t *testing.T) {
 	name := acctest.Name("quirk")
 	cfg := imageConfig(srv.ProviderConfig(), gpuImage(t, srv, name))
 	var pk int64
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -532,7 +532,7 @@ func TestAccDockerImage_invalidLookupsFailAtPlan(t *testing.T) {
 			ExpectError: regexp.MustCompile(`(?s)UTF-8 character count must be between 1 and 64`),
 		},
 	)
-	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
+	acctest.Test(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
 	if n := srv.Calls("POST /v1/docker/create"); n != 0 {
 		t.Errorf("invalid configurations reached the server: %d create calls", n)
 	}
@@ -559,7 +559,7 @@ func TestAccDockerImage_duplicateNameVersion(t *testing.T) {
 		"registry_username": nil, "registry_password": nil, "cuda_version": "11.1", "framework": yoloV7(t, srv), "domain": "od",
 		"tasks": []string{"Train"}, "min_hardware_generation": "Pascal", "cpu": false, "licence": "MIT",
 	})
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      imageConfig(srv.ProviderConfig(), gpuImage(t, srv, name)),
@@ -574,7 +574,7 @@ func TestAccDockerImage_duplicateNameVersion(t *testing.T) {
 func TestAccDockerImage_nonAdminGetsPermissionError(t *testing.T) {
 	srv := acctest.NewServer(t)
 	srv.RequireUser(t)
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      imageConfig(srv.ProviderConfigAs(srv.User, srv.Password), gpuImage(t, srv, acctest.Name("nonadmin"))),
@@ -585,7 +585,7 @@ func TestAccDockerImage_nonAdminGetsPermissionError(t *testing.T) {
 
 func TestAccDockerImage_wrongPasswordGetsLoginError(t *testing.T) {
 	srv := acctest.NewServer(t)
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      imageConfig(srv.ProviderConfigAs(srv.AdminUser, "wrong-password"), gpuImage(t, srv, acctest.Name("login"))),
@@ -598,7 +598,7 @@ func TestAccDockerImage_writeOnlyPassword(t *testing.T) {
 	srv := acctest.NewServer(t)
 	name := acctest.Name("wo")
 	attrs := with(gpuImage(t, srv, name), "registry_password", "", "registry_password_wo", `"wo-secret-1"`, "registry_password_wo_version", "1")
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		Steps: []resource.TestStep{
@@ -667,7 +667,7 @@ func TestAccDockerImage_destroyCalls(t *testing.T) {
 	if acctest.BackendLike() {
 		want = []string{"DELETE", "list", "PATCH", "DELETE", "list", "PATCH", "DELETE", "list"}
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: cfg},
@@ -704,7 +704,7 @@ func TestAccDockerImage_omittedPasswordIsLeftAlone(t *testing.T) {
 	name := acctest.Name("pwleft")
 	withPW := gpuImage(t, srv, name)
 	withoutPW := with(withPW, "registry_password", "")
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: imageConfig(srv.ProviderConfig(), withPW), Check: expectServerField(srv, "registry_password", "s3cret-registry-pw")},
@@ -739,7 +739,7 @@ func TestAccDockerImage_invalidImportIDs(t *testing.T) {
 			ExpectError: regexp.MustCompile(want),
 		}
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			step("abc", `(?s)Invalid Import ID.*"abc" is neither a primary key`),
@@ -772,7 +772,7 @@ func TestAccDockerImage_removingWriteOnlyPasswordKeepsIt(t *testing.T) {
 	name := acctest.Name("wogone")
 	withWO := with(gpuImage(t, srv, name), "registry_password", "", "registry_password_wo", `"wo-kept-1"`, "registry_password_wo_version", "5")
 	without := with(withWO, "registry_password_wo", "", "registry_password_wo_version", "")
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		Steps: []resource.TestStep{
@@ -805,7 +805,7 @@ func TestAccDockerImage_removingTheLoginClearsBoth(t *testing.T) {
 	name := acctest.Name("nologin")
 	login := gpuImage(t, srv, name)
 	noLogin := with(login, "registry_username", "", "registry_password", "")
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -842,7 +842,7 @@ func TestAccDockerImage_removingTheLoginClearsTheWriteOnlyPassword(t *testing.T)
 	name := acctest.Name("nologinwo")
 	login := with(gpuImage(t, srv, name), "registry_password", "", "registry_password_wo", `"wo-secret-9"`, "registry_password_wo_version", "1")
 	noLogin := with(login, "registry_username", "", "registry_password_wo", "", "registry_password_wo_version", "")
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		Steps: []resource.TestStep{
@@ -871,7 +871,7 @@ func TestAccDockerImage_multiByteNames(t *testing.T) {
 		t.Fatalf("test name has %d characters, want 64", n)
 	}
 	attrs := with(gpuImage(t, srv, name), "version", strconv.Quote(strings.Repeat("ö", 32)))
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -908,7 +908,7 @@ func TestAccDockerImage_importIDWithSeveralColons(t *testing.T) {
 	ab := create(prefix+":b", "c")
 	only := create(prefix+"-solo:x", "y")
 	cfg := imageConfig(srv.ProviderConfig(), gpuImage(t, srv, prefix+"-cfg"))
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -938,7 +938,7 @@ func TestAccDockerImage_upperCaseScheme(t *testing.T) {
 	srv := acctest.NewServer(t)
 	attrs := with(gpuImage(t, srv, acctest.Name("scheme")), "registry_url", `"HTTPS://registry.example.com:5000"`,
 		"url", `"registry.example.com:5000/team/yolo:v7"`)
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: imageConfig(srv.ProviderConfig(), attrs),
@@ -957,7 +957,7 @@ func TestAccDockerImage_unrecoverableLostCreate(t *testing.T) {
 	srv.RequireHooks(t, "drops the answers of the create and of the look-up after it")
 	name := acctest.Name("lost")
 	srv.Ref.AddFault(refserver.Fault{Method: "POST", Route: "/v1/docker/create", Kind: refserver.FaultCommitThenDrop, Times: 1})
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			PreConfig: func() {
@@ -991,7 +991,7 @@ func TestAccDockerImage_frameworkByName(t *testing.T) {
 			statecheck.ExpectKnownValue(addr, tfjsonpath.New("framework_version"), str(version)),
 		}
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{

@@ -15,9 +15,6 @@ import (
 // provider with TRACE logging, and looks for the registry password, the provider password and
 // any JWT in everything a user or a CI log could see.
 func TestAccSecretsStayOutOfOutputLogsAndState(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
 	t.Parallel()
 	srv := acctest.NewServer(t)
 	regPW := "regpw-" + acctest.RandomSuffix()
@@ -94,7 +91,6 @@ func TestAccSecretsStayOutOfOutputLogsAndState(t *testing.T) {
 // that fails it, through the real CLI with TRACE logging, and looks for the value in the
 // output and the log: no diagnostic may quote a secret, whatever the check.
 func TestAccSecretsNeverInDiagnostics(t *testing.T) {
-	skipWithoutAcc(t)
 	t.Parallel()
 	srv := acctest.NewServer(t)
 	secret := "Secret-" + acctest.RandomSuffix()

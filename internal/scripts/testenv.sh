@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Runs a command (go test ...) with the environment the acceptance tests need here:
 #   CHECKPOINT_DISABLE=1   no version-check call home
-#   TF_ACC=1               acceptance tests run instead of skipping
 #   TF_CLI_CONFIG_FILE     an empty file (the machine may export one that does not exist)
 # installs Debian's docker-registry for the registry tests when it is missing
 # (ensure-docker-registry.sh),
@@ -17,7 +16,7 @@ here=$(dirname "${BASH_SOURCE[0]}")
 # shellcheck source=internal/scripts/lib.sh
 source "$here/lib.sh"
 
-export CHECKPOINT_DISABLE=1 TF_ACC=1
+export CHECKPOINT_DISABLE=1
 TF_CLI_CONFIG_FILE=$(ufdl_empty_tfrc)
 export TF_CLI_CONFIG_FILE
 # NOTE: TF_ACC_TERRAFORM_VERSION makes terraform-plugin-testing download a CLI, which

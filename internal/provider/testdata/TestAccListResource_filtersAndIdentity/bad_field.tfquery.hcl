@@ -1,0 +1,11 @@
+list "ufdl_dockerimage" "bad" {
+  provider = ufdl
+  config {
+    filter {
+      exact {
+        field = "colour"
+        value = "red"
+      }
+    }
+  }
+}

@@ -1,0 +1,17 @@
+list "ufdl_dockerimage" "yolo_gpu" {
+  provider = ufdl
+  config {
+    cpu = false
+    filter {
+      contains {
+        field            = "name"
+        sub_string       = "YOLO"
+        case_insensitive = true
+      }
+    }
+    order_by {
+      field     = "version"
+      ascending = false
+    }
+  }
+}
