@@ -26,12 +26,10 @@ type (
 		And      types.Object `tfsdk:"and"`
 		Or       types.Object `tfsdk:"or"`
 	}
+	// An or block holds what an and block holds, and and blocks besides.
 	orModel struct {
-		Exact    types.List `tfsdk:"exact"`
-		Contains types.List `tfsdk:"contains"`
-		IsNull   types.List `tfsdk:"isnull"`
-		Compare  types.List `tfsdk:"compare"`
-		And      types.List `tfsdk:"and"`
+		andModel
+		And types.List `tfsdk:"and"`
 	}
 	andModel struct {
 		Exact    types.List `tfsdk:"exact"`

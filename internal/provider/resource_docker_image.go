@@ -24,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/client"
@@ -458,9 +459,7 @@ func (r *dockerImageResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 
-	resp.Diagnostics.Append(r.fill(ctx, img, &plan)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan)...)
+	resp.Diagnostics.Append(r.save(ctx, img, &plan, &resp.State, resp.Identity)...)
 }
 
 func (r *dockerImageResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -498,9 +497,7 @@ func (r *dockerImageResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 
-	resp.Diagnostics.Append(r.fill(ctx, img, &state)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state)...)
+	resp.Diagnostics.Append(r.save(ctx, img, &state, &resp.State, resp.Identity)...)
 }
 
 func (r *dockerImageResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -547,9 +544,7 @@ func (r *dockerImageResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 
-	resp.Diagnostics.Append(r.fill(ctx, img, &plan)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan)...)
+	resp.Diagnostics.Append(r.save(ctx, img, &plan, &resp.State, resp.Identity)...)
 }
 
 func (r *dockerImageResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -706,6 +701,15 @@ func (r *dockerImageResource) currentPassword(ctx context.Context, pk int64, sta
 const privateExactRead = "exact_read"
 
 // fill copies a server response into m, mapping response forms back to the forms users write.
+// save records img in m and writes m to the state and the identity: how every successful
+// create, read and update ends.
+func (r *dockerImageResource) save(ctx context.Context, img *client.Image, m *dockerImageModel, state *tfsdk.State, id *tfsdk.ResourceIdentity) diag.Diagnostics {
+	diags := r.fill(ctx, img, m)
+	diags.Append(state.Set(ctx, m)...)
+	diags.Append(setIdentity(ctx, id, *m)...)
+	return diags
+}
+
 func (r *dockerImageResource) fill(ctx context.Context, img *client.Image, m *dockerImageModel) (diags diag.Diagnostics) {
 	lk, err := r.data.client.LookupsWith(ctx, func(lk *client.Lookups) bool {
 		_, ok := lk.DomainByDescription(img.Domain)

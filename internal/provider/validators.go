@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
@@ -36,79 +37,67 @@ func checkURLShape(s string) string {
 	return ""
 }
 
-type urlShapeValidator struct{}
-
-// urlShape validates an image or registry address at plan time.
-func urlShape() validator.String { return urlShapeValidator{} }
-
-func (urlShapeValidator) Description(_ context.Context) string {
-	return "value must be an address of the form [http(s)://]host[:port][/path]"
+// stringRule is a plan-time check of a known string value: check returns the summary and
+// detail of the error, or an empty summary when the value is fine. Null and unknown values
+// are left to later checks.
+type stringRule struct {
+	description string
+	check       func(p path.Path, s string) (summary, detail string)
 }
 
-func (v urlShapeValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (r stringRule) Description(_ context.Context) string { return r.description }
 
-func (urlShapeValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (r stringRule) MarkdownDescription(_ context.Context) string { return r.description }
+
+func (r stringRule) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if why := checkURLShape(req.ConfigValue.ValueString()); why != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Address",
-			fmt.Sprintf("%s = %q is not a valid address: %s.", req.Path, req.ConfigValue.ValueString(), why))
+	if summary, detail := r.check(req.Path, req.ConfigValue.ValueString()); summary != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, summary, detail)
 	}
 }
 
-type noSurroundingSpaceValidator struct{ secret bool }
+// urlShape validates an image or registry address at plan time.
+func urlShape() validator.String {
+	return stringRule{"value must be an address of the form [http(s)://]host[:port][/path]", func(p path.Path, s string) (string, string) {
+		if why := checkURLShape(s); why != "" {
+			return "Invalid Address", fmt.Sprintf("%s = %q is not a valid address: %s.", p, s, why)
+		}
+		return "", ""
+	}}
+}
 
 // noSurroundingSpace refuses leading or trailing white space: the server trims it, so the
 // value read back would differ from the configuration and every plan would show a change.
-func noSurroundingSpace() validator.String { return noSurroundingSpaceValidator{} }
+func noSurroundingSpace() validator.String { return surroundingSpaceRule(false) }
 
 // noSurroundingSpaceSecret is noSurroundingSpace for a sensitive attribute: the message
 // never holds the value, whatever it came from (a literal, file(), a variable).
-func noSurroundingSpaceSecret() validator.String { return noSurroundingSpaceValidator{secret: true} }
+func noSurroundingSpaceSecret() validator.String { return surroundingSpaceRule(true) }
 
-func (noSurroundingSpaceValidator) Description(_ context.Context) string {
-	return "value must not begin or end with white space"
+func surroundingSpaceRule(secret bool) stringRule {
+	return stringRule{"value must not begin or end with white space", func(p path.Path, s string) (string, string) {
+		switch {
+		case s == strings.TrimSpace(s):
+			return "", ""
+		case secret:
+			return "Surrounding White Space",
+				fmt.Sprintf("%s begins or ends with white space, which the server removes. A value read with file() usually ends with a newline: "+
+					"write trimspace(file(\"...\")). The value is not shown here: it is sensitive.", p)
+		}
+		return "Surrounding White Space",
+			fmt.Sprintf("%s = %q begins or ends with white space, which the server removes. Write %q instead.", p, s, strings.TrimSpace(s))
+	}}
 }
-
-func (v noSurroundingSpaceValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (v noSurroundingSpaceValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	s := req.ConfigValue.ValueString()
-	if s == strings.TrimSpace(s) {
-		return
-	}
-	if v.secret {
-		resp.Diagnostics.AddAttributeError(req.Path, "Surrounding White Space",
-			fmt.Sprintf("%s begins or ends with white space, which the server removes. A value read with file() usually ends with a newline: "+
-				"write trimspace(file(\"...\")). The value is not shown here: it is sensitive.", req.Path))
-		return
-	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Surrounding White Space",
-		fmt.Sprintf("%s = %q begins or ends with white space, which the server removes. Write %q instead.", req.Path, s, strings.TrimSpace(s)))
-}
-
-type notEmptyValidator struct{}
 
 // notEmpty refuses "" for an attribute the server stores as null when there is none: the
 // way to say "none" is to leave the attribute out.
-func notEmpty() validator.String { return notEmptyValidator{} }
-
-func (notEmptyValidator) Description(_ context.Context) string {
-	return "value must not be empty; omit the attribute instead"
-}
-
-func (v notEmptyValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (notEmptyValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() != "" {
-		return
-	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Empty Value",
-		fmt.Sprintf("%s is an empty string. Omit %s when the registry needs no login: the server then holds none.", req.Path, req.Path))
+func notEmpty() validator.String {
+	return stringRule{"value must not be empty; omit the attribute instead", func(p path.Path, s string) (string, string) {
+		if s != "" {
+			return "", ""
+		}
+		return "Empty Value", fmt.Sprintf("%s is an empty string. Omit %s when the registry needs no login: the server then holds none.", p, p)
+	}}
 }

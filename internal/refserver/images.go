@@ -67,10 +67,7 @@ func (s *Server) createImage(obj map[string]json.RawMessage, form, nullHWRefused
 }
 
 func (s *Server) handleImageUpdate(rq *request) response {
-	mode := modePut
-	if rq.r.Method == http.MethodPatch {
-		mode = modePatch
-	}
+	mode := rq.updateMode()
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
 	old := s.st.byPK[rq.pk]

@@ -61,10 +61,7 @@ func (s *Server) handleRowCreate(rq *request) response {
 }
 
 func (s *Server) handleRowUpdate(rq *request) response {
-	mode := modePut
-	if rq.r.Method == http.MethodPatch {
-		mode = modePatch
-	}
+	mode := rq.updateMode()
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
 	old := rq.t.byPK[rq.pk]

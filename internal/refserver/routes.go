@@ -39,6 +39,14 @@ type request struct {
 	data reqData // the parsed body
 }
 
+// updateMode tells a PATCH, which changes the fields it sends, from a PUT, which sends all.
+func (rq *request) updateMode() writeMode {
+	if rq.r.Method == http.MethodPatch {
+		return modePatch
+	}
+	return modePut
+}
+
 func (s *Server) buildRoutes() {
 	s.routes = map[string]*route{}
 	add := func(pattern string, t *table, open bool, methods map[string]endpoint) {
