@@ -243,7 +243,6 @@ func TestCreateLookupFails(t *testing.T) {
 // returned (and lands in state) instead of being orphaned; nothing is sent after
 // the end.
 func TestCreateCancelled(t *testing.T) {
-	type handler = func(f *fake, w http.ResponseWriter, r *http.Request, body []byte) bool
 	for _, tc := range []struct {
 		name string
 		// server answers the create; it gets the function that ends the caller's ctx.
