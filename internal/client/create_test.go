@@ -28,12 +28,8 @@ func TestCreateLostAnswerAdopts(t *testing.T) {
 	if img.PK != 1 || img.Name != "yolo" || img.Domain != "Object Detection" {
 		t.Errorf("adopted %+v", img)
 	}
-	if n := f.count(createRoute); n != 1 {
-		t.Errorf("create calls = %d, want 1", n)
-	}
-	if n := f.count(listRoute); n != 1 {
-		t.Errorf("list calls = %d, want 1", n)
-	}
+	f.wantCalls(createRoute, 1)
+	f.wantCalls(listRoute, 1)
 	if n := f.imageCount(); n != 1 {
 		t.Errorf("server holds %d images, want 1", n)
 	}
@@ -77,9 +73,7 @@ func TestCreateLostAnswerFindsDifferentImage(t *testing.T) {
 			t.Errorf("error shows a registry password: %s", err)
 		}
 	}
-	if n := f.count(createRoute); n != 1 {
-		t.Errorf("create calls = %d, want 1", n)
-	}
+	f.wantCalls(createRoute, 1)
 }
 
 // The connection drops before the server stored anything: not found, so the
@@ -95,12 +89,8 @@ func TestCreateLostRequestIsResent(t *testing.T) {
 	if img.Name != "yolo" {
 		t.Errorf("created %+v", img)
 	}
-	if n := f.count(createRoute); n != 2 {
-		t.Errorf("create calls = %d, want 2", n)
-	}
-	if n := f.count(listRoute); n != 1 {
-		t.Errorf("list calls = %d, want 1", n)
-	}
+	f.wantCalls(createRoute, 2)
+	f.wantCalls(listRoute, 1)
 	if n := f.imageCount(); n != 1 {
 		t.Errorf("server holds %d images", n)
 	}
@@ -114,12 +104,8 @@ func TestCreate500LooksThenResends(t *testing.T) {
 	if _, err := c.CreateImage(context.Background(), yoloSpec()); err != nil {
 		t.Fatal(err)
 	}
-	if n := f.count(createRoute); n != 2 {
-		t.Errorf("create calls = %d, want 2", n)
-	}
-	if n := f.count(listRoute); n != 1 {
-		t.Errorf("list calls = %d, want 1", n)
-	}
+	f.wantCalls(createRoute, 2)
+	f.wantCalls(listRoute, 1)
 }
 
 // 429 and 503 with Retry-After prove the server did nothing: retried directly,
@@ -132,12 +118,8 @@ func TestCreateSafeFailuresRetryDirectly(t *testing.T) {
 	if _, err := c.CreateImage(context.Background(), yoloSpec()); err != nil {
 		t.Fatal(err)
 	}
-	if n := f.count(createRoute); n != 3 {
-		t.Errorf("create calls = %d, want 3", n)
-	}
-	if n := f.count(listRoute); n != 0 {
-		t.Errorf("list calls = %d, want 0", n)
-	}
+	f.wantCalls(createRoute, 3)
+	f.wantCalls(listRoute, 0)
 }
 
 // A 400 (duplicate, validation) is final: no retry, no look-up.
@@ -150,12 +132,8 @@ func TestCreate400IsFinal(t *testing.T) {
 	if err == nil || err.Error() != want || !IsBadRequest(err) {
 		t.Errorf("error %v, want %q", err, want)
 	}
-	if n := f.count(createRoute); n != 1 {
-		t.Errorf("create calls = %d", n)
-	}
-	if n := f.count(listRoute); n != 0 {
-		t.Errorf("list calls = %d", n)
-	}
+	f.wantCalls(createRoute, 1)
+	f.wantCalls(listRoute, 0)
 }
 
 // A 2xx whose body cannot be read still means the image was stored: adopt it
@@ -174,9 +152,7 @@ func TestCreateGarbage2xxAdopts(t *testing.T) {
 	if img.PK != 1 || img.Licence != "GPL3" {
 		t.Errorf("adopted %+v", img)
 	}
-	if n := f.count(createRoute); n != 1 {
-		t.Errorf("create calls = %d", n)
-	}
+	f.wantCalls(createRoute, 1)
 }
 
 // Resends are bounded by MaxRetries; the last error is returned.
@@ -188,12 +164,8 @@ func TestCreateResendsAreBounded(t *testing.T) {
 	if got, want := err.Error(), "POST /v1/docker/create: 500 Internal Server Error: boom"; got != want {
 		t.Errorf("error %q, want %q", got, want)
 	}
-	if n := f.count(createRoute); n != 3 {
-		t.Errorf("create calls = %d, want 3", n)
-	}
-	if n := f.count(listRoute); n != 3 {
-		t.Errorf("list calls = %d, want 3", n)
-	}
+	f.wantCalls(createRoute, 3)
+	f.wantCalls(listRoute, 3)
 }
 
 // The first POST is answered 500 but commits late; the resend meets the
@@ -214,12 +186,8 @@ func TestCreateLateCommitAdopts(t *testing.T) {
 	if img.PK != 1 {
 		t.Errorf("adopted %+v", img)
 	}
-	if n := f.count(createRoute); n != 2 {
-		t.Errorf("create calls = %d, want 2", n)
-	}
-	if n := f.count(listRoute); n != 2 {
-		t.Errorf("list calls = %d, want 2", n)
-	}
+	f.wantCalls(createRoute, 2)
+	f.wantCalls(listRoute, 2)
 }
 
 // When the look-up itself fails, both failures are reported.
@@ -299,10 +267,7 @@ func TestCreateCancelled(t *testing.T) {
 			} else {
 				cancel()
 			}
-			c := f.client(func(cfg *Config) { cfg.RequestTimeout = tc.timeout })
-			if err := c.Login(context.Background()); err != nil {
-				t.Fatal(err)
-			}
+			c := f.loggedIn(func(cfg *Config) { cfg.RequestTimeout = tc.timeout })
 			img, err := c.CreateImage(ctx, yoloSpec())
 			switch {
 			case tc.stored && (err != nil || img.PK != 1):
@@ -319,11 +284,9 @@ func TestCreateCancelled(t *testing.T) {
 			if n := f.imageCount(); n != wantImages {
 				t.Errorf("server holds %d images, want %d", n, wantImages)
 			}
-			if n := f.count(createRoute); n != tc.creates {
-				t.Errorf("create calls = %d, want %d", n, tc.creates)
-			}
-			if n := f.count(listRoute); tc.lists >= 0 && n != tc.lists {
-				t.Errorf("list calls = %d, want %d", n, tc.lists)
+			f.wantCalls(createRoute, tc.creates)
+			if tc.lists >= 0 {
+				f.wantCalls(listRoute, tc.lists)
 			}
 		})
 	}

@@ -95,6 +95,17 @@ func (f *fake) client(mod ...func(*Config)) *Client {
 	return c
 }
 
+// loggedIn returns a client that has logged in already, for tests that start
+// from a live session.
+func (f *fake) loggedIn(mod ...func(*Config)) *Client {
+	f.t.Helper()
+	c := f.client(mod...)
+	if err := c.Login(context.Background()); err != nil {
+		f.t.Fatal(err)
+	}
+	return c
+}
+
 func (f *fake) intercept(method, route string, times int, h handler) {
 	s := &step{method: method, route: route, times: times, handle: h}
 	f.mu.Lock()
@@ -106,6 +117,15 @@ func (f *fake) count(key string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.calls[key]
+}
+
+// wantCalls fails the test unless key ("METHOD /path", as count takes it) was
+// requested want times; why, if given, says where that number comes from.
+func (f *fake) wantCalls(key string, want int, why ...string) {
+	f.t.Helper()
+	if n := f.count(key); n != want {
+		f.t.Error(strings.TrimSpace(fmt.Sprintf("%s calls = %d, want %d %s", key, n, want, strings.Join(why, " "))))
+	}
 }
 
 func (f *fake) requestBodies(key string) []string {

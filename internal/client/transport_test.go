@@ -26,9 +26,7 @@ func TestRetries503ThenSuccess(t *testing.T) {
 	if img.PK != pk || img.Name != "yolo" {
 		t.Errorf("got %+v", img)
 	}
-	if n := f.count("GET /v1/docker/{pk}"); n != 4 {
-		t.Errorf("GET calls = %d, want 4 (three 503s, then 200)", n)
-	}
+	f.wantCalls("GET /v1/docker/{pk}", 4, "(three 503s, then 200)")
 }
 
 func TestRetriesExhaustedGiveLastStatus(t *testing.T) {
@@ -43,9 +41,7 @@ func TestRetriesExhaustedGiveLastStatus(t *testing.T) {
 	if got, want := err.Error(), "GET /v1/docker/5: 502 Bad Gateway"; got != want {
 		t.Errorf("error = %q, want %q", got, want)
 	}
-	if n := f.count("GET /v1/docker/{pk}"); n != 3 {
-		t.Errorf("GET calls = %d, want 3 (1 + MaxRetries 2)", n)
-	}
+	f.wantCalls("GET /v1/docker/{pk}", 3, "(1 + MaxRetries 2)")
 }
 
 func TestRetry429WithRetryAfter(t *testing.T) {
@@ -57,9 +53,7 @@ func TestRetry429WithRetryAfter(t *testing.T) {
 	if _, err := c.GetImage(context.Background(), pk); err != nil {
 		t.Fatal(err)
 	}
-	if n := f.count("GET /v1/docker/{pk}"); n != 2 {
-		t.Errorf("GET calls = %d, want 2", n)
-	}
+	f.wantCalls("GET /v1/docker/{pk}", 2)
 	var warned bool
 	for _, l := range log.all() {
 		if l.level == "warn" && l.msg == "retrying UFDL API request" && l.fields["status"] == 429 && l.fields["wait_ms"] == int64(0) {
@@ -97,9 +91,7 @@ func TestNotFoundPredicate(t *testing.T) {
 	if got, want := err.Error(), "GET /v1/docker/42: 404 Not Found: Not found."; got != want {
 		t.Errorf("error = %q, want %q", got, want)
 	}
-	if n := f.count("GET /v1/docker/{pk}"); n != 1 {
-		t.Errorf("GET calls = %d, want 1", n)
-	}
+	f.wantCalls("GET /v1/docker/{pk}", 1)
 }
 
 func TestDroppedConnectionIsRetried(t *testing.T) {
@@ -114,9 +106,7 @@ func TestDroppedConnectionIsRetried(t *testing.T) {
 	if img.PK != pk {
 		t.Errorf("pk = %d", img.PK)
 	}
-	if n := f.count("GET /v1/docker/{pk}"); n != 3 {
-		t.Errorf("GET calls = %d, want 3", n)
-	}
+	f.wantCalls("GET /v1/docker/{pk}", 3)
 }
 
 func TestDroppedConnectionOnIdempotentWriteIsRetried(t *testing.T) {
@@ -133,9 +123,7 @@ func TestDroppedConnectionOnIdempotentWriteIsRetried(t *testing.T) {
 	if !img.CPU {
 		t.Error("cpu not patched")
 	}
-	if n := f.count("PATCH /v1/docker/{pk}"); n != 2 {
-		t.Errorf("PATCH calls = %d, want 2", n)
-	}
+	f.wantCalls("PATCH /v1/docker/{pk}", 2)
 }
 
 func TestConnectionRefused(t *testing.T) {
@@ -175,10 +163,7 @@ func TestPerAttemptTimeout(t *testing.T) {
 		}
 		return true
 	})
-	c := f.client(func(cfg *Config) { cfg.RequestTimeout = 20 * time.Millisecond; cfg.MaxRetries = 1 })
-	if err := c.Login(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	c := f.loggedIn(func(cfg *Config) { cfg.RequestTimeout = 20 * time.Millisecond; cfg.MaxRetries = 1 })
 	_, err := c.GetImage(context.Background(), 3)
 	var ce *ConnectionError
 	if !errors.As(err, &ce) {
@@ -187,9 +172,7 @@ func TestPerAttemptTimeout(t *testing.T) {
 	if !strings.Contains(err.Error(), "(GET /v1/docker/3, 2 attempts): no answer within 20ms") {
 		t.Errorf("error = %q", err)
 	}
-	if n := f.count("GET /v1/docker/{pk}"); n != 2 {
-		t.Errorf("GET calls = %d, want 2", n)
-	}
+	f.wantCalls("GET /v1/docker/{pk}", 2)
 }
 
 func TestContextCancelStopsRetries(t *testing.T) {
@@ -207,9 +190,7 @@ func TestContextCancelStopsRetries(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want context.Canceled", err)
 	}
-	if n := f.count("GET /v1/docker/{pk}"); n != 2 {
-		t.Errorf("GET calls = %d, want 2: no attempt after cancellation", n)
-	}
+	f.wantCalls("GET /v1/docker/{pk}", 2, "(no attempt after cancellation)")
 }
 
 func TestHeadersAndBodylessList(t *testing.T) {
