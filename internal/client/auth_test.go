@@ -50,50 +50,18 @@ func TestConcurrentFirstCallsLogInOnce(t *testing.T) {
 // Twenty goroutines all meet an expired access token: one refresh serves them all.
 func TestSingleFlightRefresh(t *testing.T) {
 	f := newFake(t)
-	pk := f.put(yoloSpec())
-	c := f.client()
-	ctx := context.Background()
-	if err := c.Login(ctx); err != nil {
-		t.Fatal(err)
-	}
-	f.revokeAccess()
-	// Hold the refresh until every goroutine has been refused, so that all of
-	// them are waiting on the same renewal.
-	const n = concurrentCallers
-	var refused sync.WaitGroup
-	refused.Add(n)
-	f.intercept("GET", "/v1/docker/{pk}", n, func(*fake, http.ResponseWriter, *http.Request, []byte) bool {
-		refused.Done()
-		return false
-	})
-	f.onRefresh = refused.Wait
-	runConcurrently(t, func() error { _, err := c.GetImage(ctx, pk); return err })
+	getConcurrentlyAfter(t, f, f.loggedIn(), f.revokeAccess)
 	f.wantCalls("POST /v1/auth/refresh", 1)
 	f.wantCalls("POST /v1/auth/obtain", 1, "(the initial login)")
-	f.wantCalls("GET /v1/docker/{pk}", 2*n, "(one 401 and one retry each)")
+	f.wantCalls("GET /v1/docker/{pk}", 2*concurrentCallers, "(one 401 and one retry each)")
 }
 
 // When the refresh token is rejected too (signing key rotated), the client logs
 // in again, once for all goroutines.
 func TestSingleFlightReloginWhenRefreshRejected(t *testing.T) {
 	f := newFake(t)
-	pk := f.put(yoloSpec())
 	log := &captureLogger{}
-	c := f.client(func(cfg *Config) { cfg.Logger = log })
-	ctx := context.Background()
-	if err := c.Login(ctx); err != nil {
-		t.Fatal(err)
-	}
-	f.revokeAll()
-	const n = concurrentCallers
-	var refused sync.WaitGroup
-	refused.Add(n)
-	f.intercept("GET", "/v1/docker/{pk}", n, func(*fake, http.ResponseWriter, *http.Request, []byte) bool {
-		refused.Done()
-		return false
-	})
-	f.onRefresh = refused.Wait
-	runConcurrently(t, func() error { _, err := c.GetImage(ctx, pk); return err })
+	getConcurrentlyAfter(t, f, f.loggedIn(func(cfg *Config) { cfg.Logger = log }), f.revokeAll)
 	f.wantCalls("POST /v1/auth/refresh", 1)
 	f.wantCalls("POST /v1/auth/obtain", 2, "(initial + one re-login)")
 	var warned int
@@ -105,6 +73,24 @@ func TestSingleFlightReloginWhenRefreshRejected(t *testing.T) {
 	if warned != 1 {
 		t.Errorf("re-login warnings = %d, want 1", warned)
 	}
+}
+
+// getConcurrentlyAfter stores an image, lets revoke invalidate c's tokens, then has
+// concurrentCallers goroutines get the image at once. The refresh is held
+// until every goroutine has been refused, so that all of them wait on the same
+// renewal.
+func getConcurrentlyAfter(t *testing.T, f *fake, c *Client, revoke func()) {
+	t.Helper()
+	pk := f.put(yoloSpec())
+	revoke()
+	var refused sync.WaitGroup
+	refused.Add(concurrentCallers)
+	f.intercept("GET", "/v1/docker/{pk}", concurrentCallers, func(*fake, http.ResponseWriter, *http.Request, []byte) bool {
+		refused.Done()
+		return false
+	})
+	f.onRefresh = refused.Wait
+	runConcurrently(t, func() error { _, err := c.GetImage(context.Background(), pk); return err })
 }
 
 // A server that refuses every token makes the call fail after one renewal and
