@@ -14,21 +14,6 @@ import (
 	"time"
 )
 
-func TestRetries503ThenSuccess(t *testing.T) {
-	f := newFake(t)
-	pk := f.put(yoloSpec())
-	f.intercept("GET", "/v1/docker/{pk}", 3, status(503, "text/plain", "busy"))
-	c := f.client()
-	img, err := c.GetImage(context.Background(), pk)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if img.PK != pk || img.Name != "yolo" {
-		t.Errorf("got %+v", img)
-	}
-	f.wantCalls("GET /v1/docker/{pk}", 4, "(three 503s, then 200)")
-}
-
 func TestRetriesExhaustedGiveLastStatus(t *testing.T) {
 	f := newFake(t)
 	f.intercept("GET", "/v1/docker/{pk}", -1, status(502, "text/html", "<html><title>502 Bad Gateway</title></html>"))
@@ -94,36 +79,57 @@ func TestNotFoundPredicate(t *testing.T) {
 	f.wantCalls("GET /v1/docker/{pk}", 1)
 }
 
-func TestDroppedConnectionIsRetried(t *testing.T) {
-	f := newFake(t)
-	pk := f.put(yoloSpec())
-	f.intercept("GET", "/v1/docker/{pk}", 2, drop)
-	c := f.client()
-	img, err := c.GetImage(context.Background(), pk)
-	if err != nil {
-		t.Fatal(err)
+// Faults that pass are retried until the request succeeds: 503s, and dropped
+// connections on idempotent requests, even on a PATCH the server committed.
+func TestRetriedUntilSuccess(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name   string
+		method string // the request the faults meet
+		faults int
+		fault  handler
+		send   func(c *Client, pk int64) (*Image, error)
+		ok     func(img *Image, pk int64) bool
+		calls  int
+		why    string
+	}{
+		{
+			name: "503s", method: "GET", faults: 3, fault: status(503, "text/plain", "busy"),
+			send:  func(c *Client, pk int64) (*Image, error) { return c.GetImage(ctx, pk) },
+			ok:    func(img *Image, pk int64) bool { return img.PK == pk && img.Name == "yolo" },
+			calls: 4, why: "(three 503s, then 200)",
+		},
+		{
+			name: "dropped connection", method: "GET", faults: 2, fault: drop,
+			send:  func(c *Client, pk int64) (*Image, error) { return c.GetImage(ctx, pk) },
+			ok:    func(img *Image, pk int64) bool { return img.PK == pk },
+			calls: 3,
+		},
+		{
+			name: "dropped connection on an idempotent write", method: "PATCH", faults: 1, fault: commitThenDrop,
+			send: func(c *Client, pk int64) (*Image, error) {
+				spec := yoloSpec()
+				spec.CPU = true
+				return c.PatchImage(ctx, pk, spec, []string{FieldCPU})
+			},
+			ok:    func(img *Image, _ int64) bool { return img.CPU },
+			calls: 2,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(t)
+			pk := f.put(yoloSpec())
+			f.intercept(tc.method, "/v1/docker/{pk}", tc.faults, tc.fault)
+			img, err := tc.send(f.client(), pk)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tc.ok(img, pk) {
+				t.Errorf("got %+v", img)
+			}
+			f.wantCalls(tc.method+" /v1/docker/{pk}", tc.calls, tc.why)
+		})
 	}
-	if img.PK != pk {
-		t.Errorf("pk = %d", img.PK)
-	}
-	f.wantCalls("GET /v1/docker/{pk}", 3)
-}
-
-func TestDroppedConnectionOnIdempotentWriteIsRetried(t *testing.T) {
-	f := newFake(t)
-	pk := f.put(yoloSpec())
-	f.intercept("PATCH", "/v1/docker/{pk}", 1, commitThenDrop)
-	c := f.client()
-	spec := yoloSpec()
-	spec.CPU = true
-	img, err := c.PatchImage(context.Background(), pk, spec, []string{FieldCPU})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !img.CPU {
-		t.Error("cpu not patched")
-	}
-	f.wantCalls("PATCH /v1/docker/{pk}", 2)
 }
 
 func TestConnectionRefused(t *testing.T) {
