@@ -78,8 +78,8 @@ func TestCreateLostAnswerFindsDifferentImage(t *testing.T) {
 	f.wantCalls(createRoute, 1)
 }
 
-// A create meets one scripted fault after another: each must end with the image
-// or the error given, having sent the creates and look-ups given.
+// Each row scripts the faults one create meets; it must end with the image or the
+// error the row checks, having sent the creates and look-ups the row counts.
 func TestCreateFaults(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
