@@ -145,27 +145,10 @@ type tokenPair struct {
 
 // obtain logs in with the configured credentials.
 func (c *Client) obtain(ctx context.Context) (string, string, error) {
-	body, err := marshalJSON(map[string]string{"username": c.cfg.Username, "password": c.cfg.Password})
-	if err != nil {
-		return "", "", err
-	}
-	req := &request{method: http.MethodPost, path: "/v1/auth/obtain", body: body, noAuth: true, quiet: true}
-	resp, err := c.send(ctx, req, "")
-	if err != nil {
-		return "", "", err
-	}
-	if resp.status == http.StatusBadRequest || resp.status == http.StatusUnauthorized {
-		api := c.apiError(req, resp)
-		return "", "", &LoginError{User: c.cfg.Username, Detail: api.Message(), api: api}
-	}
-	var tp tokenPair
-	if err := c.check(req, resp, "a token pair", func(b []byte) string {
-		return decodeTokens(b, &tp, true)
-	}); err != nil {
-		return "", "", err
-	}
-	c.secrets.add(tp.Access, tp.Refresh)
-	return tp.Access, tp.Refresh, nil
+	creds := map[string]string{"username": c.cfg.Username, "password": c.cfg.Password}
+	return c.tokenRequest(ctx, "/v1/auth/obtain", creds, true, func(api *APIError) error {
+		return &LoginError{User: c.cfg.Username, Detail: api.Message(), api: api}
+	})
 }
 
 // refreshRejectedError: the server refused the refresh token (expired, or
@@ -177,21 +160,35 @@ func (e *refreshRejectedError) Error() string { return "refresh token rejected: 
 // refreshAccess trades the refresh token for a new access token (and a new
 // refresh token if the server rotates them).
 func (c *Client) refreshAccess(ctx context.Context, refresh string) (string, string, error) {
-	body, err := marshalJSON(map[string]string{"refresh": refresh})
+	return c.tokenRequest(ctx, "/v1/auth/refresh", map[string]string{"refresh": refresh}, false, func(api *APIError) error {
+		return &refreshRejectedError{api: api}
+	})
+}
+
+// tokenRequest is the exchange login and refresh share: an unauthenticated, quiet
+// POST of payload to path. A 400 or 401 is a refusal, which refused words as the
+// caller's error; any other answer must hold an access token (and a refresh token
+// too if pair is set). Every token received joins the secrets.
+func (c *Client) tokenRequest(ctx context.Context, path string, payload map[string]string, pair bool, refused func(*APIError) error) (string, string, error) {
+	body, err := marshalJSON(payload)
 	if err != nil {
 		return "", "", err
 	}
-	req := &request{method: http.MethodPost, path: "/v1/auth/refresh", body: body, noAuth: true, quiet: true}
+	req := &request{method: http.MethodPost, path: path, body: body, noAuth: true, quiet: true}
 	resp, err := c.send(ctx, req, "")
 	if err != nil {
 		return "", "", err
 	}
 	if resp.status == http.StatusBadRequest || resp.status == http.StatusUnauthorized {
-		return "", "", &refreshRejectedError{api: c.apiError(req, resp)}
+		return "", "", refused(c.apiError(req, resp))
+	}
+	want := "an access token"
+	if pair {
+		want = "a token pair"
 	}
 	var tp tokenPair
-	if err := c.check(req, resp, "an access token", func(b []byte) string {
-		return decodeTokens(b, &tp, false)
+	if err := c.check(req, resp, want, func(b []byte) string {
+		return decodeTokens(b, &tp, pair)
 	}); err != nil {
 		return "", "", err
 	}

@@ -24,9 +24,7 @@ func TestLoginRefused(t *testing.T) {
 	if !IsUnauthorized(err) {
 		t.Error("IsUnauthorized false for a refused login")
 	}
-	if n := f.count("POST /v1/auth/obtain"); n != 1 {
-		t.Errorf("obtain calls = %d, want 1 (a 401 is not retried)", n)
-	}
+	f.wantCalls("POST /v1/auth/obtain", 1, "(a 401 is not retried)")
 }
 
 func TestLoginOnceLazily(t *testing.T) {
@@ -38,82 +36,34 @@ func TestLoginOnceLazily(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := f.count("POST /v1/auth/obtain"); n != 1 {
-		t.Errorf("obtain calls = %d, want 1", n)
-	}
+	f.wantCalls("POST /v1/auth/obtain", 1)
 }
 
 func TestConcurrentFirstCallsLogInOnce(t *testing.T) {
 	f := newFake(t)
 	c := f.client()
 	runConcurrently(t, func() error { _, err := c.ListImages(context.Background(), nil); return err })
-	if n := f.count("POST /v1/auth/obtain"); n != 1 {
-		t.Errorf("obtain calls = %d, want 1", n)
-	}
-	if n := f.count("POST /v1/docker/list"); n != 20 {
-		t.Errorf("list calls = %d, want 20", n)
-	}
+	f.wantCalls("POST /v1/auth/obtain", 1)
+	f.wantCalls("POST /v1/docker/list", 20)
 }
 
 // Twenty goroutines all meet an expired access token: one refresh serves them all.
 func TestSingleFlightRefresh(t *testing.T) {
 	f := newFake(t)
-	pk := f.put(yoloSpec())
-	c := f.client()
-	ctx := context.Background()
-	if err := c.Login(ctx); err != nil {
-		t.Fatal(err)
-	}
-	f.revokeAccess()
-	// Hold the refresh until every goroutine has been refused, so that all of
-	// them are waiting on the same renewal.
-	const n = concurrentCallers
-	var refused sync.WaitGroup
-	refused.Add(n)
-	f.intercept("GET", "/v1/docker/{pk}", n, func(*fake, http.ResponseWriter, *http.Request, []byte) bool {
-		refused.Done()
-		return false
-	})
-	f.onRefresh = refused.Wait
-	runConcurrently(t, func() error { _, err := c.GetImage(ctx, pk); return err })
-	if got := f.count("POST /v1/auth/refresh"); got != 1 {
-		t.Errorf("refresh calls = %d, want 1", got)
-	}
-	if got := f.count("POST /v1/auth/obtain"); got != 1 {
-		t.Errorf("obtain calls = %d, want 1 (the initial login)", got)
-	}
-	if got := f.count("GET /v1/docker/{pk}"); got != 2*n {
-		t.Errorf("GET calls = %d, want %d (one 401 and one retry each)", got, 2*n)
-	}
+	getConcurrentlyAfter(t, f, f.loggedIn(), f.revokeAccess)
+	f.wantCalls("POST /v1/auth/refresh", 1)
+	f.wantCalls("POST /v1/auth/obtain", 1, "(the initial login)")
+	f.wantCalls("GET /v1/docker/{pk}", 2*concurrentCallers, "(one 401 and one retry each)")
 }
 
 // When the refresh token is rejected too (signing key rotated), the client logs
 // in again, once for all goroutines.
 func TestSingleFlightReloginWhenRefreshRejected(t *testing.T) {
 	f := newFake(t)
-	pk := f.put(yoloSpec())
 	log := &captureLogger{}
-	c := f.client(func(cfg *Config) { cfg.Logger = log })
-	ctx := context.Background()
-	if err := c.Login(ctx); err != nil {
-		t.Fatal(err)
-	}
-	f.revokeAll()
-	const n = concurrentCallers
-	var refused sync.WaitGroup
-	refused.Add(n)
-	f.intercept("GET", "/v1/docker/{pk}", n, func(*fake, http.ResponseWriter, *http.Request, []byte) bool {
-		refused.Done()
-		return false
-	})
-	f.onRefresh = refused.Wait
-	runConcurrently(t, func() error { _, err := c.GetImage(ctx, pk); return err })
-	if got := f.count("POST /v1/auth/refresh"); got != 1 {
-		t.Errorf("refresh calls = %d, want 1", got)
-	}
-	if got := f.count("POST /v1/auth/obtain"); got != 2 {
-		t.Errorf("obtain calls = %d, want 2 (initial + one re-login)", got)
-	}
+	getConcurrentlyAfter(t, f, f.loggedIn(func(cfg *Config) { cfg.Logger = log }), f.revokeAll)
+	f.wantCalls("POST /v1/auth/refresh", 1)
+	f.wantCalls("POST /v1/auth/obtain", 2, "(initial + one re-login)")
 	var warned int
 	for _, l := range log.all() {
 		if l.level == "warn" && l.msg == "UFDL refresh token rejected; logging in again" {
@@ -123,6 +73,24 @@ func TestSingleFlightReloginWhenRefreshRejected(t *testing.T) {
 	if warned != 1 {
 		t.Errorf("re-login warnings = %d, want 1", warned)
 	}
+}
+
+// getConcurrentlyAfter stores an image, lets revoke invalidate c's tokens, then has
+// concurrentCallers goroutines get the image at once. The refresh is held
+// until every goroutine has been refused, so that all of them wait on the same
+// renewal.
+func getConcurrentlyAfter(t *testing.T, f *fake, c *Client, revoke func()) {
+	t.Helper()
+	pk := f.put(yoloSpec())
+	revoke()
+	var refused sync.WaitGroup
+	refused.Add(concurrentCallers)
+	f.intercept("GET", "/v1/docker/{pk}", concurrentCallers, func(*fake, http.ResponseWriter, *http.Request, []byte) bool {
+		refused.Done()
+		return false
+	})
+	f.onRefresh = refused.Wait
+	runConcurrently(t, func() error { _, err := c.GetImage(context.Background(), pk); return err })
 }
 
 // A server that refuses every token makes the call fail after one renewal and
@@ -135,38 +103,26 @@ func TestUnauthorizedNeverLoops(t *testing.T) {
 	if !IsUnauthorized(err) {
 		t.Fatalf("got %v, want 401", err)
 	}
-	if got := f.count("GET /v1/docker/{pk}"); got != 2 {
-		t.Errorf("GET calls = %d, want 2", got)
-	}
-	if got := f.count("POST /v1/auth/refresh"); got != 1 {
-		t.Errorf("refresh calls = %d, want 1", got)
-	}
-	if got := f.count("POST /v1/auth/obtain"); got != 1 {
-		t.Errorf("obtain calls = %d, want 1", got)
-	}
+	f.wantCalls("GET /v1/docker/{pk}", 2)
+	f.wantCalls("POST /v1/auth/refresh", 1)
+	f.wantCalls("POST /v1/auth/obtain", 1)
 }
 
 // A password changed on the server while the client runs: the re-login after
 // a rejected refresh fails with a LoginError, not a loop.
 func TestReloginRefused(t *testing.T) {
 	f := newFake(t)
-	c := f.client()
-	ctx := context.Background()
-	if err := c.Login(ctx); err != nil {
-		t.Fatal(err)
-	}
+	c := f.loggedIn()
 	f.mu.Lock()
 	f.password = "changed"
 	f.mu.Unlock()
 	f.revokeAll()
-	_, err := c.ListImages(ctx, nil)
+	_, err := c.ListImages(context.Background(), nil)
 	var le *LoginError
 	if !errors.As(err, &le) {
 		t.Fatalf("got %T %v, want *LoginError", err, err)
 	}
-	if got := f.count("POST /v1/docker/list"); got != 1 {
-		t.Errorf("list calls = %d, want 1", got)
-	}
+	f.wantCalls("POST /v1/docker/list", 1)
 }
 
 // Access tokens that say when they expire are renewed just before, saving the
@@ -190,19 +146,13 @@ func TestProactiveRenewal(t *testing.T) {
 	if _, err := c.ListImages(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	if got := f.count("POST /v1/auth/refresh"); got != 0 {
-		t.Errorf("refresh calls after 50 s = %d, want 0", got)
-	}
+	f.wantCalls("POST /v1/auth/refresh", 0, "(after 50 s)")
 	advance(5 * time.Second) // 55 s: inside the margin
 	if _, err := c.ListImages(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	if got := f.count("POST /v1/auth/refresh"); got != 1 {
-		t.Errorf("refresh calls after 55 s = %d, want 1", got)
-	}
-	if got := f.count("POST /v1/docker/list"); got != 3 {
-		t.Errorf("list calls = %d, want 3 (no 401 round trip)", got)
-	}
+	f.wantCalls("POST /v1/auth/refresh", 1, "(after 55 s)")
+	f.wantCalls("POST /v1/docker/list", 3, "(no 401 round trip)")
 }
 
 func TestRenewTime(t *testing.T) {
@@ -229,11 +179,8 @@ func TestRenewTime(t *testing.T) {
 // goroutines waiting on it.
 func TestCancelledLeaderDoesNotFailWaiters(t *testing.T) {
 	f := newFake(t)
-	c := f.client()
+	c := f.loggedIn()
 	ctx := context.Background()
-	if err := c.Login(ctx); err != nil {
-		t.Fatal(err)
-	}
 	f.revokeAll()
 	leaderCtx, cancelLeader := context.WithCancel(ctx)
 	inRefresh := make(chan struct{})

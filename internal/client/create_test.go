@@ -3,7 +3,9 @@ package client
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -28,12 +30,8 @@ func TestCreateLostAnswerAdopts(t *testing.T) {
 	if img.PK != 1 || img.Name != "yolo" || img.Domain != "Object Detection" {
 		t.Errorf("adopted %+v", img)
 	}
-	if n := f.count(createRoute); n != 1 {
-		t.Errorf("create calls = %d, want 1", n)
-	}
-	if n := f.count(listRoute); n != 1 {
-		t.Errorf("list calls = %d, want 1", n)
-	}
+	f.wantCalls(createRoute, 1)
+	f.wantCalls(listRoute, 1)
 	if n := f.imageCount(); n != 1 {
 		t.Errorf("server holds %d images, want 1", n)
 	}
@@ -77,164 +75,151 @@ func TestCreateLostAnswerFindsDifferentImage(t *testing.T) {
 			t.Errorf("error shows a registry password: %s", err)
 		}
 	}
-	if n := f.count(createRoute); n != 1 {
-		t.Errorf("create calls = %d, want 1", n)
+	f.wantCalls(createRoute, 1)
+}
+
+// Each row scripts the faults one create meets; it must end with the image or the
+// error the row checks, having sent the creates and look-ups the row counts.
+func TestCreateFaults(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		setup   func(f *fake) // the faults, and any image already there
+		retries int           // MaxRetries; 0: the fake client's
+		check   func(t *testing.T, img *Image, err error)
+		calls   map[string]int // requests per route; routes not named are not checked
+		images  int            // images the server holds at the end; 0: not checked
+	}{
+		{
+			// The connection drops before the server stored anything: not found, so the
+			// POST is sent again.
+			name:   "lost request is resent",
+			setup:  func(f *fake) { f.intercept("POST", "/v1/docker/create", 1, drop) },
+			check:  created(func(img *Image) bool { return img.Name == "yolo" }),
+			calls:  map[string]int{createRoute: 2, listRoute: 1},
+			images: 1,
+		},
+		{
+			// A 500 may or may not have committed: look first, then resend.
+			name: "500 looks then resends",
+			setup: func(f *fake) {
+				f.intercept("POST", "/v1/docker/create", 1, status(500, "text/html", "<title>Server Error (500)</title>"))
+			},
+			check: created(nil),
+			calls: map[string]int{createRoute: 2, listRoute: 1},
+		},
+		{
+			// 429 and 503 with Retry-After prove the server did nothing: retried directly,
+			// without a look-up.
+			name: "safe failures retry directly",
+			setup: func(f *fake) {
+				f.intercept("POST", "/v1/docker/create", 1, status(429, "", "", "Retry-After", "0"))
+				f.intercept("POST", "/v1/docker/create", 1, status(503, "", "", "Retry-After", "0"))
+			},
+			check: created(nil),
+			calls: map[string]int{createRoute: 3, listRoute: 0},
+		},
+		{
+			// A 400 (duplicate, validation) is final: no retry, no look-up.
+			name:  "400 is final",
+			setup: func(f *fake) { f.put(yoloSpec()) },
+			check: func(t *testing.T, _ *Image, err error) {
+				want := "POST /v1/docker/create: 400 Bad Request: The fields name, version must make a unique set."
+				if err == nil || err.Error() != want || !IsBadRequest(err) {
+					t.Errorf("error %v, want %q", err, want)
+				}
+			},
+			calls: map[string]int{createRoute: 1, listRoute: 0},
+		},
+		{
+			// A 2xx whose body cannot be read still means the image was stored: adopt it
+			// rather than leave an orphan.
+			name: "garbage 2xx adopts",
+			setup: func(f *fake) {
+				f.intercept("POST", "/v1/docker/create", 1, func(f *fake, w http.ResponseWriter, r *http.Request, body []byte) bool {
+					f.handle(httptestRecorder(), r, createRoute, body)
+					return status(201, "application/json", `{"pk": 1, "name": "yo`)(f, w, r, body)
+				})
+			},
+			check: created(func(img *Image) bool { return img.PK == 1 && img.Licence == "GPL3" }),
+			calls: map[string]int{createRoute: 1},
+		},
+		{
+			// Resends are bounded by MaxRetries; the last error is returned.
+			name: "resends are bounded",
+			setup: func(f *fake) {
+				f.intercept("POST", "/v1/docker/create", -1, status(500, "application/json", `{"detail": "boom"}`))
+			},
+			retries: 2,
+			check: func(t *testing.T, _ *Image, err error) {
+				if got, want := err.Error(), "POST /v1/docker/create: 500 Internal Server Error: boom"; got != want {
+					t.Errorf("error %q, want %q", got, want)
+				}
+			},
+			calls: map[string]int{createRoute: 3, listRoute: 3},
+		},
+		{
+			// The first POST is answered 500 but commits late; the resend meets the
+			// duplicate: the client looks again and adopts its own image.
+			name: "late commit adopts",
+			setup: func(f *fake) {
+				f.intercept("POST", "/v1/docker/create", 1, status(500, "", ""))
+				f.intercept("POST", "/v1/docker/list", 1, func(f *fake, w http.ResponseWriter, r *http.Request, body []byte) bool {
+					f.listImages(w, body) // nothing yet...
+					f.put(yoloSpec())     // ...then the first create lands
+					return true
+				})
+			},
+			check: created(func(img *Image) bool { return img.PK == 1 }),
+			calls: map[string]int{createRoute: 2, listRoute: 2},
+		},
+		{
+			// When the look-up itself fails, both failures are reported.
+			name: "lookup fails",
+			setup: func(f *fake) {
+				f.intercept("POST", "/v1/docker/create", 1, drop)
+				f.intercept("POST", "/v1/docker/list", -1, status(403, "application/json", `{"detail": "You do not have permission to perform this action."}`))
+			},
+			check: func(t *testing.T, _ *Image, err error) {
+				if err == nil || !strings.Contains(err.Error(), "looking up yolo:v7_2022-10-08_cuda11.1 to see whether it was created anyway also failed: POST /v1/docker/list: 403 Forbidden") {
+					t.Errorf("error %v", err)
+				}
+				var conn *ConnectionError
+				if !errors.As(err, &conn) {
+					t.Errorf("the create's own failure is not wrapped: %v", err)
+				}
+			},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(t)
+			tc.setup(f)
+			c := f.client(func(cfg *Config) {
+				if tc.retries != 0 {
+					cfg.MaxRetries = tc.retries
+				}
+			})
+			img, err := c.CreateImage(context.Background(), yoloSpec())
+			tc.check(t, img, err)
+			for _, route := range slices.Sorted(maps.Keys(tc.calls)) {
+				f.wantCalls(route, tc.calls[route])
+			}
+			if n := f.imageCount(); tc.images != 0 && n != tc.images {
+				t.Errorf("server holds %d images, want %d", n, tc.images)
+			}
+		})
 	}
 }
 
-// The connection drops before the server stored anything: not found, so the
-// POST is sent again.
-func TestCreateLostRequestIsResent(t *testing.T) {
-	f := newFake(t)
-	f.intercept("POST", "/v1/docker/create", 1, drop)
-	c := f.client()
-	img, err := c.CreateImage(context.Background(), yoloSpec())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if img.Name != "yolo" {
-		t.Errorf("created %+v", img)
-	}
-	if n := f.count(createRoute); n != 2 {
-		t.Errorf("create calls = %d, want 2", n)
-	}
-	if n := f.count(listRoute); n != 1 {
-		t.Errorf("list calls = %d, want 1", n)
-	}
-	if n := f.imageCount(); n != 1 {
-		t.Errorf("server holds %d images", n)
-	}
-}
-
-// A 500 may or may not have committed: look first, then resend.
-func TestCreate500LooksThenResends(t *testing.T) {
-	f := newFake(t)
-	f.intercept("POST", "/v1/docker/create", 1, status(500, "text/html", "<title>Server Error (500)</title>"))
-	c := f.client()
-	if _, err := c.CreateImage(context.Background(), yoloSpec()); err != nil {
-		t.Fatal(err)
-	}
-	if n := f.count(createRoute); n != 2 {
-		t.Errorf("create calls = %d, want 2", n)
-	}
-	if n := f.count(listRoute); n != 1 {
-		t.Errorf("list calls = %d, want 1", n)
-	}
-}
-
-// 429 and 503 with Retry-After prove the server did nothing: retried directly,
-// without a look-up.
-func TestCreateSafeFailuresRetryDirectly(t *testing.T) {
-	f := newFake(t)
-	f.intercept("POST", "/v1/docker/create", 1, status(429, "", "", "Retry-After", "0"))
-	f.intercept("POST", "/v1/docker/create", 1, status(503, "", "", "Retry-After", "0"))
-	c := f.client()
-	if _, err := c.CreateImage(context.Background(), yoloSpec()); err != nil {
-		t.Fatal(err)
-	}
-	if n := f.count(createRoute); n != 3 {
-		t.Errorf("create calls = %d, want 3", n)
-	}
-	if n := f.count(listRoute); n != 0 {
-		t.Errorf("list calls = %d, want 0", n)
-	}
-}
-
-// A 400 (duplicate, validation) is final: no retry, no look-up.
-func TestCreate400IsFinal(t *testing.T) {
-	f := newFake(t)
-	f.put(yoloSpec())
-	c := f.client()
-	_, err := c.CreateImage(context.Background(), yoloSpec())
-	want := "POST /v1/docker/create: 400 Bad Request: The fields name, version must make a unique set."
-	if err == nil || err.Error() != want || !IsBadRequest(err) {
-		t.Errorf("error %v, want %q", err, want)
-	}
-	if n := f.count(createRoute); n != 1 {
-		t.Errorf("create calls = %d", n)
-	}
-	if n := f.count(listRoute); n != 0 {
-		t.Errorf("list calls = %d", n)
-	}
-}
-
-// A 2xx whose body cannot be read still means the image was stored: adopt it
-// rather than leave an orphan.
-func TestCreateGarbage2xxAdopts(t *testing.T) {
-	f := newFake(t)
-	f.intercept("POST", "/v1/docker/create", 1, func(f *fake, w http.ResponseWriter, r *http.Request, body []byte) bool {
-		f.handle(httptestRecorder(), r, createRoute, body)
-		return status(201, "application/json", `{"pk": 1, "name": "yo`)(f, w, r, body)
-	})
-	c := f.client()
-	img, err := c.CreateImage(context.Background(), yoloSpec())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if img.PK != 1 || img.Licence != "GPL3" {
-		t.Errorf("adopted %+v", img)
-	}
-	if n := f.count(createRoute); n != 1 {
-		t.Errorf("create calls = %d", n)
-	}
-}
-
-// Resends are bounded by MaxRetries; the last error is returned.
-func TestCreateResendsAreBounded(t *testing.T) {
-	f := newFake(t)
-	f.intercept("POST", "/v1/docker/create", -1, status(500, "application/json", `{"detail": "boom"}`))
-	c := f.client(func(cfg *Config) { cfg.MaxRetries = 2 })
-	_, err := c.CreateImage(context.Background(), yoloSpec())
-	if got, want := err.Error(), "POST /v1/docker/create: 500 Internal Server Error: boom"; got != want {
-		t.Errorf("error %q, want %q", got, want)
-	}
-	if n := f.count(createRoute); n != 3 {
-		t.Errorf("create calls = %d, want 3", n)
-	}
-	if n := f.count(listRoute); n != 3 {
-		t.Errorf("list calls = %d, want 3", n)
-	}
-}
-
-// The first POST is answered 500 but commits late; the resend meets the
-// duplicate: the client looks again and adopts its own image.
-func TestCreateLateCommitAdopts(t *testing.T) {
-	f := newFake(t)
-	f.intercept("POST", "/v1/docker/create", 1, status(500, "", ""))
-	f.intercept("POST", "/v1/docker/list", 1, func(f *fake, w http.ResponseWriter, r *http.Request, body []byte) bool {
-		f.listImages(w, body) // nothing yet...
-		f.put(yoloSpec())     // ...then the first create lands
-		return true
-	})
-	c := f.client()
-	img, err := c.CreateImage(context.Background(), yoloSpec())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if img.PK != 1 {
-		t.Errorf("adopted %+v", img)
-	}
-	if n := f.count(createRoute); n != 2 {
-		t.Errorf("create calls = %d, want 2", n)
-	}
-	if n := f.count(listRoute); n != 2 {
-		t.Errorf("list calls = %d, want 2", n)
-	}
-}
-
-// When the look-up itself fails, both failures are reported.
-func TestCreateLookupFails(t *testing.T) {
-	f := newFake(t)
-	f.intercept("POST", "/v1/docker/create", 1, drop)
-	f.intercept("POST", "/v1/docker/list", -1, status(403, "application/json", `{"detail": "You do not have permission to perform this action."}`))
-	c := f.client()
-	_, err := c.CreateImage(context.Background(), yoloSpec())
-	if err == nil || !strings.Contains(err.Error(), "looking up yolo:v7_2022-10-08_cuda11.1 to see whether it was created anyway also failed: POST /v1/docker/list: 403 Forbidden") {
-		t.Errorf("error %v", err)
-	}
-	var conn *ConnectionError
-	if !errors.As(err, &conn) {
-		t.Errorf("the create's own failure is not wrapped: %v", err)
+// created checks that the create succeeded, with an image that ok (if set) accepts.
+func created(ok func(*Image) bool) func(*testing.T, *Image, error) {
+	return func(t *testing.T, img *Image, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok != nil && !ok(img) {
+			t.Errorf("created %+v", img)
+		}
 	}
 }
 
@@ -243,7 +228,6 @@ func TestCreateLookupFails(t *testing.T) {
 // returned (and lands in state) instead of being orphaned; nothing is sent after
 // the end.
 func TestCreateCancelled(t *testing.T) {
-	type handler = func(f *fake, w http.ResponseWriter, r *http.Request, body []byte) bool
 	for _, tc := range []struct {
 		name string
 		// server answers the create; it gets the function that ends the caller's ctx.
@@ -300,10 +284,7 @@ func TestCreateCancelled(t *testing.T) {
 			} else {
 				cancel()
 			}
-			c := f.client(func(cfg *Config) { cfg.RequestTimeout = tc.timeout })
-			if err := c.Login(context.Background()); err != nil {
-				t.Fatal(err)
-			}
+			c := f.loggedIn(func(cfg *Config) { cfg.RequestTimeout = tc.timeout })
 			img, err := c.CreateImage(ctx, yoloSpec())
 			switch {
 			case tc.stored && (err != nil || img.PK != 1):
@@ -320,11 +301,9 @@ func TestCreateCancelled(t *testing.T) {
 			if n := f.imageCount(); n != wantImages {
 				t.Errorf("server holds %d images, want %d", n, wantImages)
 			}
-			if n := f.count(createRoute); n != tc.creates {
-				t.Errorf("create calls = %d, want %d", n, tc.creates)
-			}
-			if n := f.count(listRoute); tc.lists >= 0 && n != tc.lists {
-				t.Errorf("list calls = %d, want %d", n, tc.lists)
+			f.wantCalls(createRoute, tc.creates)
+			if tc.lists >= 0 {
+				f.wantCalls(listRoute, tc.lists)
 			}
 		})
 	}

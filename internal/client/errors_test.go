@@ -63,10 +63,7 @@ func TestAPIErrorMessages(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFake(t)
 			f.intercept(tc.method, route(tc.path), -1, status(tc.status, tc.ctype, tc.body))
-			c := f.client(func(cfg *Config) { cfg.MaxRetries = 0 })
-			if err := c.Login(context.Background()); err != nil {
-				t.Fatal(err)
-			}
+			c := f.loggedIn(func(cfg *Config) { cfg.MaxRetries = 0 })
 			resp, err := c.do(context.Background(), &request{method: tc.method, path: tc.path})
 			if err != nil {
 				t.Fatal(err)

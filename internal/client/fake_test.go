@@ -40,12 +40,16 @@ type fake struct {
 }
 
 // step intercepts the n-th matching request (after skip of them) before the
-// normal handler; handle returns true when it answered.
+// normal handler.
 type step struct {
 	method, route string
 	skip, times   int
-	handle        func(f *fake, w http.ResponseWriter, r *http.Request, body []byte) bool
+	handle        handler
 }
+
+// handler answers a request in place of the fake's own handling, and returns true
+// when it did.
+type handler = func(f *fake, w http.ResponseWriter, r *http.Request, body []byte) bool
 
 const (
 	testUser     = "admin"
@@ -91,7 +95,18 @@ func (f *fake) client(mod ...func(*Config)) *Client {
 	return c
 }
 
-func (f *fake) intercept(method, route string, times int, h func(f *fake, w http.ResponseWriter, r *http.Request, body []byte) bool) {
+// loggedIn returns a client that has logged in already, for tests that start
+// from a live session.
+func (f *fake) loggedIn(mod ...func(*Config)) *Client {
+	f.t.Helper()
+	c := f.client(mod...)
+	if err := c.Login(context.Background()); err != nil {
+		f.t.Fatal(err)
+	}
+	return c
+}
+
+func (f *fake) intercept(method, route string, times int, h handler) {
 	s := &step{method: method, route: route, times: times, handle: h}
 	f.mu.Lock()
 	f.steps = append(f.steps, s)
@@ -102,6 +117,15 @@ func (f *fake) count(key string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.calls[key]
+}
+
+// wantCalls fails the test unless key ("METHOD /path", as count takes it) was
+// requested want times; why, if given, says where that number comes from.
+func (f *fake) wantCalls(key string, want int, why ...string) {
+	f.t.Helper()
+	if n := f.count(key); n != want {
+		f.t.Error(strings.TrimSpace(fmt.Sprintf("%s calls = %d, want %d %s", key, n, want, strings.Join(why, " "))))
+	}
 }
 
 func (f *fake) requestBodies(key string) []string {
@@ -227,19 +251,11 @@ func (f *fake) handle(w http.ResponseWriter, r *http.Request, key string, body [
 			"messages": []any{map[string]string{"token_class": "AccessToken", "message": "Token is invalid or expired"}}})
 		return
 	}
+	if table, ok := lookupTables[route(r.URL.Path)]; ok {
+		writeJSON(w, 200, table)
+		return
+	}
 	switch route(r.URL.Path) {
-	case "/v1/domains/list":
-		writeJSON(w, 200, testDomains)
-	case "/v1/cuda/list":
-		writeJSON(w, 200, testCUDA)
-	case "/v1/hardware/list":
-		writeJSON(w, 200, testHardware)
-	case "/v1/licences/list":
-		writeJSON(w, 200, testLicences)
-	case "/v1/job-contracts/list":
-		writeJSON(w, 200, testJobContracts)
-	case "/v1/frameworks/list":
-		writeJSON(w, 200, testFrameworks)
 	case "/v1/docker/list":
 		f.listImages(w, body)
 	case "/v1/docker/create":
@@ -432,7 +448,7 @@ func drop(_ *fake, w http.ResponseWriter, _ *http.Request, _ []byte) bool {
 	return true
 }
 
-func status(code int, contentType, body string, header ...string) func(*fake, http.ResponseWriter, *http.Request, []byte) bool {
+func status(code int, contentType, body string, header ...string) handler {
 	return func(_ *fake, w http.ResponseWriter, _ *http.Request, _ []byte) bool {
 		for i := 0; i+1 < len(header); i += 2 {
 			w.Header().Set(header[i], header[i+1])
@@ -481,6 +497,16 @@ var (
 		{PK: 3, Name: "mmdetection", Version: "2020-03-01"},
 	}
 )
+
+// lookupTables are what the fake lists at each lookup route.
+var lookupTables = map[string]any{
+	"/v1/domains/list":       testDomains,
+	"/v1/cuda/list":          testCUDA,
+	"/v1/hardware/list":      testHardware,
+	"/v1/licences/list":      testLicences,
+	"/v1/job-contracts/list": testJobContracts,
+	"/v1/frameworks/list":    testFrameworks,
+}
 
 // yoloSpec is a valid request-form image.
 func yoloSpec() ImageSpec {

@@ -110,9 +110,7 @@ func TestPatchImageRefusesUnknownField(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `"colour" is not a docker image field`) {
 		t.Errorf("error %v", err)
 	}
-	if n := f.count("PATCH /v1/docker/{pk}"); n != 0 {
-		t.Errorf("PATCH sent %d times", n)
-	}
+	f.wantCalls("PATCH /v1/docker/{pk}", 0)
 }
 
 func TestInvalidPK(t *testing.T) {

@@ -104,23 +104,25 @@ func (l safeLogger) clean(msg string, fields map[string]any) (string, map[string
 }
 
 func (l safeLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
-	msg, fields = l.clean(msg, fields)
-	l.next.Debug(ctx, msg, fields)
+	l.pass(ctx, l.next.Debug, msg, fields)
 }
 
 func (l safeLogger) Info(ctx context.Context, msg string, fields map[string]any) {
-	msg, fields = l.clean(msg, fields)
-	l.next.Info(ctx, msg, fields)
+	l.pass(ctx, l.next.Info, msg, fields)
 }
 
 func (l safeLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
-	msg, fields = l.clean(msg, fields)
-	l.next.Warn(ctx, msg, fields)
+	l.pass(ctx, l.next.Warn, msg, fields)
 }
 
 func (l safeLogger) Error(ctx context.Context, msg string, fields map[string]any) {
+	l.pass(ctx, l.next.Error, msg, fields)
+}
+
+// pass hands the cleaned line to one level of the caller's Logger.
+func (l safeLogger) pass(ctx context.Context, level func(context.Context, string, map[string]any), msg string, fields map[string]any) {
 	msg, fields = l.clean(msg, fields)
-	l.next.Error(ctx, msg, fields)
+	level(ctx, msg, fields)
 }
 
 // retryLogger adapts go-retryablehttp's LeveledLogger to Logger. The library's

@@ -14,23 +14,6 @@ import (
 	"time"
 )
 
-func TestRetries503ThenSuccess(t *testing.T) {
-	f := newFake(t)
-	pk := f.put(yoloSpec())
-	f.intercept("GET", "/v1/docker/{pk}", 3, status(503, "text/plain", "busy"))
-	c := f.client()
-	img, err := c.GetImage(context.Background(), pk)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if img.PK != pk || img.Name != "yolo" {
-		t.Errorf("got %+v", img)
-	}
-	if n := f.count("GET /v1/docker/{pk}"); n != 4 {
-		t.Errorf("GET calls = %d, want 4 (three 503s, then 200)", n)
-	}
-}
-
 func TestRetriesExhaustedGiveLastStatus(t *testing.T) {
 	f := newFake(t)
 	f.intercept("GET", "/v1/docker/{pk}", -1, status(502, "text/html", "<html><title>502 Bad Gateway</title></html>"))
@@ -43,9 +26,7 @@ func TestRetriesExhaustedGiveLastStatus(t *testing.T) {
 	if got, want := err.Error(), "GET /v1/docker/5: 502 Bad Gateway"; got != want {
 		t.Errorf("error = %q, want %q", got, want)
 	}
-	if n := f.count("GET /v1/docker/{pk}"); n != 3 {
-		t.Errorf("GET calls = %d, want 3 (1 + MaxRetries 2)", n)
-	}
+	f.wantCalls("GET /v1/docker/{pk}", 3, "(1 + MaxRetries 2)")
 }
 
 func TestRetry429WithRetryAfter(t *testing.T) {
@@ -57,9 +38,7 @@ func TestRetry429WithRetryAfter(t *testing.T) {
 	if _, err := c.GetImage(context.Background(), pk); err != nil {
 		t.Fatal(err)
 	}
-	if n := f.count("GET /v1/docker/{pk}"); n != 2 {
-		t.Errorf("GET calls = %d, want 2", n)
-	}
+	f.wantCalls("GET /v1/docker/{pk}", 2)
 	var warned bool
 	for _, l := range log.all() {
 		if l.level == "warn" && l.msg == "retrying UFDL API request" && l.fields["status"] == 429 && l.fields["wait_ms"] == int64(0) {
@@ -97,44 +76,59 @@ func TestNotFoundPredicate(t *testing.T) {
 	if got, want := err.Error(), "GET /v1/docker/42: 404 Not Found: Not found."; got != want {
 		t.Errorf("error = %q, want %q", got, want)
 	}
-	if n := f.count("GET /v1/docker/{pk}"); n != 1 {
-		t.Errorf("GET calls = %d, want 1", n)
-	}
+	f.wantCalls("GET /v1/docker/{pk}", 1)
 }
 
-func TestDroppedConnectionIsRetried(t *testing.T) {
-	f := newFake(t)
-	pk := f.put(yoloSpec())
-	f.intercept("GET", "/v1/docker/{pk}", 2, drop)
-	c := f.client()
-	img, err := c.GetImage(context.Background(), pk)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if img.PK != pk {
-		t.Errorf("pk = %d", img.PK)
-	}
-	if n := f.count("GET /v1/docker/{pk}"); n != 3 {
-		t.Errorf("GET calls = %d, want 3", n)
-	}
-}
-
-func TestDroppedConnectionOnIdempotentWriteIsRetried(t *testing.T) {
-	f := newFake(t)
-	pk := f.put(yoloSpec())
-	f.intercept("PATCH", "/v1/docker/{pk}", 1, commitThenDrop)
-	c := f.client()
-	spec := yoloSpec()
-	spec.CPU = true
-	img, err := c.PatchImage(context.Background(), pk, spec, []string{FieldCPU})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !img.CPU {
-		t.Error("cpu not patched")
-	}
-	if n := f.count("PATCH /v1/docker/{pk}"); n != 2 {
-		t.Errorf("PATCH calls = %d, want 2", n)
+// Faults that pass are retried until the request succeeds: 503s, and dropped
+// connections on idempotent requests, even on a PATCH the server committed.
+func TestRetriedUntilSuccess(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name   string
+		method string // the request the faults meet
+		faults int
+		fault  handler
+		send   func(c *Client, pk int64) (*Image, error)
+		ok     func(img *Image, pk int64) bool
+		calls  int
+		why    string
+	}{
+		{
+			name: "503s", method: "GET", faults: 3, fault: status(503, "text/plain", "busy"),
+			send:  func(c *Client, pk int64) (*Image, error) { return c.GetImage(ctx, pk) },
+			ok:    func(img *Image, pk int64) bool { return img.PK == pk && img.Name == "yolo" },
+			calls: 4, why: "(three 503s, then 200)",
+		},
+		{
+			name: "dropped connection", method: "GET", faults: 2, fault: drop,
+			send:  func(c *Client, pk int64) (*Image, error) { return c.GetImage(ctx, pk) },
+			ok:    func(img *Image, pk int64) bool { return img.PK == pk },
+			calls: 3,
+		},
+		{
+			name: "dropped connection on an idempotent write", method: "PATCH", faults: 1, fault: commitThenDrop,
+			send: func(c *Client, pk int64) (*Image, error) {
+				spec := yoloSpec()
+				spec.CPU = true
+				return c.PatchImage(ctx, pk, spec, []string{FieldCPU})
+			},
+			ok:    func(img *Image, _ int64) bool { return img.CPU },
+			calls: 2,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(t)
+			pk := f.put(yoloSpec())
+			f.intercept(tc.method, "/v1/docker/{pk}", tc.faults, tc.fault)
+			img, err := tc.send(f.client(), pk)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tc.ok(img, pk) {
+				t.Errorf("got %+v", img)
+			}
+			f.wantCalls(tc.method+" /v1/docker/{pk}", tc.calls, tc.why)
+		})
 	}
 }
 
@@ -175,10 +169,7 @@ func TestPerAttemptTimeout(t *testing.T) {
 		}
 		return true
 	})
-	c := f.client(func(cfg *Config) { cfg.RequestTimeout = 20 * time.Millisecond; cfg.MaxRetries = 1 })
-	if err := c.Login(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	c := f.loggedIn(func(cfg *Config) { cfg.RequestTimeout = 20 * time.Millisecond; cfg.MaxRetries = 1 })
 	_, err := c.GetImage(context.Background(), 3)
 	var ce *ConnectionError
 	if !errors.As(err, &ce) {
@@ -187,9 +178,7 @@ func TestPerAttemptTimeout(t *testing.T) {
 	if !strings.Contains(err.Error(), "(GET /v1/docker/3, 2 attempts): no answer within 20ms") {
 		t.Errorf("error = %q", err)
 	}
-	if n := f.count("GET /v1/docker/{pk}"); n != 2 {
-		t.Errorf("GET calls = %d, want 2", n)
-	}
+	f.wantCalls("GET /v1/docker/{pk}", 2)
 }
 
 func TestContextCancelStopsRetries(t *testing.T) {
@@ -207,9 +196,7 @@ func TestContextCancelStopsRetries(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want context.Canceled", err)
 	}
-	if n := f.count("GET /v1/docker/{pk}"); n != 2 {
-		t.Errorf("GET calls = %d, want 2: no attempt after cancellation", n)
-	}
+	f.wantCalls("GET /v1/docker/{pk}", 2, "(no attempt after cancellation)")
 }
 
 func TestHeadersAndBodylessList(t *testing.T) {
