@@ -210,16 +210,17 @@ func NewLicenceDataSource() datasource.DataSource {
 		fill: func(m *licenceModel, l client.Licence) {
 			m.PK = types.Int64Value(l.PK)
 			m.URL = types.StringValue(l.URL)
-			m.Domains, m.Permissions, m.Limitations, m.Conditions = sortedCopy(l.Domains), sortedCopy(l.Permissions), sortedCopy(l.Limitations), sortedCopy(l.Conditions)
+			m.Domains, m.Permissions, m.Limitations, m.Conditions = sortedList(l.Domains), sortedList(l.Permissions), sortedList(l.Limitations), sortedList(l.Conditions)
 		},
 	})
 }
 
-// sortedCopy returns s sorted, never nil (an empty list rather than null).
-func sortedCopy(s []string) []string {
-	out := append([]string{}, s...)
-	slices.Sort(out)
-	return out
+// sortedList returns s sorted, never nil: an empty list in state, not null.
+func sortedList(s []string) []string {
+	if len(s) == 0 {
+		return []string{}
+	}
+	return slices.Sorted(slices.Values(s))
 }
 
 // ---- ufdl_domain
