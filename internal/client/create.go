@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sort"
+	"slices"
 	"time"
 )
 
@@ -170,7 +170,7 @@ func Differences(spec ImageSpec, img *Image, lk *Lookups) []string {
 	}
 	str(FieldDomain, spec.Domain, gotDomain)
 	if !sameSet(spec.Tasks, img.Tasks) {
-		diffs = append(diffs, fmt.Sprintf("%s: sent %q, server has %q", FieldTasks, sortedCopy(spec.Tasks), sortedCopy(img.Tasks)))
+		diffs = append(diffs, fmt.Sprintf("%s: sent %q, server has %q", FieldTasks, slices.Sorted(slices.Values(spec.Tasks)), slices.Sorted(slices.Values(img.Tasks))))
 	}
 	var gotGen *string
 	if img.MinHardwareGeneration != nil {
@@ -212,10 +212,4 @@ func sameSet(a, b []string) bool {
 		}
 	}
 	return true
-}
-
-func sortedCopy(list []string) []string {
-	out := append([]string{}, list...)
-	sort.Strings(out)
-	return out
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -143,20 +144,7 @@ func (c *Client) lookups(ctx context.Context, tables []Table, reload bool) (*Loo
 		if errs[i] != nil {
 			return nil, errs[i]
 		}
-		switch t {
-		case TableDomains:
-			lk.Domains, _ = rows[i].([]Domain)
-		case TableCUDAVersions:
-			lk.CUDAVersions, _ = rows[i].([]CUDAVersion)
-		case TableHardwareGenerations:
-			lk.HardwareGenerations, _ = rows[i].([]HardwareGeneration)
-		case TableLicences:
-			lk.Licences, _ = rows[i].([]Licence)
-		case TableJobContracts:
-			lk.JobContracts, _ = rows[i].([]JobContract)
-		case TableFrameworks:
-			lk.Frameworks, _ = rows[i].([]Framework)
-		}
+		tableDefs[t].put(lk, rows[i])
 	}
 	return lk, nil
 }
@@ -208,49 +196,65 @@ func (c *Client) table(ctx context.Context, t Table, reload bool) (any, error) {
 	}
 }
 
-// listTable lists table t; a nil slice (an empty table) is returned as an empty one, so
-// that the cache can tell "loaded" from "not loaded".
+// tableDef ties a Table to its list call and to its field of Lookups, so that loading and
+// handing out a table is written once for all of them.
+type tableDef struct {
+	list func(context.Context, *Client) (any, error)
+	put  func(*Lookups, any)
+}
+
+func defTable[T any](list func(*Client, context.Context, *Filter) ([]T, error), field func(*Lookups) *[]T) tableDef {
+	return tableDef{
+		list: func(ctx context.Context, c *Client) (any, error) {
+			rows, err := list(c, ctx, nil)
+			if rows == nil {
+				// An empty table is kept as an empty slice: the cache tells "loaded" from "not loaded" by nil.
+				rows = []T{}
+			}
+			return rows, err
+		},
+		put: func(lk *Lookups, rows any) { *field(lk), _ = rows.([]T) },
+	}
+}
+
+var tableDefs = [tableCount]tableDef{
+	TableDomains:             defTable((*Client).ListDomains, func(lk *Lookups) *[]Domain { return &lk.Domains }),
+	TableCUDAVersions:        defTable((*Client).ListCUDAVersions, func(lk *Lookups) *[]CUDAVersion { return &lk.CUDAVersions }),
+	TableHardwareGenerations: defTable((*Client).ListHardwareGenerations, func(lk *Lookups) *[]HardwareGeneration { return &lk.HardwareGenerations }),
+	TableLicences:            defTable((*Client).ListLicences, func(lk *Lookups) *[]Licence { return &lk.Licences }),
+	TableJobContracts:        defTable((*Client).ListJobContracts, func(lk *Lookups) *[]JobContract { return &lk.JobContracts }),
+	TableFrameworks:          defTable((*Client).ListFrameworks, func(lk *Lookups) *[]Framework { return &lk.Frameworks }),
+}
+
+// listTable lists table t from the server.
 func (c *Client) listTable(ctx context.Context, t Table) (any, error) {
-	switch t {
-	case TableDomains:
-		rows, err := c.ListDomains(ctx, nil)
-		return nonNilRows(rows), err
-	case TableCUDAVersions:
-		rows, err := c.ListCUDAVersions(ctx, nil)
-		return nonNilRows(rows), err
-	case TableHardwareGenerations:
-		rows, err := c.ListHardwareGenerations(ctx, nil)
-		return nonNilRows(rows), err
-	case TableLicences:
-		rows, err := c.ListLicences(ctx, nil)
-		return nonNilRows(rows), err
-	case TableJobContracts:
-		rows, err := c.ListJobContracts(ctx, nil)
-		return nonNilRows(rows), err
-	case TableFrameworks:
-		rows, err := c.ListFrameworks(ctx, nil)
-		return nonNilRows(rows), err
+	if t < 0 || t >= tableCount {
+		return nil, fmt.Errorf("lookup table %d does not exist", t)
 	}
-	return nil, fmt.Errorf("lookup table %d does not exist", t)
+	return tableDefs[t].list(ctx, c)
 }
 
-func nonNilRows[T any](rows []T) []T {
-	if rows == nil {
-		return []T{}
-	}
-	return rows
-}
-
-// listLookup lists one table and checks every row has a pk and its key field.
-func listLookup[T any](ctx context.Context, c *Client, path, want string, s shape, check func(*T) string, f *Filter) ([]T, error) {
+// listLookup lists one table and checks every row has the required keys, a pk and a
+// non-empty key field (the field that names a row); row gives a row's pk and key field.
+func listLookup[T any](ctx context.Context, c *Client, path, want string, required []string, keyField string, row func(*T) (pk int64, key string), f *Filter) ([]T, error) {
 	req, err := listRequest(path, f)
 	if err != nil {
 		return nil, err
 	}
+	check := func(r *T) string {
+		pk, key := row(r)
+		if pk <= 0 {
+			return fmt.Sprintf("field \"pk\" is %d, not a primary key", pk)
+		}
+		if key == "" {
+			return fmt.Sprintf("field %q is empty", keyField)
+		}
+		return ""
+	}
 	var out []T
 	err = c.call(ctx, req, want, func(b []byte) string {
 		var reason string
-		out, reason = decodeList(b, s, check)
+		out, reason = decodeList(b, shape{required: required}, check)
 		return reason
 	})
 	if err != nil {
@@ -259,169 +263,101 @@ func listLookup[T any](ctx context.Context, c *Client, path, want string, s shap
 	return out, nil
 }
 
-func positivePK(pk int64) string {
-	if pk <= 0 {
-		return fmt.Sprintf("field \"pk\" is %d, not a primary key", pk)
-	}
-	return ""
-}
-
-func nonEmpty(field, v string) string {
-	if v == "" {
-		return fmt.Sprintf("field %q is empty", field)
-	}
-	return ""
-}
-
-func firstReason(reasons ...string) string {
-	for _, r := range reasons {
-		if r != "" {
-			return r
-		}
-	}
-	return ""
-}
-
 // ListDomains lists /v1/domains (nil filter: all).
 func (c *Client) ListDomains(ctx context.Context, f *Filter) ([]Domain, error) {
-	return listLookup(ctx, c, "/v1/domains/list", "a list of domains",
-		shape{required: []string{"pk", "name", "description"}},
-		func(d *Domain) string { return firstReason(positivePK(d.PK), nonEmpty("name", d.Name)) }, f)
+	return listLookup(ctx, c, "/v1/domains/list", "a list of domains", []string{"pk", "name", "description"}, "name",
+		func(d *Domain) (int64, string) { return d.PK, d.Name }, f)
 }
 
 // ListCUDAVersions lists /v1/cuda (nil filter: all).
 func (c *Client) ListCUDAVersions(ctx context.Context, f *Filter) ([]CUDAVersion, error) {
-	return listLookup(ctx, c, "/v1/cuda/list", "a list of CUDA versions",
-		shape{required: []string{"pk", "version"}},
-		func(v *CUDAVersion) string { return firstReason(positivePK(v.PK), nonEmpty("version", v.Version)) }, f)
+	return listLookup(ctx, c, "/v1/cuda/list", "a list of CUDA versions", []string{"pk", "version"}, "version",
+		func(v *CUDAVersion) (int64, string) { return v.PK, v.Version }, f)
 }
 
 // ListHardwareGenerations lists /v1/hardware (nil filter: all).
 func (c *Client) ListHardwareGenerations(ctx context.Context, f *Filter) ([]HardwareGeneration, error) {
-	return listLookup(ctx, c, "/v1/hardware/list", "a list of hardware generations",
-		shape{required: []string{"pk", "generation"}},
-		func(h *HardwareGeneration) string {
-			return firstReason(positivePK(h.PK), nonEmpty("generation", h.Generation))
-		}, f)
+	return listLookup(ctx, c, "/v1/hardware/list", "a list of hardware generations", []string{"pk", "generation"}, "generation",
+		func(h *HardwareGeneration) (int64, string) { return h.PK, h.Generation }, f)
 }
 
 // ListLicences lists /v1/licences (nil filter: all).
 func (c *Client) ListLicences(ctx context.Context, f *Filter) ([]Licence, error) {
-	return listLookup(ctx, c, "/v1/licences/list", "a list of licences",
-		shape{required: []string{"pk", "name"}},
-		func(l *Licence) string { return firstReason(positivePK(l.PK), nonEmpty("name", l.Name)) }, f)
+	return listLookup(ctx, c, "/v1/licences/list", "a list of licences", []string{"pk", "name"}, "name",
+		func(l *Licence) (int64, string) { return l.PK, l.Name }, f)
 }
 
 // ListJobContracts lists /v1/job-contracts (nil filter: all).
 func (c *Client) ListJobContracts(ctx context.Context, f *Filter) ([]JobContract, error) {
-	return listLookup(ctx, c, "/v1/job-contracts/list", "a list of job contracts",
-		shape{required: []string{"pk", "name"}},
-		func(j *JobContract) string { return firstReason(positivePK(j.PK), nonEmpty("name", j.Name)) }, f)
+	return listLookup(ctx, c, "/v1/job-contracts/list", "a list of job contracts", []string{"pk", "name"}, "name",
+		func(j *JobContract) (int64, string) { return j.PK, j.Name }, f)
 }
 
 // ListFrameworks lists /v1/frameworks (nil filter: all).
 func (c *Client) ListFrameworks(ctx context.Context, f *Filter) ([]Framework, error) {
-	return listLookup(ctx, c, "/v1/frameworks/list", "a list of frameworks",
-		shape{required: []string{"pk", "name", "version"}},
-		func(fw *Framework) string { return firstReason(positivePK(fw.PK), nonEmpty("name", fw.Name)) }, f)
+	return listLookup(ctx, c, "/v1/frameworks/list", "a list of frameworks", []string{"pk", "name", "version"}, "name",
+		func(fw *Framework) (int64, string) { return fw.PK, fw.Name }, f)
 }
 
 // DomainByCode finds a domain by its 2-letter code ("od").
 func (l *Lookups) DomainByCode(code string) (Domain, bool) {
-	for _, d := range l.Domains {
-		if d.Name == code {
-			return d, true
-		}
-	}
-	return Domain{}, false
+	return firstRow(l.Domains, func(d Domain) bool { return d.Name == code })
 }
 
 // DomainByDescription finds a domain by the description images are returned with.
 func (l *Lookups) DomainByDescription(desc string) (Domain, bool) {
-	for _, d := range l.Domains {
-		if d.Description == desc {
-			return d, true
-		}
-	}
-	return Domain{}, false
+	return firstRow(l.Domains, func(d Domain) bool { return d.Description == desc })
 }
 
 // CUDAByVersion finds a CUDA version by its version string ("11.1").
 func (l *Lookups) CUDAByVersion(version string) (CUDAVersion, bool) {
-	for _, v := range l.CUDAVersions {
-		if v.Version == version {
-			return v, true
-		}
-	}
-	return CUDAVersion{}, false
+	return firstRow(l.CUDAVersions, func(v CUDAVersion) bool { return v.Version == version })
 }
 
 // FrameworkByPK finds a framework by primary key.
 func (l *Lookups) FrameworkByPK(pk int64) (Framework, bool) {
-	for _, f := range l.Frameworks {
-		if f.PK == pk {
-			return f, true
-		}
-	}
-	return Framework{}, false
+	return firstRow(l.Frameworks, func(f Framework) bool { return f.PK == pk })
 }
 
 // FrameworkByNameVersion finds a framework by name and version ("yolo", "v7").
 func (l *Lookups) FrameworkByNameVersion(name, version string) (Framework, bool) {
-	for _, f := range l.Frameworks {
-		if f.Name == name && f.Version == version {
-			return f, true
-		}
-	}
-	return Framework{}, false
+	return firstRow(l.Frameworks, func(f Framework) bool { return f.Name == name && f.Version == version })
 }
 
 // HardwareByGeneration finds a hardware generation by name ("Pascal").
 func (l *Lookups) HardwareByGeneration(generation string) (HardwareGeneration, bool) {
-	for _, h := range l.HardwareGenerations {
-		if h.Generation == generation {
-			return h, true
-		}
-	}
-	return HardwareGeneration{}, false
+	return firstRow(l.HardwareGenerations, func(h HardwareGeneration) bool { return h.Generation == generation })
 }
 
 // LicenceByName finds a licence by name ("GPL3").
 func (l *Lookups) LicenceByName(name string) (Licence, bool) {
-	for _, x := range l.Licences {
-		if x.Name == name {
-			return x, true
-		}
-	}
-	return Licence{}, false
+	return firstRow(l.Licences, func(x Licence) bool { return x.Name == name })
 }
 
 // JobContractByName finds a job contract by name ("Train").
 func (l *Lookups) JobContractByName(name string) (JobContract, bool) {
-	for _, j := range l.JobContracts {
-		if j.Name == name {
-			return j, true
-		}
+	return firstRow(l.JobContracts, func(j JobContract) bool { return j.Name == name })
+}
+
+// firstRow returns the first of rows that match accepts.
+func firstRow[T any](rows []T, match func(T) bool) (T, bool) {
+	if i := slices.IndexFunc(rows, match); i >= 0 {
+		return rows[i], true
 	}
-	return JobContract{}, false
+	var zero T
+	return zero, false
 }
 
 // DomainCodes lists the domain codes, sorted: "ic, is, od, sc, sp".
 func (l *Lookups) DomainCodes() []string {
-	out := make([]string, 0, len(l.Domains))
-	for _, d := range l.Domains {
-		out = append(out, d.Name)
-	}
-	sort.Strings(out)
+	out := column(l.Domains, func(d Domain) string { return d.Name })
+	slices.Sort(out)
 	return out
 }
 
 // CUDAVersionStrings lists the CUDA version strings in numeric order (9.0 before 10.0).
 func (l *Lookups) CUDAVersionStrings() []string {
-	out := make([]string, 0, len(l.CUDAVersions))
-	for _, v := range l.CUDAVersions {
-		out = append(out, v.Version)
-	}
+	out := column(l.CUDAVersions, func(v CUDAVersion) string { return v.Version })
 	sort.Slice(out, func(i, j int) bool { return versionLess(out[i], out[j]) })
 	return out
 }
@@ -429,57 +365,50 @@ func (l *Lookups) CUDAVersionStrings() []string {
 // HardwareGenerationNames lists the generations from oldest to newest (by
 // minimum compute capability), the order people know them in.
 func (l *Lookups) HardwareGenerationNames() []string {
-	hw := append([]HardwareGeneration{}, l.HardwareGenerations...)
+	hw := slices.Clone(l.HardwareGenerations)
 	sort.SliceStable(hw, func(i, j int) bool {
 		if hw[i].MinComputeCapability != hw[j].MinComputeCapability {
 			return hw[i].MinComputeCapability < hw[j].MinComputeCapability
 		}
 		return hw[i].Generation < hw[j].Generation
 	})
-	out := make([]string, len(hw))
-	for i, h := range hw {
-		out[i] = h.Generation
-	}
-	return out
+	return column(hw, func(h HardwareGeneration) string { return h.Generation })
 }
 
 // LicenceNames lists the licence names, sorted ignoring case.
 func (l *Lookups) LicenceNames() []string {
-	out := make([]string, 0, len(l.Licences))
-	for _, x := range l.Licences {
-		out = append(out, x.Name)
-	}
+	out := column(l.Licences, func(x Licence) string { return x.Name })
 	sortFold(out)
 	return out
 }
 
 // JobContractNames lists the job-contract names, sorted ignoring case.
 func (l *Lookups) JobContractNames() []string {
-	out := make([]string, 0, len(l.JobContracts))
-	for _, j := range l.JobContracts {
-		out = append(out, j.Name)
-	}
+	out := column(l.JobContracts, func(j JobContract) string { return j.Name })
 	sortFold(out)
 	return out
 }
 
 // FrameworkPKs lists the framework primary keys in ascending order.
 func (l *Lookups) FrameworkPKs() []int64 {
-	out := make([]int64, 0, len(l.Frameworks))
-	for _, f := range l.Frameworks {
-		out = append(out, f.PK)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	out := column(l.Frameworks, func(f Framework) int64 { return f.PK })
+	slices.Sort(out)
 	return out
 }
 
 // FrameworkChoices lists the frameworks as "17 (yolo v7)", by pk.
 func (l *Lookups) FrameworkChoices() []string {
-	fw := append([]Framework{}, l.Frameworks...)
+	fw := slices.Clone(l.Frameworks)
 	sort.Slice(fw, func(i, j int) bool { return fw[i].PK < fw[j].PK })
-	out := make([]string, len(fw))
-	for i, f := range fw {
-		out[i] = fmt.Sprintf("%d (%s %s)", f.PK, f.Name, f.Version)
+	return column(fw, func(f Framework) string { return fmt.Sprintf("%d (%s %s)", f.PK, f.Name, f.Version) })
+}
+
+// column lists one field of every row, in the rows' order; never nil, so that an empty
+// table gives an empty list.
+func column[T, V any](rows []T, field func(T) V) []V {
+	out := make([]V, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, field(r))
 	}
 	return out
 }

@@ -3,12 +3,12 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -19,66 +19,73 @@ import (
 // can name a framework, CUDA version, ... instead of writing primary keys. They read the
 // provider's cached copy of the tables (one load per provider process), reloaded once when
 // a value is not in it, as it may have been added since.
+//
+// All six are one lookupDataSource; a lookupSpec says what sets each apart.
 
-// Ensure the lookup data sources satisfy the framework interfaces they implement.
-var (
-	_ datasource.DataSourceWithConfigure = (*frameworkDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*cudaVersionDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*hardwareGenerationDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*licenceDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*domainDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*jobContractDataSource)(nil)
-)
+var _ datasource.DataSourceWithConfigure = (*lookupDataSource[domainModel, client.Domain])(nil)
 
-// NewFrameworkDataSource returns the ufdl_framework data source.
-func NewFrameworkDataSource() datasource.DataSource { return &frameworkDataSource{} }
+// lookupSpec describes one lookup data source: M is its model, R the row of its table.
+type lookupSpec[M, R any] struct {
+	typeName    string     // after the provider's name: "_framework"
+	description string     // of the data source
+	kind        lookupKind // the table; its noun also describes "pk" and names a miss
+	key         string     // the attribute a miss is reported at
+	attributes  map[string]schema.Attribute
+	what        func(*M) string                     // the configured value as a miss names it: `"11.1"`
+	find        func(*client.Lookups, *M) (R, bool) // the row the configuration asks for
+	fill        func(*M, R)                         // sets the computed attributes from the row
+}
 
-// NewCUDAVersionDataSource returns the ufdl_cuda_version data source.
-func NewCUDAVersionDataSource() datasource.DataSource { return &cudaVersionDataSource{} }
-
-// NewHardwareGenerationDataSource returns the ufdl_hardware_generation data source.
-func NewHardwareGenerationDataSource() datasource.DataSource { return &hardwareGenerationDataSource{} }
-
-// NewLicenceDataSource returns the ufdl_licence data source.
-func NewLicenceDataSource() datasource.DataSource { return &licenceDataSource{} }
-
-// NewDomainDataSource returns the ufdl_domain data source.
-func NewDomainDataSource() datasource.DataSource { return &domainDataSource{} }
-
-// NewJobContractDataSource returns the ufdl_job_contract data source.
-func NewJobContractDataSource() datasource.DataSource { return &jobContractDataSource{} }
-
-// lookupBase is what every lookup data source shares: the provider's data.
-type lookupBase struct {
+// lookupDataSource is a lookup data source; every one also has the computed "pk".
+type lookupDataSource[M, R any] struct {
+	spec lookupSpec[M, R]
 	data *providerData
 }
 
-func (b *lookupBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	b.data = dataSourceProviderData(req.ProviderData, &resp.Diagnostics)
+func newLookupDataSource[M, R any](spec lookupSpec[M, R]) datasource.DataSource {
+	return &lookupDataSource[M, R]{spec: spec}
 }
 
-// lookUp finds a row with get in table k, reloaded once when get misses it, and reports a
-// miss at attr (the value written there is what) with the valid choices.
-func lookUp[T any](ctx context.Context, b *lookupBase, diags *diag.Diagnostics, k lookupKind, attr, what string, get func(*client.Lookups) (T, bool)) (row T, found bool) {
-	lk, err := b.data.client.LookupsWith(ctx, func(lk *client.Lookups) bool { _, ok := get(lk); return ok }, k.table)
+func (d *lookupDataSource[M, R]) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = dataSourceProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *lookupDataSource[M, R]) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + d.spec.typeName
+}
+
+func (d *lookupDataSource[M, R]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := maps.Clone(d.spec.attributes) // the spec's map is shared by every Schema call
+	attrs["pk"] = schema.Int64Attribute{MarkdownDescription: "Primary key of the " + d.spec.kind.noun + " on the server.", Computed: true}
+	resp.Schema = schema.Schema{MarkdownDescription: d.spec.description, Attributes: attrs}
+}
+
+// Read finds the row in the cached table, reloaded once when it misses it, and reports a
+// miss at the key attribute with the valid choices.
+func (d *lookupDataSource[M, R]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m M
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	lk, err := d.data.client.LookupsWith(ctx, func(lk *client.Lookups) bool { _, ok := d.spec.find(lk, &m); return ok }, d.spec.kind.table)
 	if err != nil {
-		addImageAPIError(diags, "load the server's lookup tables", nil, err)
-		return row, false
+		addImageAPIError(&resp.Diagnostics, "load the server's lookup tables", nil, err)
+		return
 	}
-	if row, found = get(lk); !found {
-		diags.Append(unknownLookup(path.Root(attr), k, what, lk))
+	row, ok := d.spec.find(lk, &m)
+	if !ok {
+		resp.Diagnostics.Append(unknownLookup(path.Root(d.spec.key), d.spec.kind, d.spec.what(&m), lk))
+		return
 	}
-	return row, found
+	d.spec.fill(&m, row)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// lookupPK describes the primary key every lookup data source returns.
-func lookupPK(what string) schema.Int64Attribute {
-	return schema.Int64Attribute{MarkdownDescription: "Primary key of the " + what + " on the server.", Computed: true}
-}
+// quoted is what a miss names for a value looked up by one string: `"11.1"`.
+func quoted(v types.String) string { return strconv.Quote(v.ValueString()) }
 
 // ---- ufdl_framework
-
-type frameworkDataSource struct{ lookupBase }
 
 type frameworkModel struct {
 	Name    types.String `tfsdk:"name"`
@@ -86,45 +93,27 @@ type frameworkModel struct {
 	PK      types.Int64  `tfsdk:"pk"`
 }
 
-func (d *frameworkDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_framework"
-}
-
-func (d *frameworkDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Finds a framework of the UFDL server by name and version, for the `framework` argument of `ufdl_dockerimage`: " +
+// NewFrameworkDataSource returns the ufdl_framework data source.
+func NewFrameworkDataSource() datasource.DataSource {
+	return newLookupDataSource(lookupSpec[frameworkModel, client.Framework]{
+		typeName: "_framework", kind: frameworkKind, key: "name",
+		description: "Finds a framework of the UFDL server by name and version, for the `framework` argument of `ufdl_dockerimage`: " +
 			"`framework = data.ufdl_framework.yolo.pk`.",
-		Attributes: map[string]schema.Attribute{
-			// Required
+		attributes: map[string]schema.Attribute{
 			"name":    schema.StringAttribute{MarkdownDescription: "Framework name, e.g. `yolo`.", Required: true},
 			"version": schema.StringAttribute{MarkdownDescription: "Framework version, e.g. `v7`.", Required: true},
-			// Computed
-			"pk": lookupPK("framework"),
 		},
-	}
-}
-
-func (d *frameworkDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m frameworkModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	fw, ok := lookUp(ctx, &d.lookupBase, &resp.Diagnostics, frameworkKind, "name",
-		fmt.Sprintf("named %q with version %q", m.Name.ValueString(), m.Version.ValueString()),
-		func(lk *client.Lookups) (client.Framework, bool) {
+		what: func(m *frameworkModel) string {
+			return fmt.Sprintf("named %q with version %q", m.Name.ValueString(), m.Version.ValueString())
+		},
+		find: func(lk *client.Lookups, m *frameworkModel) (client.Framework, bool) {
 			return lk.FrameworkByNameVersion(m.Name.ValueString(), m.Version.ValueString())
-		})
-	if !ok {
-		return
-	}
-	m.PK = types.Int64Value(fw.PK)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		},
+		fill: func(m *frameworkModel, fw client.Framework) { m.PK = types.Int64Value(fw.PK) },
+	})
 }
 
 // ---- ufdl_cuda_version
-
-type cudaVersionDataSource struct{ lookupBase }
 
 type cudaVersionModel struct {
 	Version          types.String `tfsdk:"version"`
@@ -133,45 +122,29 @@ type cudaVersionModel struct {
 	MinDriverVersion types.String `tfsdk:"min_driver_version"`
 }
 
-func (d *cudaVersionDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_cuda_version"
-}
-
-func (d *cudaVersionDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Finds a CUDA version of the UFDL server by its version string, e.g. to check it exists before images use it, or to learn its driver requirement.",
-		Attributes: map[string]schema.Attribute{
-			// Required
-			"version": schema.StringAttribute{MarkdownDescription: "CUDA version string as images use it, e.g. `11.1`; CPU images use `0.0`.", Required: true},
-			// Computed
-			"pk":                 lookupPK("CUDA version"),
+// NewCUDAVersionDataSource returns the ufdl_cuda_version data source.
+func NewCUDAVersionDataSource() datasource.DataSource {
+	return newLookupDataSource(lookupSpec[cudaVersionModel, client.CUDAVersion]{
+		typeName: "_cuda_version", kind: cudaKind, key: "version",
+		description: "Finds a CUDA version of the UFDL server by its version string, e.g. to check it exists before images use it, or to learn its driver requirement.",
+		attributes: map[string]schema.Attribute{
+			"version":            schema.StringAttribute{MarkdownDescription: "CUDA version string as images use it, e.g. `11.1`; CPU images use `0.0`.", Required: true},
 			"full_version":       schema.StringAttribute{MarkdownDescription: "Full version, e.g. `11.1.0`.", Computed: true},
 			"min_driver_version": schema.StringAttribute{MarkdownDescription: "Oldest NVIDIA driver that supports it, e.g. `455.23.05`.", Computed: true},
 		},
-	}
-}
-
-func (d *cudaVersionDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m cudaVersionModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	version := m.Version.ValueString()
-	v, ok := lookUp(ctx, &d.lookupBase, &resp.Diagnostics, cudaKind, "version", strconv.Quote(version),
-		func(lk *client.Lookups) (client.CUDAVersion, bool) { return lk.CUDAByVersion(version) })
-	if !ok {
-		return
-	}
-	m.PK = types.Int64Value(v.PK)
-	m.FullVersion = types.StringValue(v.FullVersion)
-	m.MinDriverVersion = types.StringValue(v.MinDriverVersion)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		what: func(m *cudaVersionModel) string { return quoted(m.Version) },
+		find: func(lk *client.Lookups, m *cudaVersionModel) (client.CUDAVersion, bool) {
+			return lk.CUDAByVersion(m.Version.ValueString())
+		},
+		fill: func(m *cudaVersionModel, v client.CUDAVersion) {
+			m.PK = types.Int64Value(v.PK)
+			m.FullVersion = types.StringValue(v.FullVersion)
+			m.MinDriverVersion = types.StringValue(v.MinDriverVersion)
+		},
+	})
 }
 
 // ---- ufdl_hardware_generation
-
-type hardwareGenerationDataSource struct{ lookupBase }
 
 type hardwareGenerationModel struct {
 	Generation           types.String  `tfsdk:"generation"`
@@ -180,45 +153,29 @@ type hardwareGenerationModel struct {
 	MaxComputeCapability types.Float64 `tfsdk:"max_compute_capability"`
 }
 
-func (d *hardwareGenerationDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_hardware_generation"
-}
-
-func (d *hardwareGenerationDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Finds a GPU hardware generation of the UFDL server by name, with the compute capabilities it spans.",
-		Attributes: map[string]schema.Attribute{
-			// Required
-			"generation": schema.StringAttribute{MarkdownDescription: "Generation name as images use it in `min_hardware_generation`, e.g. `Pascal`.", Required: true},
-			// Computed
-			"pk":                     lookupPK("hardware generation"),
+// NewHardwareGenerationDataSource returns the ufdl_hardware_generation data source.
+func NewHardwareGenerationDataSource() datasource.DataSource {
+	return newLookupDataSource(lookupSpec[hardwareGenerationModel, client.HardwareGeneration]{
+		typeName: "_hardware_generation", kind: hardwareKind, key: "generation",
+		description: "Finds a GPU hardware generation of the UFDL server by name, with the compute capabilities it spans.",
+		attributes: map[string]schema.Attribute{
+			"generation":             schema.StringAttribute{MarkdownDescription: "Generation name as images use it in `min_hardware_generation`, e.g. `Pascal`.", Required: true},
 			"min_compute_capability": schema.Float64Attribute{MarkdownDescription: "Lowest compute capability of the generation (inclusive), e.g. `6`.", Computed: true},
 			"max_compute_capability": schema.Float64Attribute{MarkdownDescription: "Compute capability where the next generation starts (exclusive), e.g. `7`.", Computed: true},
 		},
-	}
-}
-
-func (d *hardwareGenerationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m hardwareGenerationModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	gen := m.Generation.ValueString()
-	h, ok := lookUp(ctx, &d.lookupBase, &resp.Diagnostics, hardwareKind, "generation", strconv.Quote(gen),
-		func(lk *client.Lookups) (client.HardwareGeneration, bool) { return lk.HardwareByGeneration(gen) })
-	if !ok {
-		return
-	}
-	m.PK = types.Int64Value(h.PK)
-	m.MinComputeCapability = types.Float64Value(h.MinComputeCapability)
-	m.MaxComputeCapability = types.Float64Value(h.MaxComputeCapability)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		what: func(m *hardwareGenerationModel) string { return quoted(m.Generation) },
+		find: func(lk *client.Lookups, m *hardwareGenerationModel) (client.HardwareGeneration, bool) {
+			return lk.HardwareByGeneration(m.Generation.ValueString())
+		},
+		fill: func(m *hardwareGenerationModel, h client.HardwareGeneration) {
+			m.PK = types.Int64Value(h.PK)
+			m.MinComputeCapability = types.Float64Value(h.MinComputeCapability)
+			m.MaxComputeCapability = types.Float64Value(h.MaxComputeCapability)
+		},
+	})
 }
 
 // ---- ufdl_licence
-
-type licenceDataSource struct{ lookupBase }
 
 type licenceModel struct {
 	Name        types.String `tfsdk:"name"`
@@ -230,58 +187,43 @@ type licenceModel struct {
 	Conditions  []string     `tfsdk:"conditions"`
 }
 
-func (d *licenceDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_licence"
-}
-
-func (d *licenceDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+// NewLicenceDataSource returns the ufdl_licence data source.
+func NewLicenceDataSource() datasource.DataSource {
 	names := func(what string) schema.ListAttribute {
 		return schema.ListAttribute{MarkdownDescription: "Names of the licence's " + what + ", sorted.", ElementType: types.StringType, Computed: true}
 	}
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Finds a licence of the UFDL server by name, with its terms.",
-		Attributes: map[string]schema.Attribute{
-			// Required
-			"name": schema.StringAttribute{MarkdownDescription: "Licence name as images use it in `licence`, e.g. `GPL3` or `Apache 2.0`.", Required: true},
-			// Computed
-			"pk":          lookupPK("licence"),
+	return newLookupDataSource(lookupSpec[licenceModel, client.Licence]{
+		typeName: "_licence", kind: licenceKind, key: "name",
+		description: "Finds a licence of the UFDL server by name, with its terms.",
+		attributes: map[string]schema.Attribute{
+			"name":        schema.StringAttribute{MarkdownDescription: "Licence name as images use it in `licence`, e.g. `GPL3` or `Apache 2.0`.", Required: true},
 			"url":         schema.StringAttribute{MarkdownDescription: "Where the licence text is, e.g. `https://opensource.org/licenses/GPL-3.0`.", Computed: true},
 			"domains":     names("domains"),
 			"permissions": names("permissions"),
 			"limitations": names("limitations"),
 			"conditions":  names("conditions"),
 		},
-	}
+		what: func(m *licenceModel) string { return quoted(m.Name) },
+		find: func(lk *client.Lookups, m *licenceModel) (client.Licence, bool) {
+			return lk.LicenceByName(m.Name.ValueString())
+		},
+		fill: func(m *licenceModel, l client.Licence) {
+			m.PK = types.Int64Value(l.PK)
+			m.URL = types.StringValue(l.URL)
+			m.Domains, m.Permissions, m.Limitations, m.Conditions = sortedList(l.Domains), sortedList(l.Permissions), sortedList(l.Limitations), sortedList(l.Conditions)
+		},
+	})
 }
 
-func (d *licenceDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m licenceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
+// sortedList returns s sorted, never nil: an empty list in state, not null.
+func sortedList(s []string) []string {
+	if len(s) == 0 {
+		return []string{}
 	}
-	name := m.Name.ValueString()
-	l, ok := lookUp(ctx, &d.lookupBase, &resp.Diagnostics, licenceKind, "name", strconv.Quote(name),
-		func(lk *client.Lookups) (client.Licence, bool) { return lk.LicenceByName(name) })
-	if !ok {
-		return
-	}
-	m.PK = types.Int64Value(l.PK)
-	m.URL = types.StringValue(l.URL)
-	m.Domains, m.Permissions, m.Limitations, m.Conditions = sortedCopy(l.Domains), sortedCopy(l.Permissions), sortedCopy(l.Limitations), sortedCopy(l.Conditions)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-// sortedCopy returns s sorted, never nil (an empty list rather than null).
-func sortedCopy(s []string) []string {
-	out := append([]string{}, s...)
-	slices.Sort(out)
-	return out
+	return slices.Sorted(slices.Values(s))
 }
 
 // ---- ufdl_domain
-
-type domainDataSource struct{ lookupBase }
 
 type domainModel struct {
 	Code        types.String `tfsdk:"code"`
@@ -289,43 +231,27 @@ type domainModel struct {
 	Description types.String `tfsdk:"description"`
 }
 
-func (d *domainDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_domain"
-}
-
-func (d *domainDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Finds a data domain of the UFDL server by its two-letter code.",
-		Attributes: map[string]schema.Attribute{
-			// Required
-			"code": schema.StringAttribute{MarkdownDescription: "Two-letter domain code as images use it in `domain`, e.g. `od`.", Required: true},
-			// Computed
-			"pk":          lookupPK("domain"),
+// NewDomainDataSource returns the ufdl_domain data source.
+func NewDomainDataSource() datasource.DataSource {
+	return newLookupDataSource(lookupSpec[domainModel, client.Domain]{
+		typeName: "_domain", kind: domainKind, key: "code",
+		description: "Finds a data domain of the UFDL server by its two-letter code.",
+		attributes: map[string]schema.Attribute{
+			"code":        schema.StringAttribute{MarkdownDescription: "Two-letter domain code as images use it in `domain`, e.g. `od`.", Required: true},
 			"description": schema.StringAttribute{MarkdownDescription: "Long name of the domain, e.g. `Object Detection`.", Computed: true},
 		},
-	}
-}
-
-func (d *domainDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m domainModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	code := m.Code.ValueString()
-	dom, ok := lookUp(ctx, &d.lookupBase, &resp.Diagnostics, domainKind, "code", "with code "+strconv.Quote(code),
-		func(lk *client.Lookups) (client.Domain, bool) { return lk.DomainByCode(code) })
-	if !ok {
-		return
-	}
-	m.PK = types.Int64Value(dom.PK)
-	m.Description = types.StringValue(dom.Description)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		what: func(m *domainModel) string { return "with code " + quoted(m.Code) },
+		find: func(lk *client.Lookups, m *domainModel) (client.Domain, bool) {
+			return lk.DomainByCode(m.Code.ValueString())
+		},
+		fill: func(m *domainModel, dom client.Domain) {
+			m.PK = types.Int64Value(dom.PK)
+			m.Description = types.StringValue(dom.Description)
+		},
+	})
 }
 
 // ---- ufdl_job_contract
-
-type jobContractDataSource struct{ lookupBase }
 
 type jobContractModel struct {
 	Name types.String `tfsdk:"name"`
@@ -334,38 +260,24 @@ type jobContractModel struct {
 	Cls  types.String `tfsdk:"cls"`
 }
 
-func (d *jobContractDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_job_contract"
-}
-
-func (d *jobContractDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Finds a job contract (a task such as `Train` or `Predict`) of the UFDL server by name.",
-		Attributes: map[string]schema.Attribute{
-			// Required
+// NewJobContractDataSource returns the ufdl_job_contract data source.
+func NewJobContractDataSource() datasource.DataSource {
+	return newLookupDataSource(lookupSpec[jobContractModel, client.JobContract]{
+		typeName: "_job_contract", kind: taskKind, key: "name",
+		description: "Finds a job contract (a task such as `Train` or `Predict`) of the UFDL server by name.",
+		attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{MarkdownDescription: "Job-contract name as images use it in `tasks`, e.g. `Train`.", Required: true},
-			// Computed
-			"pk":  lookupPK("job contract"),
-			"pkg": schema.StringAttribute{MarkdownDescription: "Python package that defines the contract, e.g. `ufdl.jobcontracts`.", Computed: true},
-			"cls": schema.StringAttribute{MarkdownDescription: "Python class of the contract, e.g. `ufdl.jobcontracts.standard.Train`.", Computed: true},
+			"pkg":  schema.StringAttribute{MarkdownDescription: "Python package that defines the contract, e.g. `ufdl.jobcontracts`.", Computed: true},
+			"cls":  schema.StringAttribute{MarkdownDescription: "Python class of the contract, e.g. `ufdl.jobcontracts.standard.Train`.", Computed: true},
 		},
-	}
-}
-
-func (d *jobContractDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m jobContractModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	name := m.Name.ValueString()
-	j, ok := lookUp(ctx, &d.lookupBase, &resp.Diagnostics, taskKind, "name", strconv.Quote(name),
-		func(lk *client.Lookups) (client.JobContract, bool) { return lk.JobContractByName(name) })
-	if !ok {
-		return
-	}
-	m.PK = types.Int64Value(j.PK)
-	m.Pkg = types.StringValue(j.Pkg)
-	m.Cls = types.StringValue(j.Cls)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		what: func(m *jobContractModel) string { return quoted(m.Name) },
+		find: func(lk *client.Lookups, m *jobContractModel) (client.JobContract, bool) {
+			return lk.JobContractByName(m.Name.ValueString())
+		},
+		fill: func(m *jobContractModel, j client.JobContract) {
+			m.PK = types.Int64Value(j.PK)
+			m.Pkg = types.StringValue(j.Pkg)
+			m.Cls = types.StringValue(j.Cls)
+		},
+	})
 }
