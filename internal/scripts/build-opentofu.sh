@@ -18,10 +18,7 @@ TOFU_REPLACE='github.com/hashicorp/hcl/v2 v2.20.1 => github.com/opentofu/hcl/v2 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 bin="$(ufdl_cache_dir)/tofu-$TOFU_VERSION/tofu"
-if [[ ${1:-} == --path ]]; then
-	printf '%s\n' "$bin"
-	exit 0
-fi
+[[ ${1:-} != --path ]] || { printf '%s\n' "$bin"; exit 0; }
 
 if [[ ! -x $bin ]]; then
 	echo "building OpenTofu v$TOFU_VERSION into $bin (about 5 minutes on two cores)..." >&2
@@ -37,9 +34,4 @@ replace $TOFU_REPLACE" \
 		"-X github.com/opentofu/opentofu/version.dev=no"
 fi
 
-# A cached binary that does not run (copied from another platform, say) is reported, not used.
-if ! "$bin" version >/dev/null 2>&1; then
-	echo "error: $bin does not run; remove it and try again" >&2
-	exit 1
-fi
-printf '%s\n' "$bin"
+ufdl_print_cli "$bin"

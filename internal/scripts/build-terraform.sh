@@ -21,10 +21,7 @@ TF_PSEUDO=v0.0.0-20260923115756-6ee8af215a53
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 bin="$(ufdl_cache_dir)/terraform-$TF_VERSION/terraform"
-if [[ ${1:-} == --path ]]; then
-	printf '%s\n' "$bin"
-	exit 0
-fi
+[[ ${1:-} != --path ]] || { printf '%s\n' "$bin"; exit 0; }
 
 if [[ ! -x $bin ]]; then
 	echo "building Terraform v$TF_VERSION into $bin (about 8.5 minutes on two cores)..." >&2
@@ -44,8 +41,4 @@ $replaces" \
 		"-X github.com/hashicorp/terraform/version.dev=no"
 fi
 
-if ! "$bin" version >/dev/null 2>&1; then
-	echo "error: $bin does not run; remove it and try again" >&2
-	exit 1
-fi
-printf '%s\n' "$bin"
+ufdl_print_cli "$bin"

@@ -24,11 +24,5 @@ fi
 
 # shellcheck source=internal/scripts/lib.sh
 source internal/scripts/lib.sh
-if ! realbackend=$(ufdl_realbackend_dir); then
-	echo "conformance: skipped: no real backend (set UFDL_HOST, or provide ../shared/realbackend)"
-	exit 0
-fi
-url=$(ufdl_start_realbackend "$realbackend")
-trap 'ufdl_stop_realbackend "$realbackend"' EXIT
-echo "conformance: started the real backend at $url"
-UFDL_HOST=$url check "$@"
+ufdl_use_realbackend conformance "set UFDL_HOST, or provide ../shared/realbackend"
+UFDL_HOST=$UFDL_REALBACKEND_URL check "$@"

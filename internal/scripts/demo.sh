@@ -86,18 +86,21 @@ export UFDL_HOST=$url UFDL_USERNAME=admin UFDL_PASSWORD=$password
 cp "$root"/examples/demo/*.tf "$tmp/work/"
 cd "$tmp/work"
 
+# expect_plan CODE WHY WHAT runs a plan and dies unless -detailed-exitcode gives CODE.
+expect_plan() {
+	local rc=0
+	"$tf" plan -detailed-exitcode -compact-warnings "${color[@]}" || rc=$?
+	[[ $rc -eq $1 ]] || die "$2 (exit $1), got exit $rc"
+	echo "    plan exit code $1: $3"
+}
+
 step "$tfname apply" \
 	"Creates the three images of examples/demo/main.tf on the server at UFDL_HOST=$url."
 "$tf" apply -auto-approve -compact-warnings "${color[@]}"
 
 step "$tfname plan (expect no changes)" \
 	"Reads every image back: the server's answers map onto the configuration exactly."
-set +e
-"$tf" plan -detailed-exitcode -compact-warnings "${color[@]}"
-rc=$?
-set -e
-[[ $rc -eq 0 ]] || die "the plan after apply should be empty (exit 0), got exit $rc"
-echo "    plan exit code 0: nothing to do"
+expect_plan 0 "the plan after apply should be empty" "nothing to do"
 
 step "Change an image behind Terraform's back" \
 	"Someone re-tags the YOLOv7 image through the API (curl: obtain a token, PATCH /v1/docker/{pk})."
@@ -118,12 +121,7 @@ echo "    -> 200 OK"
 
 step "$tfname plan (expect drift)" \
 	"The plan finds the changed url and proposes to set it back (exit code 2 = changes)."
-set +e
-"$tf" plan -detailed-exitcode -compact-warnings "${color[@]}"
-rc=$?
-set -e
-[[ $rc -eq 2 ]] || die "the plan should detect the drift (exit 2), got exit $rc"
-echo "    plan exit code 2: drift detected"
+expect_plan 2 "the plan should detect the drift" "drift detected"
 
 step "$tfname destroy" \
 	"Deletes the images; each delete is read back to make sure the server really removed it."

@@ -7,6 +7,16 @@ ufdl_cache_dir() {
 	printf '%s\n' "${UFDL_TOOLCHAIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-ufdl}"
 }
 
+# ufdl_print_cli BIN prints BIN when it runs. A cached binary that does not (copied from
+# another platform, say) is reported, not used.
+ufdl_print_cli() {
+	if ! "$1" version >/dev/null 2>&1; then
+		echo "error: $1 does not run; remove it and try again" >&2
+		return 1
+	fi
+	printf '%s\n' "$1"
+}
+
 # ufdl_build_go_cli builds a Go command from the module proxy through a wrapper module.
 #   $1 binary path to produce   $2 go.mod text of the wrapper module
 #   $3 package to build          $4 its module's version (pinned: never @latest)
@@ -101,8 +111,23 @@ ufdl_realbackend_dir() {
 	[[ -x $dir/start.sh ]] && printf '%s\n' "$dir"
 }
 
+# ufdl_use_realbackend LABEL [HINT] starts the workplace's real backend for the rest of the
+# calling script (stopped when the script exits) and sets UFDL_REALBACKEND_URL. Without a real
+# backend it prints "LABEL: skipped" with HINT and exits the script with status 0.
+ufdl_use_realbackend() {
+	local label=$1 hint=${2:-provide ../shared/realbackend or set UFDL_REALBACKEND}
+	if ! UFDL_REALBACKEND_DIR=$(ufdl_realbackend_dir); then
+		echo "$label: skipped: no real backend here ($hint)"
+		exit 0
+	fi
+	ufdl_start_realbackend "$UFDL_REALBACKEND_DIR" || exit 1
+	trap 'ufdl_stop_realbackend "$UFDL_REALBACKEND_DIR"' EXIT
+	echo "$label: started the real backend at $UFDL_REALBACKEND_URL"
+}
+
 # ufdl_start_realbackend DIR sets the backend up when needed, starts it on a free loopback
-# port, and prints its URL; ufdl_stop_realbackend DIR stops it again.
+# port, and sets UFDL_REALBACKEND_URL and UFDL_REALBACKEND_PORT (call it directly, not in
+# $(...): ufdl_stop_realbackend DIR needs the port to stop it again).
 ufdl_start_realbackend() {
 	local dir=$1 home=${UFDL_HOME:-/tmp/ufdl-realbackend} port candidate
 	if [[ ! -f $home/setup.done ]]; then
@@ -118,7 +143,7 @@ ufdl_start_realbackend() {
 	[[ -n ${port:-} ]] || { echo "real backend: no free loopback port found" >&2; return 1; }
 	"$dir/start.sh" "$port" >&2
 	UFDL_REALBACKEND_PORT=$port
-	printf 'http://127.0.0.1:%s\n' "$port"
+	UFDL_REALBACKEND_URL=http://127.0.0.1:$port
 }
 
 ufdl_stop_realbackend() {

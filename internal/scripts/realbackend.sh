@@ -10,13 +10,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 # shellcheck source=internal/scripts/lib.sh
 source internal/scripts/lib.sh
 
-if ! dir=$(ufdl_realbackend_dir); then
-	echo "real backend: skipped: no real backend here (../shared/realbackend)"
-	exit 0
-fi
-url=$(ufdl_start_realbackend "$dir")
-trap 'ufdl_stop_realbackend "$dir"' EXIT
-echo "real backend: running at $url"
+ufdl_use_realbackend "real backend"
+url=$UFDL_REALBACKEND_URL
 
 rc=0
 UFDL_HOST=$url internal/scripts/conformance-real.sh || rc=1
