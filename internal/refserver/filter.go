@@ -159,6 +159,15 @@ func isNumber(raw json.RawMessage) bool {
 	return t == "int" || t == "float"
 }
 
+// schemaArray reads the member called name as a JSON array, as the schema requires.
+func schemaArray(raw json.RawMessage, name string) ([]json.RawMessage, *schemaError) {
+	var list []json.RawMessage
+	if pyType(raw) != "list" || json.Unmarshal(raw, &list) != nil {
+		return nil, schemaErr("%s is not of type 'array' (%s)", pyRepr(raw), name)
+	}
+	return list, nil
+}
+
 func (syn filterSyntax) validateSpec(spec map[string]json.RawMessage) *schemaError {
 	top, _ := json.Marshal(spec)
 	m, err := members(top, "the filter", []string{"expressions", "order_by", "include_inactive"}, nil)
@@ -166,9 +175,9 @@ func (syn filterSyntax) validateSpec(spec map[string]json.RawMessage) *schemaErr
 		return err
 	}
 	if raw, ok := m["expressions"]; ok {
-		var exprs []json.RawMessage
-		if pyType(raw) != "list" || json.Unmarshal(raw, &exprs) != nil {
-			return schemaErr("%s is not of type 'array' (expressions)", pyRepr(raw))
+		exprs, err := schemaArray(raw, "expressions")
+		if err != nil {
+			return err
 		}
 		for i, e := range exprs {
 			if err := syn.validateExpr(e, fmt.Sprintf("expressions[%d]", i), "any", 1); err != nil {
@@ -177,9 +186,9 @@ func (syn filterSyntax) validateSpec(spec map[string]json.RawMessage) *schemaErr
 		}
 	}
 	if raw, ok := m["order_by"]; ok {
-		var orders []json.RawMessage
-		if pyType(raw) != "list" || json.Unmarshal(raw, &orders) != nil {
-			return schemaErr("%s is not of type 'array' (order_by)", pyRepr(raw))
+		orders, err := schemaArray(raw, "order_by")
+		if err != nil {
+			return err
 		}
 		for i, o := range orders {
 			where := fmt.Sprintf("order_by[%d]", i)

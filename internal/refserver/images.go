@@ -28,13 +28,9 @@ func (s *Server) handleImageList(rq *request) response {
 }
 
 func (s *Server) handleImageRetrieve(rq *request) response {
-	s.st.mu.RLock()
-	defer s.st.mu.RUnlock()
-	im := s.st.byPK[rq.pk]
-	if im == nil {
-		return detail(http.StatusNotFound, msgNotFound)
-	}
-	return rawJSON(http.StatusOK, s.appendImage(make([]byte, 0, 768), im))
+	return s.onImage(rq, false, func(im *image) response {
+		return rawJSON(http.StatusOK, s.appendImage(make([]byte, 0, 768), im))
+	})
 }
 
 func (s *Server) handleImageCreate(rq *request) response {
@@ -68,17 +64,13 @@ func (s *Server) createImage(obj map[string]json.RawMessage, form, nullHWRefused
 
 func (s *Server) handleImageUpdate(rq *request) response {
 	mode := rq.updateMode()
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	old := s.st.byPK[rq.pk]
-	if old == nil {
-		return detail(http.StatusNotFound, msgNotFound)
-	}
-	obj, resp, ok := rq.data.object()
-	if !ok {
-		return resp
-	}
-	return s.updateImage(old, obj, mode, rq.data.kind == dataForm, s.backend())
+	return s.onImage(rq, true, func(old *image) response {
+		obj, resp, ok := rq.data.object()
+		if !ok {
+			return resp
+		}
+		return s.updateImage(old, obj, mode, rq.data.kind == dataForm, s.backend())
+	})
 }
 
 // updateImage applies a PUT/PATCH body to old under the write lock.
@@ -98,13 +90,7 @@ func (s *Server) updateImage(old *image, obj map[string]json.RawMessage, mode wr
 }
 
 func (s *Server) handleImageDestroy(rq *request) response {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	im := s.st.byPK[rq.pk]
-	if im == nil {
-		return detail(http.StatusNotFound, msgNotFound)
-	}
-	return s.destroyImage(im)
+	return s.onImage(rq, true, s.destroyImage)
 }
 
 func (s *Server) destroyImage(im *image) response {

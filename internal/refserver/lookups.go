@@ -31,13 +31,9 @@ func (s *Server) handleRowList(rq *request) response {
 }
 
 func (s *Server) handleRowRetrieve(rq *request) response {
-	s.st.mu.RLock()
-	defer s.st.mu.RUnlock()
-	r := rq.t.byPK[rq.pk]
-	if r == nil {
-		return detail(http.StatusNotFound, msgNotFound)
-	}
-	return rawJSON(http.StatusOK, appendRow(nil, rq.t, r))
+	return s.onRow(rq, false, func(r *lrow) response {
+		return rawJSON(http.StatusOK, appendRow(nil, rq.t, r))
+	})
 }
 
 func (s *Server) handleRowCreate(rq *request) response {
@@ -62,45 +58,37 @@ func (s *Server) handleRowCreate(rq *request) response {
 
 func (s *Server) handleRowUpdate(rq *request) response {
 	mode := rq.updateMode()
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	old := rq.t.byPK[rq.pk]
-	if old == nil {
-		return detail(http.StatusNotFound, msgNotFound)
-	}
-	obj, resp, ok := rq.data.object()
-	if !ok {
-		return resp
-	}
-	r, errs := decodeRow(rq.t, obj, mode, old)
-	if errs != nil {
-		return errs.response()
-	}
-	if _, _, name := dbClash(rq.t, r); name != "" {
-		return htmlServerError() // an unhandled IntegrityError
-	}
-	rq.t.replace(r)
-	return rawJSON(http.StatusOK, appendRow(nil, rq.t, old))
+	return s.onRow(rq, true, func(old *lrow) response {
+		obj, resp, ok := rq.data.object()
+		if !ok {
+			return resp
+		}
+		r, errs := decodeRow(rq.t, obj, mode, old)
+		if errs != nil {
+			return errs.response()
+		}
+		if _, _, name := dbClash(rq.t, r); name != "" {
+			return htmlServerError() // an unhandled IntegrityError
+		}
+		rq.t.replace(r)
+		return rawJSON(http.StatusOK, appendRow(nil, rq.t, old))
+	})
 }
 
 // handleRowDestroy deletes a row. The backend's lookup models delete only
 // when nothing references them and answer 204 either way; a licence has no
 // such check, and the database's foreign key fails the delete (500).
 func (s *Server) handleRowDestroy(rq *request) response {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	r := rq.t.byPK[rq.pk]
-	if r == nil {
-		return detail(http.StatusNotFound, msgNotFound)
-	}
-	if s.st.imagesUsing(rq.t, r) > 0 {
-		if rq.t == s.st.t.licences {
-			return htmlServerError()
+	return s.onRow(rq, true, func(r *lrow) response {
+		if s.st.imagesUsing(rq.t, r) > 0 {
+			if rq.t == s.st.t.licences {
+				return htmlServerError()
+			}
+			return noContent()
 		}
+		rq.t.remove(r.pk)
 		return noContent()
-	}
-	rq.t.remove(r.pk)
-	return noContent()
+	})
 }
 
 // dbClash reports a row that breaks one of the table's database unique

@@ -39,6 +39,36 @@ type request struct {
 	data reqData // the parsed body
 }
 
+// onImage runs fn on the image at the request's pk under the store's lock (the write lock
+// when write), or answers 404 when no image has that pk.
+func (s *Server) onImage(rq *request, write bool, fn func(*image) response) response {
+	defer s.lock(write)()
+	return found(s.st.byPK[rq.pk], fn)
+}
+
+// onRow is onImage for a row of the request's lookup table.
+func (s *Server) onRow(rq *request, write bool, fn func(*lrow) response) response {
+	defer s.lock(write)()
+	return found(rq.t.byPK[rq.pk], fn)
+}
+
+// lock takes the store's write or read lock and returns its release.
+func (s *Server) lock(write bool) (unlock func()) {
+	if write {
+		s.st.mu.Lock()
+		return s.st.mu.Unlock
+	}
+	s.st.mu.RLock()
+	return s.st.mu.RUnlock
+}
+
+func found[T any](v *T, fn func(*T) response) response {
+	if v == nil {
+		return detail(http.StatusNotFound, msgNotFound)
+	}
+	return fn(v)
+}
+
 // updateMode tells a PATCH, which changes the fields it sends, from a PUT, which sends all.
 func (rq *request) updateMode() writeMode {
 	if rq.r.Method == http.MethodPatch {

@@ -1,32 +1,15 @@
 package refserver
 
 import (
-	"bytes"
 	"net/http"
 	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/syncbuf"
 )
-
-// lockedBuffer is a log sink safe for concurrent requests.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 func TestBodyLimit(t *testing.T) {
 	h := newHarness(t, Options{MaxBodyBytes: 512})
@@ -41,7 +24,7 @@ func TestBodyLimit(t *testing.T) {
 }
 
 func TestPanicIsRecovered(t *testing.T) {
-	var log lockedBuffer
+	var log syncbuf.Buffer
 	h := newHarness(t, Options{Log: &log})
 	h.srv.routes["/v1/docker/{pk}"].methods["GET"] = endpoint{permUser, func(*Server, *request) response { panic("boom") }}
 	h.expect("GET", "/v1/docker/1", h.user, nil, 500, detailBody("Internal server error."))
@@ -54,7 +37,7 @@ func TestPanicIsRecovered(t *testing.T) {
 }
 
 func TestRequestLog(t *testing.T) {
-	var log lockedBuffer
+	var log syncbuf.Buffer
 	h := newHarness(t, Options{Log: &log, AdminPassword: "hunter2-secret"})
 	h.login("admin", "hunter2-secret")
 	h.expect("POST", "/v1/docker/create", h.admin, with(yoloBody(), "registry_password", "registry-secret"), 201, nil)

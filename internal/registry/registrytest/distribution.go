@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/syncbuf"
 )
 
 // DistributionBinary is Debian's docker-registry (distribution 2.8); EnsureScript installs it.
@@ -99,7 +101,7 @@ func StartDistribution(t TB, basic bool) *Distribution {
 // startProcess starts the registry and waits until it answers on addr.
 func startProcess(t TB, config, addr string) error {
 	cmd := exec.Command(DistributionBinary, "serve", config)
-	stderr := &lockedWriter{w: &strings.Builder{}}
+	stderr := &syncbuf.Buffer{}
 	cmd.Stdout, cmd.Stderr = io.Discard, stderr
 	if err := cmd.Start(); err != nil {
 		return err
@@ -129,23 +131,6 @@ func startProcess(t TB, config, addr string) error {
 	_ = cmd.Process.Kill()
 	<-exited
 	return fmt.Errorf("no answer on %s within 15s", addr)
-}
-
-type lockedWriter struct {
-	mu sync.Mutex
-	w  *strings.Builder
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
-}
-
-func (l *lockedWriter) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.String()
 }
 
 // record is the proxy's log of what the registry answered, written before the client

@@ -55,26 +55,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return def
 	}
 	envDuration := func(flagName string, def time.Duration) time.Duration {
-		v := env(flagName, "")
-		if v == "" {
-			return def
-		}
-		d, err := time.ParseDuration(v)
-		if err != nil {
+		return envParse(env(flagName, ""), def, time.ParseDuration, func(err error) {
 			envErr = errors.Join(envErr, fmt.Errorf("environment for -%s: %w", flagName, err))
-		}
-		return d
+		})
 	}
 	envBool := func(flagName string) bool {
-		v := env(flagName, "")
-		if v == "" {
-			return false
-		}
-		b, err := strconv.ParseBool(v)
-		if err != nil {
+		return envParse(env(flagName, ""), false, strconv.ParseBool, func(err error) {
 			envErr = errors.Join(envErr, fmt.Errorf("environment for -%s: %w", flagName, err))
-		}
-		return b
+		})
 	}
 
 	listen := fs.String("listen", env("listen", "127.0.0.1:8000"), "address to listen on; port 0 picks a free port")
@@ -176,4 +164,17 @@ func displayAddr(a *net.TCPAddr) string {
 		host = "127.0.0.1"
 	}
 	return net.JoinHostPort(host, strconv.Itoa(a.Port))
+}
+
+// envParse parses an environment value with parse; an empty value gives def, an unreadable
+// one is reported through bad (and gives parse's zero answer, as the flag package would).
+func envParse[T any](v string, def T, parse func(string) (T, error), bad func(error)) T {
+	if v == "" {
+		return def
+	}
+	t, err := parse(v)
+	if err != nil {
+		bad(err)
+	}
+	return t
 }
