@@ -46,7 +46,9 @@ type Server struct {
 	AdminUser, AdminPassword string
 	User, Password           string // empty against an external deployment without UFDL_ACC_USER
 
-	proxy   *recordingProxy // external deployments only
+	// Recorder counts the requests the server received (Calls, CallCounts, ResetCalls,
+	// Requests): the reference server's own, or the recording proxy's.
+	*refserver.Recorder
 	session apiSession
 	lookups lookupOnce
 }
@@ -81,11 +83,11 @@ func NewServer(t *testing.T, opts ...func(*refserver.Options)) *Server {
 		if host == "" || user == "" || pass == "" {
 			t.Fatalf("%s=1 needs UFDL_HOST, UFDL_USERNAME and UFDL_PASSWORD (an admin user) to be set", EnvExternal)
 		}
-		proxy, url := startRecordingProxy(t, host)
+		rec, url := startRecordingProxy(t, host)
 		return &Server{
 			URL: url, AdminUser: user, AdminPassword: pass,
 			User: os.Getenv(EnvUser), Password: os.Getenv(EnvUserPassword),
-			proxy: proxy,
+			Recorder: rec,
 		}
 	}
 	o := refserver.Options{
@@ -104,7 +106,8 @@ func NewServer(t *testing.T, opts ...func(*refserver.Options)) *Server {
 	}
 	hs := httptest.NewServer(ref)
 	t.Cleanup(hs.Close)
-	srv := &Server{Ref: ref, URL: hs.URL, AdminUser: o.AdminUser, AdminPassword: o.AdminPassword, User: o.User, Password: o.Password}
+	srv := &Server{Ref: ref, URL: hs.URL, AdminUser: o.AdminUser, AdminPassword: o.AdminPassword, User: o.User, Password: o.Password,
+		Recorder: &ref.Recorder}
 	// The lookups tests need are read now and the calls forgotten, so that every test starts
 	// with a server that has counted nothing.
 	srv.Frameworks(t)
@@ -126,40 +129,6 @@ func (s *Server) RequireUser(t *testing.T) {
 	if s.User == "" || s.Password == "" {
 		t.Skipf("needs an ordinary (non-admin) user of the external server: set %s and %s", EnvUser, EnvUserPassword)
 	}
-}
-
-// Calls returns how many requests for a route key such as "POST /v1/docker/create" the
-// server received (seen by the proxy, against an external deployment).
-func (s *Server) Calls(route string) int {
-	if s.Ref != nil {
-		return s.Ref.Calls(route)
-	}
-	return s.proxy.count(route)
-}
-
-// CallCounts returns every route key's count.
-func (s *Server) CallCounts() map[string]int {
-	if s.Ref != nil {
-		return s.Ref.CallCounts()
-	}
-	return s.proxy.counts()
-}
-
-// ResetCalls forgets the requests recorded so far.
-func (s *Server) ResetCalls() {
-	if s.Ref != nil {
-		s.Ref.ResetCalls()
-		return
-	}
-	s.proxy.reset()
-}
-
-// Requests returns the requests recorded since the last ResetCalls, in arrival order.
-func (s *Server) Requests() []refserver.Request {
-	if s.Ref != nil {
-		return s.Ref.Requests()
-	}
-	return s.proxy.requests()
 }
 
 // ProviderConfig is a provider block that logs in as admin, plus extra attributes.

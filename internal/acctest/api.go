@@ -30,7 +30,7 @@ const tokenLifetime = 4 * time.Minute
 
 // directURL is the server itself, bypassing the recording proxy.
 func (s *Server) directURL() string {
-	if s.proxy != nil {
+	if s.Ref == nil {
 		return os.Getenv("UFDL_HOST")
 	}
 	return s.URL

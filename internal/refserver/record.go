@@ -14,16 +14,33 @@ type Request struct {
 	Body                []byte
 }
 
-// recorder counts calls per route key and keeps every request in arrival
-// order, for tests and benchmarks that assert how many calls a client made.
-type recorder struct {
+// Recorder counts calls per route key ("GET /v1/docker/{pk}") and keeps every
+// request in arrival order, for tests and benchmarks that assert how many calls a
+// client made. The reference server has one; a proxy in front of another server
+// uses one to count the same way. The zero value is ready to use.
+type Recorder struct {
 	mu    sync.Mutex
 	calls map[string]int
 	reqs  []*Request
-	limit int
+	limit int // requests kept at most, the oldest dropped first; 0 keeps all
 }
 
-func (rc *recorder) arrive(method, route, path string, body []byte) *Request {
+// RouteKey names a path as the reference server's counters do: the route
+// pattern it maps to (both spellings of licences, with or without a trailing
+// slash, give one key), or the path itself when it maps to none.
+func RouteKey(path string) string {
+	if pattern, _, _ := canonicalRoute(path); pattern != "" {
+		return pattern
+	}
+	return path
+}
+
+// Record records a request under its path's route key; Finish records its answer.
+func (rc *Recorder) Record(method, path string, body []byte) *Request {
+	return rc.arrive(method, RouteKey(path), path, body)
+}
+
+func (rc *Recorder) arrive(method, route, path string, body []byte) *Request {
 	req := &Request{Method: method, Route: route, Path: path, Body: body}
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
@@ -39,7 +56,8 @@ func (rc *recorder) arrive(method, route, path string, body []byte) *Request {
 	return req
 }
 
-func (rc *recorder) finish(req *Request, status int) {
+// Finish records the status of the answer to req (0: dropped without one).
+func (rc *Recorder) Finish(req *Request, status int) {
 	rc.mu.Lock()
 	req.Status = status
 	rc.mu.Unlock()
@@ -47,33 +65,33 @@ func (rc *recorder) finish(req *Request, status int) {
 
 // Calls returns how many requests arrived for a route key such as
 // "GET /v1/docker/{pk}" or "POST /v1/docker/list".
-func (s *Server) Calls(route string) int {
-	s.rec.mu.Lock()
-	defer s.rec.mu.Unlock()
-	return s.rec.calls[route]
+func (rc *Recorder) Calls(route string) int {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return rc.calls[route]
 }
 
 // CallCounts returns a copy of every route key's count.
-func (s *Server) CallCounts() map[string]int {
-	s.rec.mu.Lock()
-	defer s.rec.mu.Unlock()
-	return maps.Clone(s.rec.calls)
+func (rc *Recorder) CallCounts() map[string]int {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return maps.Clone(rc.calls)
 }
 
 // ResetCalls zeroes the counters and forgets the recorded requests.
-func (s *Server) ResetCalls() {
-	s.rec.mu.Lock()
-	defer s.rec.mu.Unlock()
-	s.rec.calls = map[string]int{}
-	s.rec.reqs = nil
+func (rc *Recorder) ResetCalls() {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	rc.calls = map[string]int{}
+	rc.reqs = nil
 }
 
 // Requests returns every recorded request in arrival order.
-func (s *Server) Requests() []Request {
-	s.rec.mu.Lock()
-	defer s.rec.mu.Unlock()
-	out := make([]Request, len(s.rec.reqs))
-	for i, r := range s.rec.reqs {
+func (rc *Recorder) Requests() []Request {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	out := make([]Request, len(rc.reqs))
+	for i, r := range rc.reqs {
 		out[i] = *r
 	}
 	return out

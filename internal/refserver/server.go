@@ -21,7 +21,8 @@ type Server struct {
 	imageFields fieldSet[*image]
 	routes      map[string]*route
 	faults      faultList
-	rec         recorder
+	// Recorder counts and keeps the requests served (Calls, Requests, ...).
+	Recorder
 
 	serial        sync.Mutex // Options.Serial: one request at a time
 	keepOnRefused atomic.Bool
@@ -56,8 +57,8 @@ func New(opts Options) (*Server, error) {
 				{id: 2, name: opts.User, password: opts.Password},
 			},
 		},
-		st:  newStore(),
-		rec: recorder{limit: opts.RecordLimit},
+		st:       newStore(),
+		Recorder: Recorder{limit: opts.RecordLimit},
 	}
 	if err := seedTables(s.st.t); err != nil {
 		return nil, err
@@ -91,7 +92,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	answer := func(resp response) {
 		status, answered = resp.status, true
 		if rec != nil {
-			s.rec.finish(rec, status)
+			s.Finish(rec, status)
 			rec = nil
 		}
 		writeResponse(w, r, resp)
@@ -100,7 +101,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler { // a deliberate drop (faults)
 				if rec != nil {
-					s.rec.finish(rec, 0)
+					s.Finish(rec, 0)
 				}
 				s.logRequest(r, 0, start)
 				panic(v)
@@ -111,13 +112,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if rec != nil {
-			s.rec.finish(rec, status)
+			s.Finish(rec, status)
 		}
 		s.logRequest(r, status, start)
 	}()
 
 	body, readErr := readBody(w, r, s.opts.MaxBodyBytes)
-	rec = s.rec.arrive(r.Method, routeKey, r.URL.Path, body)
+	rec = s.arrive(r.Method, routeKey, r.URL.Path, body)
 
 	if s.opts.Serial {
 		s.serial.Lock()

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/refserver"
 )
 
 // latencyLog is the request log of the reference server (Options.Log: one line per request,
@@ -55,7 +57,7 @@ func (l *latencyLog) add(line string) {
 	if l.byRoute == nil {
 		l.byRoute = map[string][]time.Duration{}
 	}
-	route := f[0] + " " + routeOf(f[1])
+	route := f[0] + " " + refserver.RouteKey(f[1])
 	end := time.Now()
 	l.spans = append(l.spans, span{route: route, start: end.Add(-d), end: end})
 	l.all = append(l.all, d)

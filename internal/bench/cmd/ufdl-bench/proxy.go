@@ -4,14 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
-	"strings"
-	"sync"
 	"time"
+
+	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/refserver"
 )
 
 // recordingProxy stands between the provider and an external UFDL server (-host). It counts
@@ -25,8 +24,8 @@ type recordingProxy struct {
 	log io.Writer
 	hs  *http.Server
 
-	mu    sync.Mutex
-	calls map[string]int
+	// Recorder counts the calls (CallCounts, ResetCalls) as the reference server does.
+	refserver.Recorder
 }
 
 // startProxy serves a reverse proxy to target on a loopback port.
@@ -52,7 +51,7 @@ func startProxy(target string, log io.Writer) (*recordingProxy, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &recordingProxy{url: "http://" + ln.Addr().String(), log: log, calls: map[string]int{}}
+	p := &recordingProxy{url: "http://" + ln.Addr().String(), log: log}
 	p.hs = &http.Server{Handler: p.record(rp), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = p.hs.Serve(ln) }()
 	return p, nil
@@ -62,11 +61,10 @@ func startProxy(target string, log io.Writer) (*recordingProxy, error) {
 func (p *recordingProxy) record(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		p.mu.Lock()
-		p.calls[r.Method+" "+routeOf(r.URL.Path)]++
-		p.mu.Unlock()
+		rec := p.Record(r.Method, r.URL.Path, nil)
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
+		p.Finish(rec, sw.status)
 		if p.log != nil {
 			fmt.Fprintf(p.log, "%s %s %d %s\n", r.Method, r.URL.EscapedPath(), sw.status, time.Since(start).Round(time.Microsecond))
 		}
@@ -74,20 +72,6 @@ func (p *recordingProxy) record(next http.Handler) http.Handler {
 }
 
 func (p *recordingProxy) close() { _ = p.hs.Close() }
-
-// CallCounts returns a copy of every route key's count, as refserver.Server's does.
-func (p *recordingProxy) CallCounts() map[string]int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return maps.Clone(p.calls)
-}
-
-// ResetCalls zeroes the counters, as refserver.Server's does.
-func (p *recordingProxy) ResetCalls() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.calls = map[string]int{}
-}
 
 // statusWriter remembers the status of the answer it passes on.
 type statusWriter struct {
@@ -111,23 +95,3 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 // Unwrap lets http.ResponseController (the reverse proxy's flushes) reach the connection.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// routeOf names a path as the reference server's route keys do: a numeric segment is {pk}
-// (/v1/docker/12/ -> /v1/docker/{pk}), the argument of get-hardware-generation is {compute},
-// /v1/licenses/ is /v1/licences/, and a trailing slash is dropped. Paths the reference server
-// has no route for get the same treatment, where it would use the raw path, so that calls on
-// different pks still add up.
-func routeOf(path string) string {
-	segs := strings.Split(strings.Trim(path, "/"), "/")
-	for i, s := range segs {
-		switch {
-		case i == 1 && segs[0] == "v1" && s == "licenses":
-			segs[i] = "licences"
-		case i == 3 && segs[2] == "get-hardware-generation" && s != "":
-			segs[i] = "{compute}"
-		case s != "" && strings.Trim(s, "0123456789") == "":
-			segs[i] = "{pk}"
-		}
-	}
-	return "/" + strings.Join(segs, "/")
-}

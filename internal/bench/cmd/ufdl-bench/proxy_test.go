@@ -10,33 +10,6 @@ import (
 	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/refserver"
 )
 
-func TestRouteOf(t *testing.T) {
-	for path, want := range map[string]string{
-		"/v1/auth/obtain":                              "/v1/auth/obtain",
-		"/v1/docker/list":                              "/v1/docker/list",
-		"/v1/docker/list/":                             "/v1/docker/list",
-		"/v1/docker/create":                            "/v1/docker/create",
-		"/v1/docker/12":                                "/v1/docker/{pk}",
-		"/v1/docker/12/":                               "/v1/docker/{pk}",
-		"/v1/cuda/list":                                "/v1/cuda/list",
-		"/v1/frameworks/3":                             "/v1/frameworks/{pk}",
-		"/v1/licenses/list":                            "/v1/licences/list",
-		"/v1/licences/4/subdescriptors/":               "/v1/licences/{pk}/subdescriptors",
-		"/v1/hardware/get-hardware-generation/7.5":     "/v1/hardware/get-hardware-generation/{compute}",
-		"/v1/hardware/get-hardware-generation/7":       "/v1/hardware/get-hardware-generation/{compute}",
-		"/v1/docker/12/unknown":                        "/v1/docker/{pk}/unknown",
-		"/":                                            "/",
-		"/v1/docker/x12":                               "/v1/docker/x12",
-		"/v1/job-contracts/2":                          "/v1/job-contracts/{pk}",
-		"/v1/hardware/get-hardware-generation/":        "/v1/hardware/get-hardware-generation",
-		"/v1/docker/99999999999999999999999999999999/": "/v1/docker/{pk}",
-	} {
-		if got := routeOf(path); got != want {
-			t.Errorf("routeOf(%q) = %q, want %q", path, got, want)
-		}
-	}
-}
-
 // TestProxyKeysLikeReferenceServer puts the proxy in front of a reference server and checks,
 // request by request, that both count it under the same route key, and that the proxy logs
 // it for the latency figures.
@@ -79,7 +52,7 @@ func TestProxyKeysLikeReferenceServer(t *testing.T) {
 		if got := p.CallCounts(); !maps.Equal(got, want) {
 			t.Errorf("%s: the proxy counted %v, the reference server %v", r, got, want)
 		}
-		if key := method + " " + routeOf(path); want[key] != 1 {
+		if key := method + " " + refserver.RouteKey(path); want[key] != 1 {
 			t.Errorf("%s: the reference server's key is not %q: %v", r, key, want)
 		}
 	}
