@@ -26,6 +26,17 @@ func Test(t *testing.T, tc resource.TestCase) {
 	resource.UnitTest(t, tc)
 }
 
+// TestFrom runs steps with the in-process provider on Terraform (or OpenTofu) v and later;
+// an older CLI skips them.
+func TestFrom(t *testing.T, v *version.Version, steps ...resource.TestStep) {
+	t.Helper()
+	Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(v)},
+		Steps:                    steps,
+	})
+}
+
 var quietOnce sync.Once
 
 // quietCLI stops the CLI from calling home for version news, which offline only costs time.

@@ -19,8 +19,7 @@ func TestAccBatchedRefresh(t *testing.T) {
 	prefix := acctest.Name("batch")
 	srv.RemoveAtEnd(t, prefix)
 	w := acctest.NewWorkdir(t, acctest.TestdataFile(t, "count/main.tf"))
-	env := []string{"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.AdminUser, "UFDL_PASSWORD=" + srv.AdminPassword,
-		"TF_VAR_prefix=" + prefix, "TF_VAR_framework=" + strconv.FormatInt(yoloV7(t, srv), 10), "TF_VAR_n=" + strconv.Itoa(n)}
+	env := srv.Env("TF_VAR_prefix="+prefix, "TF_VAR_framework="+strconv.FormatInt(yoloV7(t, srv), 10), "TF_VAR_n="+strconv.Itoa(n))
 	plan := func(wantExit int) string {
 		t.Helper()
 		srv.ResetCalls()

@@ -49,38 +49,30 @@ data "ufdl_dockerimage" "cpu" {
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("id"), str(strconv.FormatInt(v7, 10))),
-				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("name"), str("yolo")),
-				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("version"), str("v7_2022-10-08_cuda11.1")),
-				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("url"), str("public.aml-repo.cms.waikato.ac.nz:443/waikatodatamining/pytorch-yolov7:2022-10-08_cuda11.1")),
-				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("registry_url"), str("public.aml-repo.cms.waikato.ac.nz:443")),
-				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("registry_username"), str("public")),
-				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("registry_password"), str("public")),
-				statecheck.ExpectSensitiveValue(byPK, tfjsonpath.New("registry_password")),
-				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("cuda_version"), str("11.1")),
-				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("cuda_full_version"), str("11.1.0")),
-				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("framework"), knownvalue.Int64Exact(yoloV7(t, srv))),
-				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("framework_name"), str("yolo")),
-				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("framework_version"), str("v7")),
-				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("domain"), str("od")),
-				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("domain_description"), str("Object Detection")),
-				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("tasks"), knownvalue.ListExact([]knownvalue.Check{str("Predict"), str("Train")})),
-				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("min_hardware_generation"), str("Pascal")),
-				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("cpu"), knownvalue.Bool(false)),
-				statecheck.ExpectKnownValue(byPK, tfjsonpath.New("licence"), str("GPL3")),
-
-				statecheck.ExpectKnownValue(byName, tfjsonpath.New("pk"), knownvalue.Int64Exact(cat.pk(t, "tf_objdet:1.14.0_2019-08-31"))),
-				statecheck.ExpectKnownValue(byName, tfjsonpath.New("tasks"), knownvalue.ListExact([]knownvalue.Check{str("Export"), str("Predict"), str("Train")})),
-				statecheck.ExpectKnownValue(byName, tfjsonpath.New("framework_name"), str("tensorflow")),
-				statecheck.ExpectKnownValue(byName, tfjsonpath.New("cuda_version"), str("10.0")),
-
-				statecheck.ExpectKnownValue(cpu, tfjsonpath.New("pk"), knownvalue.Int64Exact(cat.pk(t, "pww3_cpu:0.2.12"))),
-				statecheck.ExpectKnownValue(cpu, tfjsonpath.New("min_hardware_generation"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(cpu, tfjsonpath.New("cpu"), knownvalue.Bool(true)),
-				statecheck.ExpectKnownValue(cpu, tfjsonpath.New("domain"), str("sc")),
-				statecheck.ExpectKnownValue(cpu, tfjsonpath.New("framework_name"), str("weka")),
-			},
+			ConfigStateChecks: slices.Concat(
+				expectKnownValues(byPK, yoloV7Values(t, srv), map[string]knownvalue.Check{
+					"id":                str(strconv.FormatInt(v7, 10)),
+					"name":              str("yolo"),
+					"url":               str("public.aml-repo.cms.waikato.ac.nz:443/waikatodatamining/pytorch-yolov7:2022-10-08_cuda11.1"),
+					"registry_url":      str("public.aml-repo.cms.waikato.ac.nz:443"),
+					"registry_password": str("public"),
+					"tasks":             knownvalue.ListExact([]knownvalue.Check{str("Predict"), str("Train")}),
+				}),
+				[]statecheck.StateCheck{statecheck.ExpectSensitiveValue(byPK, tfjsonpath.New("registry_password"))},
+				expectKnownValues(byName, map[string]knownvalue.Check{
+					"pk":             knownvalue.Int64Exact(cat.pk(t, "tf_objdet:1.14.0_2019-08-31")),
+					"tasks":          knownvalue.ListExact([]knownvalue.Check{str("Export"), str("Predict"), str("Train")}),
+					"framework_name": str("tensorflow"),
+					"cuda_version":   str("10.0"),
+				}),
+				expectKnownValues(cpu, map[string]knownvalue.Check{
+					"pk":                      knownvalue.Int64Exact(cat.pk(t, "pww3_cpu:0.2.12")),
+					"min_hardware_generation": knownvalue.Null(),
+					"cpu":                     knownvalue.Bool(true),
+					"domain":                  str("sc"),
+					"framework_name":          str("weka"),
+				}),
+			),
 			Check: expectListBodies(srv,
 				fmt.Sprintf(`{"expressions":[{"type":"exact","field":"pk","value":%d}],"order_by":[]}`, v7),
 				`{"expressions":[{"type":"exact","field":"name","value":"tf_objdet"},{"type":"exact","field":"version","value":"1.14.0_2019-08-31"}],"order_by":[]}`,
@@ -213,24 +205,15 @@ func TestAccDataSourcesFeedResourcesForEach(t *testing.T) {
 	t.Parallel()
 	srv, _ := samplesServer(t)
 	prefix := acctest.Name("feed")
-	w := acctest.NewWorkdir(t, queryProviderBlock+feedConfig(t, true))
-	env := []string{"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.AdminUser, "UFDL_PASSWORD=" + srv.AdminPassword,
-		"TF_VAR_copy_name=" + prefix + "-copy", "TF_VAR_mirror_name=" + prefix + "-mirror"}
-	run := func(args ...string) string {
-		t.Helper()
-		out, err := w.RunEnv(env, args...)
-		if err != nil {
-			t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return out
-	}
+	cli := acctest.NewCLI(t, acctest.NewWorkdir(t, queryProviderBlock+feedConfig(t, true)),
+		srv.Env("TF_VAR_copy_name="+prefix+"-copy", "TF_VAR_mirror_name="+prefix+"-mirror"))
 
-	out := run("apply", "-auto-approve", "-no-color")
+	out := cli.Must("apply", "-auto-approve")
 	if !strings.Contains(out, "4 added, 0 changed, 0 destroyed") {
 		t.Fatalf("apply did not create the copy and three mirrors:\n%s", out)
 	}
-	if out, err := w.RunEnv(env, "plan", "-detailed-exitcode", "-no-color"); err != nil || !strings.Contains(out, "No changes.") {
-		t.Errorf("plan after apply is not empty (%v):\n%s", err, out)
+	if out, empty := cli.ExpectEmptyPlan("after apply"); empty && !strings.Contains(out, "No changes.") {
+		t.Errorf("plan after apply does not say there are no changes:\n%s", out)
 	}
 
 	var state struct {
@@ -243,7 +226,7 @@ func TestAccDataSourcesFeedResourcesForEach(t *testing.T) {
 			} `json:"root_module"`
 		} `json:"values"`
 	}
-	if err := json.Unmarshal([]byte(run("show", "-json")), &state); err != nil {
+	if err := json.Unmarshal([]byte(cli.Must("show", "-json")), &state); err != nil {
 		t.Fatal(err)
 	}
 	values := map[string]map[string]any{}
@@ -286,7 +269,7 @@ func TestAccDataSourcesFeedResourcesForEach(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	if out := run("destroy", "-auto-approve", "-no-color"); !strings.Contains(out, "4 destroyed") {
+	if out := cli.Must("destroy", "-auto-approve"); !strings.Contains(out, "4 destroyed") {
 		t.Errorf("destroy did not remove the four images:\n%s", out)
 	}
 }

@@ -400,8 +400,7 @@ func TestAccDockerImagesDataSource_oneListCallPerRead(t *testing.T) {
 	srv.RequireUser(t)
 	w := acctest.NewWorkdir(t, acctest.Testdata(t, "main.tf"))
 	objdet := cat.pk(t, "tf_objdet:1.14.0_2019-08-31")
-	env := []string{"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.User, "UFDL_PASSWORD=" + srv.Password,
-		fmt.Sprintf("TF_VAR_tf_objdet_image=%d", objdet)}
+	env := srv.EnvAs(srv.User, srv.Password, fmt.Sprintf("TF_VAR_tf_objdet_image=%d", objdet))
 	srv.ResetCalls()
 	out, err := w.RunEnv(env, "apply", "-auto-approve", "-no-color")
 	if err != nil {

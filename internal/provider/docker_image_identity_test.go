@@ -22,40 +22,36 @@ func TestAccDockerImage_identity(t *testing.T) {
 	name := acctest.Name("ident")
 	attrs := gpuImage(t, srv, name)
 	renamed := with(attrs, "version", `"v7_renamed"`)
-	acctest.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
-		Steps: []resource.TestStep{
-			{
-				Config: imageConfig(srv.ProviderConfig(), attrs),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
-						"pk":      knownvalue.NotNull(),
-						"name":    knownvalue.StringExact(name),
-						"version": knownvalue.StringExact("v7_2022-10-08_cuda11.1"),
-					}),
-				},
-			},
-			{
-				ResourceName:    addr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-				ImportPlanChecks: resource.ImportPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop)},
-				},
-			},
-			{
-				// Rename in place: same pk, identity follows.
-				Config: imageConfig(srv.ProviderConfig(), renamed),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentityValue(addr, tfjsonpath.New("version"), knownvalue.StringExact("v7_renamed")),
-				},
+	acctest.TestFrom(t, tfversion.Version1_12_0,
+		resource.TestStep{
+			Config: imageConfig(srv.ProviderConfig(), attrs),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
+					"pk":      knownvalue.NotNull(),
+					"name":    knownvalue.StringExact(name),
+					"version": knownvalue.StringExact("v7_2022-10-08_cuda11.1"),
+				}),
 			},
 		},
-	})
+		resource.TestStep{
+			ResourceName:    addr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			ImportPlanChecks: resource.ImportPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop)},
+			},
+		},
+		resource.TestStep{
+			// Rename in place: same pk, identity follows.
+			Config: imageConfig(srv.ProviderConfig(), renamed),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectIdentityValue(addr, tfjsonpath.New("version"), knownvalue.StringExact("v7_renamed")),
+			},
+		},
+	)
 }
 
 // TestAccDockerImage_importBlockByNameAndVersionIdentity imports with an identity that
@@ -67,24 +63,16 @@ func TestAccDockerImage_importBlockByNameAndVersionIdentity(t *testing.T) {
 	t.Parallel()
 	srv := acctest.NewServer(t)
 	name := acctest.Name("adopt")
-	pk := srv.CreateImage(t, map[string]any{
-		"name": name, "version": "v1", "url": "r.example.com/x:1", "registry_url": "r.example.com",
-		"registry_username": nil, "registry_password": nil, "cuda_version": "11.1", "framework": yoloV7(t, srv), "domain": "od",
-		"tasks": []string{"Train"}, "min_hardware_generation": "Pascal", "cpu": false, "licence": "MIT",
-	})
-	w := acctest.NewWorkdir(t, acctest.Testdata(t, "main.tf"))
-	env := []string{"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.AdminUser, "UFDL_PASSWORD=" + srv.AdminPassword,
-		"TF_VAR_name=" + name, "TF_VAR_framework=" + strconv.FormatInt(yoloV7(t, srv), 10)}
-	out, err := w.RunEnv(env, "apply", "-auto-approve", "-no-color")
-	if err != nil || !strings.Contains(out, "1 imported, 0 added, 0 changed, 0 destroyed") {
-		t.Fatalf("apply with an import block by name and version: %v\n%s", err, out)
+	pk := srv.CreateImage(t, imageBody(t, srv, name, "v1", "r.example.com/x:1", "Train"))
+	cli := acctest.NewCLI(t, acctest.NewWorkdir(t, acctest.Testdata(t, "main.tf")),
+		srv.Env("TF_VAR_name="+name, "TF_VAR_framework="+strconv.FormatInt(yoloV7(t, srv), 10)))
+	if out := cli.Must("apply", "-auto-approve"); !strings.Contains(out, "1 imported, 0 added, 0 changed, 0 destroyed") {
+		t.Fatalf("apply with an import block by name and version:\n%s", out)
 	}
-	if out, err := w.RunEnv(env, "state", "show", "-no-color", "ufdl_dockerimage.adopted"); err != nil || !strings.Contains(out, "pk ") || !strings.Contains(out, strconv.FormatInt(pk, 10)) {
-		t.Errorf("state does not hold pk %d: %v\n%s", pk, err, out)
+	if out := cli.Must("state", "show", "ufdl_dockerimage.adopted"); !strings.Contains(out, "pk ") || !strings.Contains(out, strconv.FormatInt(pk, 10)) {
+		t.Errorf("state does not hold pk %d:\n%s", pk, out)
 	}
-	if out, err := w.RunEnv(env, "plan", "-detailed-exitcode", "-no-color"); err != nil {
-		t.Errorf("plan after import is not empty: %v\n%s", err, out)
-	}
+	cli.ExpectEmptyPlan("after import")
 	if n := srv.CountImagesNamed(t, name); n != 1 {
 		t.Errorf("server holds %d images, want the one adopted", n)
 	}

@@ -77,27 +77,16 @@ func TestAccExamples(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			env := []string{"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.AdminUser, "UFDL_PASSWORD=" + srv.AdminPassword,
-				"TF_VAR_registry_password=example-registry-pw", "TF_VAR_catalog_dir=" + absPath(t, seedImages)}
-			run := func(args ...string) string {
-				t.Helper()
-				out, err := w.RunEnv(env, append(args, "-no-color")...)
-				if err != nil {
-					t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
-				}
-				return out
-			}
-			run("apply", "-auto-approve")
-			if out, err := w.RunEnv(env, "plan", "-detailed-exitcode", "-no-color"); err != nil {
-				t.Errorf("the example does not converge: the plan after apply is not empty (%v):\n%s", err, out)
-			}
-			managed := managedPKs(t, run("show", "-json"))
+			cli := acctest.NewCLI(t, w, srv.Env("TF_VAR_registry_password=example-registry-pw", "TF_VAR_catalog_dir="+absPath(t, seedImages)))
+			cli.Must("apply", "-auto-approve")
+			cli.ExpectEmptyPlan("after applying the example") // else the example does not converge
+			managed := managedPKs(t, cli.Must("show", "-json"))
 			for _, pk := range managed {
 				if _, err := srv.Image(pk); err != nil {
 					t.Errorf("state holds image %d, which the server does not: %v", pk, err)
 				}
 			}
-			run("destroy", "-auto-approve")
+			cli.Must("destroy", "-auto-approve")
 			for _, pk := range managed {
 				if _, err := srv.Image(pk); err == nil {
 					t.Errorf("destroy left image %d on the server", pk)
@@ -117,14 +106,7 @@ var nameVersionLiterals = regexp.MustCompile(`name\s*=\s*"([^"$]+)"\s*\n\s*versi
 // version of a sample image.
 func createsSampleImage(t *testing.T, text string) bool {
 	t.Helper()
-	ref, err := refserver.New(refserver.Options{Samples: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	samples := map[string]bool{}
-	for _, img := range ref.Images() {
-		samples[nameVersion(img)] = true
-	}
+	samples := sampleNameVersions(t)
 	for _, block := range strings.Split(text, `resource "ufdl_dockerimage" `)[1:] {
 		block, _, _ = strings.Cut(block, "\n}")
 		for _, m := range nameVersionLiterals.FindAllStringSubmatch(block, -1) {
@@ -243,24 +225,16 @@ func TestAccAdoptCatalog(t *testing.T) {
 	}
 	w := acctest.NewWorkdir(t, "")
 	copyExample(t, filepath.Join(examplesRoot, "adopt-catalog"), w.Dir, func(s string) string { return s })
-	env := []string{"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.AdminUser, "UFDL_PASSWORD=" + srv.AdminPassword, "TF_VAR_catalog_dir=" + catalog}
-	run := func(args ...string) string {
-		t.Helper()
-		out, err := w.RunEnv(env, append(args, "-no-color")...)
-		if err != nil {
-			t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return out
-	}
+	cli := acctest.NewCLI(t, w, srv.Env("TF_VAR_catalog_dir="+catalog))
 	want := fmt.Sprintf("Plan: %d to import, 0 to add, 0 to change, 0 to destroy.", len(cat.pks))
-	if out := run("plan"); !strings.Contains(out, want) {
+	if out := cli.Must("plan"); !strings.Contains(out, want) {
 		t.Fatalf("the first plan does not just import the catalog (want %q):\n%s", want, out)
 	}
-	run("apply", "-auto-approve")
-	if out, err := w.RunEnv(env, "plan", "-detailed-exitcode", "-no-color"); err != nil {
-		t.Fatalf("the plan after adoption is not empty (%v):\n%s", err, out)
+	cli.Must("apply", "-auto-approve")
+	if _, empty := cli.ExpectEmptyPlan("after adoption"); !empty {
+		t.FailNow()
 	}
-	managed := showPKs(t, run("show", "-json"))
+	managed := showPKs(t, cli.Must("show", "-json"))
 	for nv, pk := range cat.pks {
 		if got := managed[fmt.Sprintf("ufdl_dockerimage.catalog[%q]", nv)]; got != pk {
 			t.Errorf("%s: state holds pk %d, the server %d", nv, got, pk)
@@ -277,13 +251,13 @@ func TestAccAdoptCatalog(t *testing.T) {
 	if err := os.WriteFile(edited, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out := run("plan")
+	out := cli.Must("plan")
 	if !strings.Contains(out, "Plan: 0 to add, 1 to change, 0 to destroy.") ||
 		!strings.Contains(out, `ufdl_dockerimage.catalog["yolo:v7_2022-10-08_cuda11.1"] will be updated in-place`) ||
 		!strings.Contains(out, `+ "`+newURL+`"`) && !strings.Contains(out, `-> "`+newURL+`"`) {
 		t.Errorf("the edited file is not exactly one update of its url:\n%s", out)
 	}
-	run("apply", "-auto-approve")
+	cli.Must("apply", "-auto-approve")
 	if img, err := srv.Image(cat.pk(t, "yolo:v7_2022-10-08_cuda11.1")); err != nil || img["url"] != newURL {
 		t.Errorf("server's url after apply: %v (%v)", img["url"], err)
 	}

@@ -45,14 +45,13 @@ func newTFRun(t *testing.T, srv *acctest.Server, prefix string, env ...string) *
 	t.Helper()
 	w := acctest.NewWorkdir(t, acctest.TestdataFile(t, "count/main.tf"))
 	logPath := filepath.Join(w.Dir, "provider.log")
-	r := &tfRun{t: t, srv: srv, w: w, logPath: logPath, env: append([]string{
-		"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.AdminUser, "UFDL_PASSWORD=" + srv.AdminPassword,
-		"TF_VAR_prefix=" + prefix, "TF_VAR_framework=" + strconv.FormatInt(yoloV7(t, srv), 10),
-		"TF_VAR_registry_username=public", "TF_VAR_registry_password=" + faultRegistryPassword,
+	r := &tfRun{t: t, srv: srv, w: w, logPath: logPath, env: append(srv.Env(
+		"TF_VAR_prefix="+prefix, "TF_VAR_framework="+strconv.FormatInt(yoloV7(t, srv), 10),
+		"TF_VAR_registry_username=public", "TF_VAR_registry_password="+faultRegistryPassword,
 		"UFDL_MAX_RETRIES=4",
 		// The provider's own debug log (every request, retry and renewal), checked for secrets.
-		"TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH=" + logPath,
-	}, env...)}
+		"TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH="+logPath,
+	), env...)}
 	t.Cleanup(r.checkLogClean)
 	return r
 }

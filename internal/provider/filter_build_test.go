@@ -87,20 +87,32 @@ func dockerImagesConfig(t *testing.T, cfg block) tfsdk.Config {
 	return tfsdk.Config{Schema: s, Raw: configValue(t, "config", s.Type().TerraformType(context.Background()), cfg)}
 }
 
-// buildFromConfig reads cfg as the data source does and builds its filter.
-func buildFromConfig(t *testing.T, cfg block) (*client.Filter, bool, []string) {
+// buildWithDiags reads cfg as the data source does and builds its filter, with the
+// diagnostics of the build.
+func buildWithDiags(t *testing.T, cfg block) (*client.Filter, bool, diag.Diagnostics) {
 	t.Helper()
 	ctx := context.Background()
 	var m dockerImagesModel
 	if diags := dockerImagesConfig(t, cfg).Get(ctx, &m); diags.HasError() {
 		t.Fatalf("reading the configuration: %v", diags)
 	}
-	f, complete, diags := buildDockerImagesFilter(ctx, m.dockerImagesQuery)
-	var errs []string
-	for _, d := range diags.Errors() {
-		errs = append(errs, d.Summary()+": "+d.Detail())
+	return buildDockerImagesFilter(ctx, m.dockerImagesQuery)
+}
+
+// buildFromConfig is buildWithDiags with the errors as "summary: detail".
+func buildFromConfig(t *testing.T, cfg block) (*client.Filter, bool, []string) {
+	t.Helper()
+	f, complete, diags := buildWithDiags(t, cfg)
+	return f, complete, diagTexts(diags.Errors())
+}
+
+// diagTexts returns each diagnostic as "summary: detail".
+func diagTexts(diags diag.Diagnostics) []string {
+	var out []string
+	for _, d := range diags {
+		out = append(out, d.Summary()+": "+d.Detail())
 	}
-	return f, complete, errs
+	return out
 }
 
 func compactJSON(t *testing.T, s string) string {
@@ -462,18 +474,9 @@ func TestFilterFieldTableMatchesDescriptions(t *testing.T) {
 // nulls_first = false when descending is sent as written, with a warning: the real backend
 // ignores it.
 func TestBuildDockerImagesFilterWarnsOfIgnoredNullsLast(t *testing.T) {
-	ctx := context.Background()
 	warnings := func(cfg block) []string {
-		var m dockerImagesModel
-		if diags := dockerImagesConfig(t, cfg).Get(ctx, &m); diags.HasError() {
-			t.Fatalf("reading the configuration: %v", diags)
-		}
-		_, _, diags := buildDockerImagesFilter(ctx, m.dockerImagesQuery)
-		var out []string
-		for _, d := range diags.Warnings() {
-			out = append(out, d.Summary()+": "+d.Detail())
-		}
-		return out
+		_, _, diags := buildWithDiags(t, cfg)
+		return diagTexts(diags.Warnings())
 	}
 	got := warnings(block{"order_by": []block{{"field": "min_hardware_generation__generation", "ascending": false, "nulls_first": false}}})
 	if len(got) != 1 || !strings.Contains(got[0], "Nulls Last Not Honoured By UFDL Backend: order_by[0]: nulls_first = false") {

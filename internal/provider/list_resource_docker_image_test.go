@@ -55,11 +55,8 @@ func TestAccListResource_adoptTheCatalog(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(w.Dir, "catalog.tfquery.hcl"), []byte(query), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	env := []string{"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.AdminUser, "UFDL_PASSWORD=" + srv.AdminPassword}
-	out, err := w.RunEnv(env, "query", "-generate-config-out=generated.tf", "-no-color")
-	if err != nil {
-		t.Fatalf("terraform query: %v\n%s", err, out)
-	}
+	cli := acctest.NewCLI(t, w, srv.Env())
+	cli.Must("query", "-generate-config-out=generated.tf")
 	gen, err := os.ReadFile(filepath.Join(w.Dir, "generated.tf"))
 	if err != nil {
 		t.Fatal(err)
@@ -71,13 +68,10 @@ func TestAccListResource_adoptTheCatalog(t *testing.T) {
 		t.Errorf("generated configuration lacks the yolo images:\n%s", gen)
 	}
 
-	out, err = w.RunEnv(env, "apply", "-auto-approve", "-no-color")
-	if err != nil || !strings.Contains(out, fmt.Sprintf("%d imported, 0 added, 0 changed, 0 destroyed", total)) {
-		t.Fatalf("apply of the generated configuration: %v\n%s", err, out)
+	if out := cli.Must("apply", "-auto-approve"); !strings.Contains(out, fmt.Sprintf("%d imported, 0 added, 0 changed, 0 destroyed", total)) {
+		t.Fatalf("apply of the generated configuration:\n%s", out)
 	}
-	if out, err := w.RunEnv(env, "plan", "-detailed-exitcode", "-no-color"); err != nil {
-		t.Errorf("plan after adopting the catalog is not empty: %v\n%s", err, out)
-	}
+	cli.ExpectEmptyPlan("after adopting the catalog")
 	if _, after := samplesServer(t); len(after.pks) != total {
 		t.Errorf("server holds %d sample images after adoption, want %d", len(after.pks), total)
 	}

@@ -142,13 +142,11 @@ func TestAccRegistryCheckError(t *testing.T) {
 			},
 			{
 				// The write-only password is what the check logs in with.
-				Config: imageConfig(pc, with(good, "registry_password", "",
-					"registry_password_wo", strconv.Quote(wrong), "registry_password_wo_version", "1")),
+				Config:      imageConfig(pc, writeOnly(good, wrong, 1)),
 				ExpectError: errorText("Registry Credentials Refused"),
 			},
 			{
-				Config: imageConfig(pc, with(good, "registry_password", "",
-					"registry_password_wo", strconv.Quote(reg.Password), "registry_password_wo_version", "1")),
+				Config: imageConfig(pc, writeOnly(good, reg.Password, 1)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},

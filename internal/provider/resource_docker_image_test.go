@@ -64,6 +64,12 @@ func with(attrs map[string]string, kv ...string) map[string]string {
 	return out
 }
 
+// writeOnly returns a copy of attrs whose registry password is the write-only password, at
+// registry_password_wo_version version.
+func writeOnly(attrs map[string]string, password string, version int) map[string]string {
+	return with(attrs, "registry_password", "", "registry_password_wo", strconv.Quote(password), "registry_password_wo_version", strconv.Itoa(version))
+}
+
 // imageConfig renders a provider block and one ufdl_dockerimage "test" with attrs.
 func imageConfig(providerBlock string, attrs map[string]string) string {
 	keys := slices.Sorted(maps.Keys(attrs))
@@ -120,7 +126,7 @@ func expectOneWrite(srv *acctest.Server, method string, fields ...string) resour
 // expectServerField checks a field of the managed image as the server holds it (response form).
 func expectServerField(srv *acctest.Server, field string, want any) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		pk, err := strconv.ParseInt(s.RootModule().Resources[addr].Primary.Attributes["pk"], 10, 64)
+		pk, err := statePK(s)
 		if err != nil {
 			return err
 		}
@@ -158,25 +164,14 @@ func TestAccDockerImage_gpuLifecycleAndImport(t *testing.T) {
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigStateChecks: append(expectKnownValues(addr, yoloV7Values(t, srv), map[string]knownvalue.Check{
+					"name":              str(name),
+					"tasks":             knownvalue.SetExact([]knownvalue.Check{str("Train"), str("Predict")}),
+					"registry_password": str("s3cret-registry-pw"),
+				}),
 					pkSame.AddStateValue(addr, tfjsonpath.New("pk")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), str(name)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("version"), str("v7_2022-10-08_cuda11.1")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("cuda_version"), str("11.1")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("cuda_full_version"), str("11.1.0")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("framework"), knownvalue.Int64Exact(yoloV7(t, srv))),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("framework_name"), str("yolo")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("framework_version"), str("v7")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("domain"), str("od")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("domain_description"), str("Object Detection")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("tasks"), knownvalue.SetExact([]knownvalue.Check{str("Train"), str("Predict")})),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("min_hardware_generation"), str("Pascal")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("cpu"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("licence"), str("GPL3")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("registry_username"), str("public")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password"), str("s3cret-registry-pw")),
 					statecheck.ExpectSensitiveValue(addr, tfjsonpath.New("registry_password")),
-				},
+				),
 				Check: resource.ComposeTestCheckFunc(
 					expectServerField(srv, "domain", "Object Detection"),
 					expectServerField(srv, "name", name),
@@ -341,11 +336,6 @@ func TestAccDockerImage_driftIsDetected(t *testing.T) {
 	name := acctest.Name("drift")
 	cfg := imageConfig(srv.ProviderConfig(), gpuImage(t, srv, name))
 	var pk int64
-	remember := func(s *terraform.State) error {
-		var err error
-		pk, err = strconv.ParseInt(s.RootModule().Resources[addr].Primary.Attributes["pk"], 10, 64)
-		return err
-	}
 	outOfBand := func(body map[string]any) func() {
 		return func() {
 			if err := srv.PatchImage(pk, body); err != nil {
@@ -373,7 +363,7 @@ func TestAccDockerImage_driftIsDetected(t *testing.T) {
 	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: cfg, Check: remember},
+			{Config: cfg, Check: rememberPK(&pk)},
 			driftStep(map[string]any{"url": "evil.example.com/x:1"}, "url", "public.aml-repo.cms.waikato.ac.nz:443/waikatodatamining/pytorch-yolov7:2022-10-08_cuda11.1"),
 			driftStep(map[string]any{"domain": "ic"}, "domain", "Object Detection"),
 			driftStep(map[string]any{"tasks": []string{"Predict"}}, "tasks", []string{"Predict", "Train"}),
@@ -396,52 +386,52 @@ func TestAccDockerImage_driftIsDetected(t *testing.T) {
 	})
 }
 
+// refusedDestroySteps create the image of cfg, have its destroy refused while the server
+// counts a reference to it, and then, the reference gone, expect an empty plan and kept to
+// hold: state still holds the image, and the server still has it. *pk is the image's pk from
+// the first step on.
+func refusedDestroySteps(srv *acctest.Server, cfg string, pk *int64, kept resource.TestCheckFunc) []resource.TestStep {
+	return []resource.TestStep{
+		{Config: cfg, Check: rememberPK(pk)},
+		{
+			PreConfig:   func() { srv.Ref.AddReference(*pk) },
+			Config:      cfg,
+			Destroy:     true,
+			ExpectError: regexp.MustCompile(`Docker Image Still Referenced`),
+		},
+		{
+			PreConfig: func() { srv.Ref.RemoveReference(*pk) },
+			Config:    cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: kept,
+		},
+	}
+}
+
 func TestAccDockerImage_referencedImageIsKeptOnDestroy(t *testing.T) {
 	srv := acctest.NewServer(t)
 	srv.RequireHooks(t, "marks the image as referenced")
 	name := acctest.Name("ref")
-	cfg := imageConfig(srv.ProviderConfig(), gpuImage(t, srv, name))
 	var pk int64
 	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: cfg,
-				Check: func(s *terraform.State) error {
-					var err error
-					pk, err = strconv.ParseInt(s.RootModule().Resources[addr].Primary.Attributes["pk"], 10, 64)
+		Steps: refusedDestroySteps(srv, imageConfig(srv.ProviderConfig(), gpuImage(t, srv, name)), &pk, resource.ComposeTestCheckFunc(
+			// The kept image's name and tasks are untouched.
+			expectServerField(srv, "name", name),
+			func(*terraform.State) error {
+				img, err := srv.Image(pk)
+				if err != nil {
 					return err
-				},
+				}
+				tasks, _ := json.Marshal(img["tasks"])
+				if !strings.Contains(string(tasks), "Train") || !strings.Contains(string(tasks), "Predict") {
+					return fmt.Errorf("tasks of the kept image changed: %s", tasks)
+				}
+				return nil
 			},
-			{
-				PreConfig:   func() { srv.Ref.AddReference(pk) },
-				Config:      cfg,
-				Destroy:     true,
-				ExpectError: regexp.MustCompile(`Docker Image Still Referenced`),
-			},
-			{
-				// State still holds the image, the server still has it, tasks untouched.
-				PreConfig: func() { srv.Ref.RemoveReference(pk) },
-				Config:    cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: resource.ComposeTestCheckFunc(
-					expectServerField(srv, "name", name),
-					func(*terraform.State) error {
-						img, err := srv.Image(pk)
-						if err != nil {
-							return err
-						}
-						tasks, _ := json.Marshal(img["tasks"])
-						if !strings.Contains(string(tasks), "Train") || !strings.Contains(string(tasks), "Predict") {
-							return fmt.Errorf("tasks of the kept image changed: %s", tasks)
-						}
-						return nil
-					},
-				),
-			},
-		},
+		)),
 	})
 }
 
@@ -451,35 +441,11 @@ func TestAccDockerImage_keepOnRefusedDeleteQuirk(t *testing.T) {
 	srv := acctest.NewServer(t)
 	srv.RequireHooks(t, "marks the image as referenced")
 	srv.Ref.SetKeepOnRefusedDelete(true)
-	name := acctest.Name("quirk")
-	cfg := imageConfig(srv.ProviderConfig(), gpuImage(t, srv, name))
 	var pk int64
 	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: cfg,
-				Check: func(s *terraform.State) error {
-					var err error
-					pk, err = strconv.ParseInt(s.RootModule().Resources[addr].Primary.Attributes["pk"], 10, 64)
-					return err
-				},
-			},
-			{
-				PreConfig:   func() { srv.Ref.AddReference(pk) },
-				Config:      cfg,
-				Destroy:     true,
-				ExpectError: regexp.MustCompile(`Docker Image Still Referenced`),
-			},
-			{
-				PreConfig: func() { srv.Ref.RemoveReference(pk) },
-				Config:    cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: expectServerField(srv, "tasks", []string{"Predict", "Train"}),
-			},
-		},
+		Steps: refusedDestroySteps(srv, imageConfig(srv.ProviderConfig(), gpuImage(t, srv, acctest.Name("quirk"))), &pk,
+			expectServerField(srv, "tasks", []string{"Predict", "Train"})),
 	})
 }
 
@@ -554,11 +520,7 @@ func firstFramework(t *testing.T, srv *acctest.Server) string {
 func TestAccDockerImage_duplicateNameVersion(t *testing.T) {
 	srv := acctest.NewServer(t)
 	name := acctest.Name("dup")
-	srv.CreateImage(t, map[string]any{
-		"name": name, "version": "v7_2022-10-08_cuda11.1", "url": "a.example.com/x:1", "registry_url": "a.example.com",
-		"registry_username": nil, "registry_password": nil, "cuda_version": "11.1", "framework": yoloV7(t, srv), "domain": "od",
-		"tasks": []string{"Train"}, "min_hardware_generation": "Pascal", "cpu": false, "licence": "MIT",
-	})
+	srv.CreateImage(t, imageBody(t, srv, name, "v7_2022-10-08_cuda11.1", "a.example.com/x:1", "Train"))
 	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -597,46 +559,42 @@ func TestAccDockerImage_wrongPasswordGetsLoginError(t *testing.T) {
 func TestAccDockerImage_writeOnlyPassword(t *testing.T) {
 	srv := acctest.NewServer(t)
 	name := acctest.Name("wo")
-	attrs := with(gpuImage(t, srv, name), "registry_password", "", "registry_password_wo", `"wo-secret-1"`, "registry_password_wo_version", "1")
-	acctest.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
-		Steps: []resource.TestStep{
-			{
-				Config: imageConfig(srv.ProviderConfig(), attrs),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password_wo"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password_wo_version"), knownvalue.Int64Exact(1)),
-				},
-				Check: expectServerField(srv, "registry_password", "wo-secret-1"),
+	attrs := writeOnly(gpuImage(t, srv, name), "wo-secret-1", 1)
+	acctest.TestFrom(t, tfversion.Version1_11_0,
+		resource.TestStep{
+			Config: imageConfig(srv.ProviderConfig(), attrs),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password_wo"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password_wo_version"), knownvalue.Int64Exact(1)),
 			},
-			{
-				// A new secret with the same version is not sent: Terraform cannot see it.
-				PreConfig: srv.ResetCalls,
-				Config:    imageConfig(srv.ProviderConfig(), with(attrs, "registry_password_wo", `"wo-secret-2"`)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: expectServerField(srv, "registry_password", "wo-secret-1"),
-			},
-			{
-				// Bumping the version sends it, in a PATCH of the password alone.
-				PreConfig: srv.ResetCalls,
-				Config:    imageConfig(srv.ProviderConfig(), with(attrs, "registry_password_wo", `"wo-secret-2"`, "registry_password_wo_version", "2")),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password"), knownvalue.Null()),
-				},
-				Check: resource.ComposeTestCheckFunc(
-					expectServerField(srv, "registry_password", "wo-secret-2"),
-					expectOneWrite(srv, "PATCH", "registry_password"),
-				),
-			},
+			Check: expectServerField(srv, "registry_password", "wo-secret-1"),
 		},
-	})
+		resource.TestStep{
+			// A new secret with the same version is not sent: Terraform cannot see it.
+			PreConfig: srv.ResetCalls,
+			Config:    imageConfig(srv.ProviderConfig(), with(attrs, "registry_password_wo", `"wo-secret-2"`)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: expectServerField(srv, "registry_password", "wo-secret-1"),
+		},
+		resource.TestStep{
+			// Bumping the version sends it, in a PATCH of the password alone.
+			PreConfig: srv.ResetCalls,
+			Config:    imageConfig(srv.ProviderConfig(), with(attrs, "registry_password_wo", `"wo-secret-2"`, "registry_password_wo_version", "2")),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password"), knownvalue.Null()),
+			},
+			Check: resource.ComposeTestCheckFunc(
+				expectServerField(srv, "registry_password", "wo-secret-2"),
+				expectOneWrite(srv, "PATCH", "registry_password"),
+			),
+		},
+	)
 }
 
 // TestAccDockerImage_destroyCalls counts the calls of a destroy: DELETE and a read-back on
@@ -770,32 +728,28 @@ func expectNoImageWrite(srv *acctest.Server) resource.TestCheckFunc {
 func TestAccDockerImage_removingWriteOnlyPasswordKeepsIt(t *testing.T) {
 	srv := acctest.NewServer(t)
 	name := acctest.Name("wogone")
-	withWO := with(gpuImage(t, srv, name), "registry_password", "", "registry_password_wo", `"wo-kept-1"`, "registry_password_wo_version", "5")
+	withWO := writeOnly(gpuImage(t, srv, name), "wo-kept-1", 5)
 	without := with(withWO, "registry_password_wo", "", "registry_password_wo_version", "")
-	acctest.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
-		Steps: []resource.TestStep{
-			{Config: imageConfig(srv.ProviderConfig(), withWO), Check: expectServerField(srv, "registry_password", "wo-kept-1")},
-			{
-				PreConfig: srv.ResetCalls,
-				Config:    imageConfig(srv.ProviderConfig(), without),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("registry_password")),
-						plancheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password_wo_version"), knownvalue.Null()),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+	acctest.TestFrom(t, tfversion.Version1_11_0,
+		resource.TestStep{Config: imageConfig(srv.ProviderConfig(), withWO), Check: expectServerField(srv, "registry_password", "wo-kept-1")},
+		resource.TestStep{
+			PreConfig: srv.ResetCalls,
+			Config:    imageConfig(srv.ProviderConfig(), without),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(addr, tfjsonpath.New("registry_password")),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password_wo_version"), knownvalue.Null()),
 				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password"), str("wo-kept-1")),
-					statecheck.ExpectSensitiveValue(addr, tfjsonpath.New("registry_password")),
-				},
-				Check: resource.ComposeTestCheckFunc(expectServerField(srv, "registry_password", "wo-kept-1"), expectNoImageWrite(srv)),
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password"), str("wo-kept-1")),
+				statecheck.ExpectSensitiveValue(addr, tfjsonpath.New("registry_password")),
+			},
+			Check: resource.ComposeTestCheckFunc(expectServerField(srv, "registry_password", "wo-kept-1"), expectNoImageWrite(srv)),
 		},
-	})
+	)
 }
 
 // An image without a registry user keeps no password: removing both lines clears both on
@@ -840,26 +794,22 @@ func TestAccDockerImage_removingTheLoginClearsBoth(t *testing.T) {
 func TestAccDockerImage_removingTheLoginClearsTheWriteOnlyPassword(t *testing.T) {
 	srv := acctest.NewServer(t)
 	name := acctest.Name("nologinwo")
-	login := with(gpuImage(t, srv, name), "registry_password", "", "registry_password_wo", `"wo-secret-9"`, "registry_password_wo_version", "1")
+	login := writeOnly(gpuImage(t, srv, name), "wo-secret-9", 1)
 	noLogin := with(login, "registry_username", "", "registry_password_wo", "", "registry_password_wo_version", "")
-	acctest.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
-		Steps: []resource.TestStep{
-			{Config: imageConfig(srv.ProviderConfig(), login), Check: expectServerField(srv, "registry_password", "wo-secret-9")},
-			{
-				PreConfig: srv.ResetCalls,
-				Config:    imageConfig(srv.ProviderConfig(), noLogin),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: resource.ComposeTestCheckFunc(
-					expectOneWrite(srv, "PATCH", "registry_username", "registry_password"),
-					expectServerField(srv, "registry_password", nil),
-				),
+	acctest.TestFrom(t, tfversion.Version1_11_0,
+		resource.TestStep{Config: imageConfig(srv.ProviderConfig(), login), Check: expectServerField(srv, "registry_password", "wo-secret-9")},
+		resource.TestStep{
+			PreConfig: srv.ResetCalls,
+			Config:    imageConfig(srv.ProviderConfig(), noLogin),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
+			Check: resource.ComposeTestCheckFunc(
+				expectOneWrite(srv, "PATCH", "registry_username", "registry_password"),
+				expectServerField(srv, "registry_password", nil),
+			),
 		},
-	})
+	)
 }
 
 // Names are limited in characters, as the server counts them, not in bytes.
@@ -898,11 +848,7 @@ func TestAccDockerImage_importIDWithSeveralColons(t *testing.T) {
 	srv := acctest.NewServer(t)
 	prefix := acctest.Name("colon")
 	create := func(name, version string) int64 {
-		return srv.CreateImage(t, map[string]any{
-			"name": name, "version": version, "url": "r.example.com/x:1", "registry_url": "r.example.com",
-			"registry_username": nil, "registry_password": nil, "cuda_version": "11.1", "framework": yoloV7(t, srv), "domain": "od",
-			"tasks": []string{"Train"}, "min_hardware_generation": "Pascal", "cpu": false, "licence": "MIT",
-		})
+		return srv.CreateImage(t, imageBody(t, srv, name, version, "r.example.com/x:1", "Train"))
 	}
 	a := create(prefix, "b:c")
 	ab := create(prefix+":b", "c")

@@ -30,14 +30,7 @@ type sampleCatalog struct {
 func samplesServer(t *testing.T) (*acctest.Server, *sampleCatalog) {
 	t.Helper()
 	srv := acctest.NewServer(t, func(o *refserver.Options) { o.Samples = true })
-	ref, err := refserver.New(refserver.Options{Samples: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	isSample := map[string]bool{}
-	for _, img := range ref.Images() {
-		isSample[nameVersion(img)] = true
-	}
+	isSample := sampleNameVersions(t)
 	var all []map[string]any
 	if err := srv.API(http.MethodPost, "/v1/docker/list", map[string]any{}, &all); err != nil {
 		t.Fatalf("listing the catalog: %v", err)
@@ -56,6 +49,20 @@ func samplesServer(t *testing.T) (*acctest.Server, *sampleCatalog) {
 		srv.Ref.ResetCalls()
 	}
 	return srv, cat
+}
+
+// sampleNameVersions returns the "name:version" of every image of the sample catalog.
+func sampleNameVersions(t *testing.T) map[string]bool {
+	t.Helper()
+	ref, err := refserver.New(refserver.Options{Samples: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, img := range ref.Images() {
+		out[nameVersion(img)] = true
+	}
+	return out
 }
 
 func nameVersion(img map[string]any) string {

@@ -26,10 +26,7 @@ func TestAccSecretsStayOutOfOutputLogsAndState(t *testing.T) {
 	plain := imageConfig(providerBlock, with(gpuImage(t, srv, name), "registry_password", strconv.Quote(regPW)))
 	w := acctest.NewWorkdir(t, plain)
 	logPath := filepath.Join(w.Dir, "terraform.log")
-	env := []string{
-		"TF_LOG=TRACE", "TF_LOG_PATH=" + logPath,
-		"UFDL_HOST=" + srv.URL, "UFDL_USERNAME=" + srv.AdminUser, "UFDL_PASSWORD=" + srv.AdminPassword,
-	}
+	env := srv.Env("TF_LOG=TRACE", "TF_LOG_PATH="+logPath)
 	secrets := map[string]string{"registry password": regPW, "provider password": srv.AdminPassword, "write-only password": woPW}
 	checkClean := func(what, text string) {
 		t.Helper()
@@ -44,12 +41,10 @@ func TestAccSecretsStayOutOfOutputLogsAndState(t *testing.T) {
 			}
 		}
 	}
+	cli := acctest.NewCLI(t, w, env)
 	run := func(args ...string) string {
 		t.Helper()
-		out, err := w.RunEnv(env, append(args, "-no-color")...)
-		if err != nil {
-			t.Fatalf("terraform %s: %v\n%s", args[0], err, out)
-		}
+		out := cli.Must(args...)
 		checkClean("output of terraform "+args[0], out)
 		return out
 	}
@@ -61,8 +56,7 @@ func TestAccSecretsStayOutOfOutputLogsAndState(t *testing.T) {
 	run("show")
 
 	// Switch to the write-only password: neither it nor the old password stays in state.
-	wo := imageConfig(providerBlock, with(gpuImage(t, srv, name),
-		"registry_password", "", "registry_password_wo", strconv.Quote(woPW), "registry_password_wo_version", "1"))
+	wo := imageConfig(providerBlock, writeOnly(gpuImage(t, srv, name), woPW, 1))
 	if err := os.WriteFile(filepath.Join(w.Dir, "main.tf"), []byte(wo), 0o600); err != nil {
 		t.Fatal(err)
 	}
