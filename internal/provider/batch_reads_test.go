@@ -38,9 +38,12 @@ func TestAccBatchedRefresh(t *testing.T) {
 			t.Errorf("plan made %d GETs of images; refreshes should be served by list calls", gets)
 		}
 		// One list per wave of (at most -parallelism = 10) refreshes, selecting exactly its
-		// images, plus the name check of an image planned for creation.
-		if lists := srv.Calls("POST /v1/docker/list"); lists < n/10 || lists > n/10+2 {
-			t.Errorf("plan of %d images made %d list calls, want one per wave of 10 (%d) and at most 2 more", n, lists, n/10)
+		// images, plus the name check of an image planned for creation. On a machine so busy
+		// that the refreshes of one wave reach the provider more than its quiet window apart
+		// (measured once against the real backend while three test suites ran beside it), a
+		// wave takes two lists; one list per refresh would be 30.
+		if lists := srv.Calls("POST /v1/docker/list"); lists < n/10 || lists > 2*(n/10)+1 {
+			t.Errorf("plan of %d images made %d list calls, want one per wave of 10 (%d), at most two per wave and the name check (%d)", n, lists, n/10, 2*(n/10)+1)
 		}
 		return out
 	}

@@ -246,6 +246,14 @@ func TestAccAdoptCatalog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if acctest.External() {
+		// Editing a sample of a shared deployment would change what other tests read, and
+		// on PostgreSQL even putting it back leaves the row moved to the end of every
+		// unordered list (an update writes a new row version).
+		t.Log("adopted; the edit of a catalog file runs against the reference server only")
+		return
+	}
+	edit := cat.pk(t, "yolo:v7_2022-10-08_cuda11.1")
 	newURL := "public.aml-repo.cms.waikato.ac.nz:443/waikatodatamining/pytorch-yolov7:2022-10-08_cuda11.1-r2"
 	b = []byte(strings.Replace(string(b), `"url": "public.aml-repo.cms.waikato.ac.nz:443/waikatodatamining/pytorch-yolov7:2022-10-08_cuda11.1"`, `"url": "`+newURL+`"`, 1))
 	if err := os.WriteFile(edited, b, 0o600); err != nil {
@@ -258,7 +266,7 @@ func TestAccAdoptCatalog(t *testing.T) {
 		t.Errorf("the edited file is not exactly one update of its url:\n%s", out)
 	}
 	cli.Must("apply", "-auto-approve")
-	if img, err := srv.Image(cat.pk(t, "yolo:v7_2022-10-08_cuda11.1")); err != nil || img["url"] != newURL {
+	if img, err := srv.Image(edit); err != nil || img["url"] != newURL {
 		t.Errorf("server's url after apply: %v (%v)", img["url"], err)
 	}
 }
