@@ -15,7 +15,7 @@ func (s *Server) handleImageList(rq *request) response {
 	}
 	s.st.mu.RLock()
 	defer s.st.mu.RUnlock()
-	matched := q.run(s.st.images)
+	matched := q.run(s.st.scan)
 	b := make([]byte, 0, 64+len(matched)*640)
 	b = append(b, '[')
 	for i, im := range matched {

@@ -27,6 +27,12 @@ type store struct {
 	mu     sync.RWMutex
 	t      *tables
 	images []*image // ordered by pk
+	// scan is the images in the order a list without order_by returns them. PostgreSQL,
+	// under the real backend, returns a small table's rows as they lie on disk, and an
+	// update writes a new row version after the others (measured: a PATCHed sample comes
+	// last in the next list). The documentation leaves the order open, so both profiles
+	// do the same.
+	scan   []*image
 	byPK   map[int64]*image
 	byNV   map[nameVersion]*image
 	nextPK int64
@@ -47,6 +53,7 @@ func (st *store) insertImage(im *image) {
 	im.pk = st.nextPK
 	st.nextPK++
 	st.images = append(st.images, im) // pks only grow, so the slice stays ordered
+	st.scan = append(st.scan, im)
 	st.byPK[im.pk] = im
 	st.byNV[nameVersion{im.name, im.version}] = im
 }
@@ -60,6 +67,9 @@ func (st *store) replaceImage(old, im *image) {
 	if i, ok := st.imageIndex(old.pk); ok {
 		st.images[i] = im
 	}
+	if i := slices.Index(st.scan, old); i >= 0 {
+		st.scan = append(slices.Delete(st.scan, i, i+1), im)
+	}
 	st.byPK[im.pk] = im
 	delete(st.byNV, nameVersion{old.name, old.version})
 	st.byNV[nameVersion{im.name, im.version}] = im
@@ -68,6 +78,9 @@ func (st *store) replaceImage(old, im *image) {
 func (st *store) deleteImage(im *image) {
 	if i, ok := st.imageIndex(im.pk); ok {
 		st.images = slices.Delete(st.images, i, i+1)
+	}
+	if i := slices.Index(st.scan, im); i >= 0 {
+		st.scan = slices.Delete(st.scan, i, i+1)
 	}
 	delete(st.byPK, im.pk)
 	delete(st.byNV, nameVersion{im.name, im.version})
