@@ -2,7 +2,8 @@
 # CI's real-backend stage: when the workplace's real UFDL backend is there
 # (../shared/realbackend), sets it up, starts it on a free loopback port, checks the
 # conformance corpus's recordings against it, runs the acceptance suite against it
-# (make test-external, through the suite's recording proxy), prints what passed, failed
+# (make test-external, through the suite's recording proxy; with the pinned Terraform 1.16 when
+# it is built), prints what passed, failed
 # and was skipped (with the reasons), and stops it. Without it, says so and succeeds:
 # users' clones do not have it.
 set -euo pipefail
@@ -15,6 +16,12 @@ url=$UFDL_REALBACKEND_URL
 
 rc=0
 UFDL_HOST=$url internal/scripts/conformance-real.sh || rc=1
+
+# The newest pinned Terraform, when CI's terraform-next stage has built it, also runs the tests
+# that need identity import (1.12) and terraform query (1.14); otherwise the CLI on PATH does.
+if [[ -z ${UFDL_TEST_CLI:-} && -x $(internal/scripts/build-terraform.sh --path) ]]; then
+	export UFDL_TEST_CLI=terraform-next
+fi
 
 log=$(mktemp "${TMPDIR:-/tmp}/ufdl-external.XXXXXX")
 UFDL_HOST=$url UFDL_USERNAME=${UFDL_ADMIN_USER:-admin} UFDL_PASSWORD=${UFDL_ADMIN_PASSWORD:-admin} \
