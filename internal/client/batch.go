@@ -56,6 +56,7 @@ func NewBatchReader(c *Client, quiet time.Duration) *BatchReader {
 		readBack:  newBatcher(quiet, 30*time.Second, c.listByPK),
 		forgotten: map[int64]bool{},
 	}
+	r.byPK.learnsWaves, r.byName.learnsWaves = true, true
 	r.readBack.ready = func(pending int) bool { return pending >= int(r.deleting.Load()) }
 	return r
 }
@@ -173,14 +174,21 @@ func notInList(pk int64) error {
 // batcher gathers the keys that concurrent callers ask for and answers them all with one
 // fetch; keys asked for while a fetch runs wait for the next one. A batch is fetched when
 // ready says so (e.g. every caller it can expect is waiting), when no key has arrived for
-// quiet, or at the latest maxWait after its first key.
+// quiet, or at the latest maxWait after its first key. With learnsWaves, a batch is also
+// fetched as soon as it holds as many callers as the largest batch so far: Terraform starts
+// its reads in waves of -parallelism, all together once the previous wave's answer is in, so
+// a full wave need not wait out the quiet window.
 type batcher[K comparable, V any] struct {
 	quiet, maxWait time.Duration
 	fetch          func(context.Context, []K) (map[K]V, error)
 	ready          func(pending int) bool // nil: quiet and maxWait decide
+	learnsWaves    bool
+
+	largest int // callers of the largest batch fetched so far (under mu)
 
 	mu       sync.Mutex
 	pending  map[K][]chan batchResult[V]
+	first    context.Context // of the batch's first caller, without its cancellation
 	arrived  chan struct{} // signalled, without blocking, on every key
 	flushing bool
 }
@@ -198,6 +206,9 @@ func newBatcher[K comparable, V any](quiet, maxWait time.Duration, fetch func(co
 func (b *batcher[K, V]) get(ctx context.Context, key K) (*V, error) {
 	ch := make(chan batchResult[V], 1)
 	b.mu.Lock()
+	if len(b.pending) == 0 {
+		b.first = context.WithoutCancel(ctx)
+	}
 	b.pending[key] = append(b.pending[key], ch)
 	if !b.flushing {
 		b.flushing = true
@@ -233,8 +244,9 @@ func (b *batcher[K, V]) gather() {
 		for _, waiters := range b.pending {
 			n += len(waiters)
 		}
+		full := b.learnsWaves && b.largest > 1 && n >= b.largest
 		b.mu.Unlock()
-		if n > 0 && b.ready != nil && b.ready(n) {
+		if full || (n > 0 && b.ready != nil && b.ready(n)) {
 			return
 		}
 		select {
@@ -259,21 +271,27 @@ func (b *batcher[K, V]) flush() {
 	for {
 		b.gather()
 		b.mu.Lock()
-		batch := b.pending
+		batch, ctx := b.pending, b.first
 		b.pending = map[K][]chan batchResult[V]{}
 		if len(batch) == 0 {
 			b.flushing = false
 			b.mu.Unlock()
 			return
 		}
+		callers := 0
+		for _, waiters := range batch {
+			callers += len(waiters)
+		}
+		b.largest = max(b.largest, callers)
 		b.mu.Unlock()
 
 		keys := make([]K, 0, len(batch))
 		for k := range batch {
 			keys = append(keys, k)
 		}
-		// NOTE: not the context of whichever caller came first: others share the answer.
-		found, err := b.fetch(context.Background(), keys)
+		// NOTE: the first caller's context for its values (the request logger) but not its
+		// cancellation: the others share the answer.
+		found, err := b.fetch(ctx, keys)
 		for k, waiters := range batch {
 			res := batchResult[V]{err: err}
 			if v, ok := found[k]; ok && err == nil {
