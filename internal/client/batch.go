@@ -189,7 +189,7 @@ type batcher[K comparable, V any] struct {
 	mu       sync.Mutex
 	pending  map[K][]chan batchResult[V]
 	first    context.Context // of the batch's first caller, without its cancellation
-	arrived  chan struct{} // signalled, without blocking, on every key
+	arrived  chan struct{}   // signalled, without blocking, on every key
 	flushing bool
 }
 
