@@ -4,9 +4,10 @@
 // contracts and domains) with the validation, permissions, error shapes and
 // filter language of the real backend.
 //
-// It is written from the API documentation alone and imports neither the
-// provider nor its API client, so that a misreading of the documentation on
-// one side is caught by the other.
+// It is written from the API documentation and held to the real backend's
+// recorded answers by the conformance corpus (internal/conformance), and it
+// imports neither the provider nor its API client, so that a misreading on one
+// side is caught by the other.
 //
 // A Server is an http.Handler. Tests start it with httptest.NewServer and use
 // the Go-only hooks (references, faults, call counters, direct data access);
