@@ -142,7 +142,7 @@ func (p *ufdlProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Validators:          []validator.String{stringvalidator.OneOf(updateMethods...)},
 			},
 			"batch_reads": schema.BoolAttribute{
-				MarkdownDescription: "Refresh images with a few list calls instead of one GET per image: a plan of any size makes at most two list calls. " +
+				MarkdownDescription: "Refresh images with list calls instead of one GET per image: each wave of reads that Terraform runs at once (`-parallelism`, 10 by default) shares one list of exactly its images. " +
 					"Turn off only to compare. Defaults to `true`. Environment variable: `" + envBatchReads + "`.",
 				Optional: true,
 			},
