@@ -11,6 +11,27 @@ import (
 	"time"
 )
 
+// ImageReader is how a provider process refreshes, finds and destroys images: one call each
+// (Client.Direct) or batched into list calls (NewBatchReader). Forget(pk) says the process
+// has just written pk.
+type ImageReader interface {
+	ReadImage(ctx context.Context, pk int64) (*Image, error)
+	FindImage(ctx context.Context, name, version string) (*Image, error)
+	DestroyImage(ctx context.Context, pk int64, tasks []string) error
+	Forget(pk int64)
+}
+
+// Direct returns an ImageReader that makes one call per read, look-up and read-back.
+func (c *Client) Direct() ImageReader { return direct{c} }
+
+var _ ImageReader = (*BatchReader)(nil)
+
+type direct struct{ *Client }
+
+func (d direct) ReadImage(ctx context.Context, pk int64) (*Image, error) { return d.GetImage(ctx, pk) }
+
+func (direct) Forget(int64) {} // every read is exact already
+
 // BatchReader serves the image reads and look-ups of one process from list calls instead of
 // one call each. Terraform runs up to ten operations at once (-parallelism), and against a
 // server that handles requests one at a time, N calls cost N round trips: the reads that

@@ -91,7 +91,7 @@ func (d *dockerImageDataSource) Read(ctx context.Context, req datasource.ReadReq
 			{Type: client.ExprExact, Field: "name", Value: cfg.Name.ValueString()},
 			{Type: client.ExprExact, Field: "version", Value: cfg.Version.ValueString()},
 		}
-		wanted = fmt.Sprintf("named %q with version %q", cfg.Name.ValueString(), cfg.Version.ValueString())
+		wanted = namedVersion(cfg.Name.ValueString(), cfg.Version.ValueString())
 	}
 	images, err := d.data.client.ListImages(ctx, &filter)
 	if err != nil {

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -68,16 +67,13 @@ func (d *lookupDataSource[M, R]) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	lk, err := d.data.client.LookupsWith(ctx, func(lk *client.Lookups) bool { _, ok := d.spec.find(lk, &m); return ok }, d.spec.kind.table)
-	if err != nil {
-		addImageAPIError(&resp.Diagnostics, "load the server's lookup tables", nil, err)
+	lk, diags := d.data.lookUp(ctx, lookupCheck{path: path.Root(d.spec.key), kind: d.spec.kind, what: d.spec.what(&m),
+		found: func(lk *client.Lookups) bool { _, ok := d.spec.find(lk, &m); return ok }})
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	row, ok := d.spec.find(lk, &m)
-	if !ok {
-		resp.Diagnostics.Append(unknownLookup(path.Root(d.spec.key), d.spec.kind, d.spec.what(&m), lk))
-		return
-	}
+	row, _ := d.spec.find(lk, &m)
 	d.spec.fill(&m, row)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
@@ -103,9 +99,7 @@ func NewFrameworkDataSource() datasource.DataSource {
 			"name":    schema.StringAttribute{MarkdownDescription: "Framework name, e.g. `yolo`.", Required: true},
 			"version": schema.StringAttribute{MarkdownDescription: "Framework version, e.g. `v7`.", Required: true},
 		},
-		what: func(m *frameworkModel) string {
-			return fmt.Sprintf("named %q with version %q", m.Name.ValueString(), m.Version.ValueString())
-		},
+		what: func(m *frameworkModel) string { return namedVersion(m.Name.ValueString(), m.Version.ValueString()) },
 		find: func(lk *client.Lookups, m *frameworkModel) (client.Framework, bool) {
 			return lk.FrameworkByNameVersion(m.Name.ValueString(), m.Version.ValueString())
 		},

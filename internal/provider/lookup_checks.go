@@ -78,6 +78,11 @@ func checkFramework(p path.Path, pk int64) lookupCheck {
 	}}
 }
 
+// namedVersion is how messages name a framework or image by name and version.
+func namedVersion(name, version string) string {
+	return fmt.Sprintf("named %q with version %q", name, version)
+}
+
 func hasCUDA(lk *client.Lookups, v string) bool     { _, ok := lk.CUDAByVersion(v); return ok }
 func hasDomain(lk *client.Lookups, v string) bool   { _, ok := lk.DomainByCode(v); return ok }
 func hasHardware(lk *client.Lookups, v string) bool { _, ok := lk.HardwareByGeneration(v); return ok }
@@ -87,10 +92,17 @@ func hasTask(lk *client.Lookups, v string) bool     { _, ok := lk.JobContractByN
 // checkLookups finds every value in its table, listing only the tables concerned (reloaded
 // once per process when a value is missing), and reports each value the server lacks.
 func (d *providerData) checkLookups(ctx context.Context, checks []lookupCheck) diag.Diagnostics {
-	var diags diag.Diagnostics
 	if len(checks) == 0 {
-		return diags
+		return nil
 	}
+	_, diags := d.lookUp(ctx, checks...)
+	return diags
+}
+
+// lookUp is checkLookups for callers that go on to read the rows they checked: it also
+// returns the tables it found them in.
+func (d *providerData) lookUp(ctx context.Context, checks ...lookupCheck) (*client.Lookups, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	var tables []client.Table
 	for _, c := range checks {
 		if !slices.Contains(tables, c.kind.table) {
@@ -102,12 +114,12 @@ func (d *providerData) checkLookups(ctx context.Context, checks []lookupCheck) d
 	}, tables...)
 	if err != nil {
 		addImageAPIError(&diags, "load the server's lookup tables", nil, err)
-		return diags
+		return nil, diags
 	}
 	for _, c := range checks {
 		if !c.found(lk) {
 			diags.Append(unknownLookup(c.path, c.kind, c.what, lk))
 		}
 	}
-	return diags
+	return lk, diags
 }

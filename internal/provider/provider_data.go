@@ -16,8 +16,9 @@ type providerData struct {
 	client       *client.Client
 	updateMethod string
 
-	// reader batches refresh reads into list calls; nil when batch_reads is false.
-	reader *client.BatchReader
+	// images refreshes, finds and destroys images: batched into list calls unless
+	// batch_reads is false.
+	images client.ImageReader
 
 	// registry checks images against their registries (registry_check.go).
 	registry *registryCheck
@@ -36,46 +37,17 @@ type providerData struct {
 const batchWindow = 25 * time.Millisecond
 
 func newProviderData(c *client.Client, s settings) *providerData {
-	d := &providerData{client: c, updateMethod: s.updateMethod, registry: newRegistryCheck(s), managed: map[int64]bool{}, seen: make(chan struct{})}
+	d := &providerData{client: c, updateMethod: s.updateMethod, registry: newRegistryCheck(s), images: c.Direct(), managed: map[int64]bool{}, seen: make(chan struct{})}
 	if s.batchReads {
-		d.reader = client.NewBatchReader(c, batchWindow)
+		d.images = client.NewBatchReader(c, batchWindow)
 	}
 	return d
-}
-
-// readImage reads image pk for a refresh: batched with the other refreshes of the process
-// unless batching is off.
-func (d *providerData) readImage(ctx context.Context, pk int64) (*client.Image, error) {
-	if d.reader == nil {
-		return d.client.GetImage(ctx, pk)
-	}
-	return d.reader.ReadImage(ctx, pk)
-}
-
-// findImage looks up an image by name and version, from the catalog the refreshes of this
-// process listed when there is one.
-func (d *providerData) findImage(ctx context.Context, name, version string) (*client.Image, error) {
-	if d.reader == nil {
-		return d.client.FindImage(ctx, name, version)
-	}
-	return d.reader.FindImage(ctx, name, version)
-}
-
-// destroyImage deletes image pk and proves it is gone, the proofs of a wave of destroys
-// shared in one list call unless batching is off.
-func (d *providerData) destroyImage(ctx context.Context, pk int64, tasks []string) error {
-	if d.reader == nil {
-		return d.client.DestroyImage(ctx, pk, tasks)
-	}
-	return d.reader.DestroyImage(ctx, pk, tasks)
 }
 
 // wrote records that the process changed image pk, so that later reads of it are exact.
 func (d *providerData) wrote(pk int64) {
 	d.applying.Store(true)
-	if d.reader != nil {
-		d.reader.Forget(pk)
-	}
+	d.images.Forget(pk)
 }
 
 // isApplying reports whether this process has written an image: Terraform runs a plan in one

@@ -328,7 +328,7 @@ func (r *dockerImageResource) ModifyPlan(ctx context.Context, req resource.Modif
 	// answers one request at a time they would cost a list call per resource.
 	if nameChanged := creating || !plan.Name.Equal(state.Name) || !plan.Version.Equal(state.Version); nameChanged &&
 		!plan.Name.IsUnknown() && !plan.Version.IsUnknown() && !r.data.isApplying() {
-		existing, err := r.data.findImage(ctx, plan.Name.ValueString(), plan.Version.ValueString())
+		existing, err := r.data.images.FindImage(ctx, plan.Name.ValueString(), plan.Version.ValueString())
 		switch {
 		case err != nil:
 			addImageAPIError(&resp.Diagnostics, "check whether the name and version are free", nil, err)
@@ -375,17 +375,13 @@ func (d *providerData) planFramework(ctx context.Context, fw frameworkConfig, pl
 	var check lookupCheck
 	if fw.byName() {
 		name, version := fw.name.ValueString(), fw.version.ValueString()
-		check = lookupCheck{path: path.Root("framework_name"), kind: frameworkKind, what: fmt.Sprintf("named %q with version %q", name, version),
+		check = lookupCheck{path: path.Root("framework_name"), kind: frameworkKind, what: namedVersion(name, version),
 			found: func(lk *client.Lookups) bool { _, ok := lk.FrameworkByNameVersion(name, version); return ok }}
 	} else {
 		check = checkFramework(path.Root("framework"), fw.pk.ValueInt64())
 	}
-	if diags = d.checkLookups(ctx, []lookupCheck{check}); diags.HasError() {
-		return diags
-	}
-	lk, err := d.client.Lookups(ctx, client.TableFrameworks)
-	if err != nil {
-		addImageAPIError(&diags, "load the server's lookup tables", nil, err)
+	lk, diags := d.lookUp(ctx, check)
+	if diags.HasError() {
 		return diags
 	}
 	var found client.Framework
@@ -482,7 +478,7 @@ func (r *dockerImageResource) Read(ctx context.Context, req resource.ReadRequest
 		img, err = r.data.client.GetImage(ctx, state.PK.ValueInt64())
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateExactRead, nil)...)
 	} else {
-		img, err = r.data.readImage(ctx, state.PK.ValueInt64())
+		img, err = r.data.images.ReadImage(ctx, state.PK.ValueInt64())
 	}
 	if client.IsNotFound(err) {
 		// Deleted outside Terraform: forget it, so the next plan creates it again. The
@@ -558,7 +554,7 @@ func (r *dockerImageResource) Delete(ctx context.Context, req resource.DeleteReq
 
 	var tasks []string
 	resp.Diagnostics.Append(state.Tasks.ElementsAs(ctx, &tasks, false)...)
-	err := r.data.destroyImage(ctx, pk, tasks)
+	err := r.data.images.DestroyImage(ctx, pk, tasks)
 	var ref *client.StillReferencedError
 	switch {
 	case err == nil, client.IsNotFound(err):
