@@ -219,6 +219,21 @@ func TestFilterOrdering(t *testing.T) {
 	}
 }
 
+// Without order_by, both profiles list images as a fresh PostgreSQL table returns them: in
+// the order they were written, an updated image after the others (the store's scan order).
+func TestUnorderedListIsWriteOrder(t *testing.T) {
+	h := filterHarness(t)
+	h.expect("PATCH", "/v1/docker/2", h.admin, map[string]any{"name": "yolo_cpu2"}, 200, nil)
+	h.expect("PUT", "/v1/docker/4", h.admin, with(yoloBody(), "name", "tf_imageclass"), 200, nil)
+	h.expect("DELETE", "/v1/docker/3", h.admin, nil, 204, nil)
+	if got, want := h.listPKs("/v1/docker/list", nil), []int{1, 5, 2, 4}; !reflect.DeepEqual(got, want) {
+		t.Errorf("unordered list: got %v, want %v", got, want)
+	}
+	if got, want := h.listPKs("/v1/docker/list", orderBy(map[string]any{"field": "pk"})), []int{1, 2, 4, 5}; !reflect.DeepEqual(got, want) {
+		t.Errorf("ordered by pk: got %v, want %v", got, want)
+	}
+}
+
 func TestFilterErrors(t *testing.T) {
 	h := filterHarness(t)
 	// The schema's refusals: 400 "Unable to parse JSON: <reason>".

@@ -28,10 +28,10 @@ type store struct {
 	t      *tables
 	images []*image // ordered by pk
 	// scan is the images in the order a list without order_by returns them. PostgreSQL,
-	// under the real backend, returns a small table's rows as they lie on disk, and an
-	// update writes a new row version after the others (measured: a PATCHed sample comes
-	// last in the next list). The documentation leaves the order open, so both profiles
-	// do the same.
+	// under the real backend, returns a small table's rows as they lie on disk: on a fresh
+	// table an update writes the new row version after the others, so a PATCHed sample
+	// comes last in the next list; once deletes have left free slots, a new or updated row
+	// can land anywhere. Both profiles model the fresh table; nobody may rely on either.
 	scan   []*image
 	byPK   map[int64]*image
 	byNV   map[nameVersion]*image
