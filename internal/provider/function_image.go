@@ -54,7 +54,7 @@ func (pinImageFunction) Run(ctx context.Context, req function.RunRequest, resp *
 		resp.Error = function.NewArgumentFuncError(0, fmt.Sprintf("pin_image: url %q is not an image reference: %s.", url, err))
 		return
 	}
-	pinned, err := registry.Pin(url, digest)
+	pinned, err := ref.Pin(digest)
 	if err != nil {
 		resp.Error = function.NewArgumentFuncError(1, fmt.Sprintf("pin_image: %s.", err))
 		return

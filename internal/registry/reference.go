@@ -194,11 +194,7 @@ func (r Reference) Identifier() string {
 
 // Pin returns the reference pinned to digest: its name and tag as written, then @digest,
 // replacing a digest it already has.
-func Pin(ref, digest string) (string, error) {
-	r, err := ParseReference(ref)
-	if err != nil {
-		return "", fmt.Errorf("%q is not an image reference: %w", ref, err)
-	}
+func (r Reference) Pin(digest string) (string, error) {
 	if err := checkDigest(digest); err != nil {
 		return "", err
 	}

@@ -77,12 +77,16 @@ func TestPin(t *testing.T) {
 		"host:443/team/app:v1@sha256:" + strings.Repeat("0", 64): "host:443/team/app:v1@" + digest,
 		"ubuntu:22.04": "ubuntu:22.04@" + digest,
 	} {
-		got, err := registry.Pin(in, digest)
+		r, err := registry.ParseReference(in)
+		if err != nil {
+			t.Fatalf("ParseReference(%q): %v", in, err)
+		}
+		got, err := r.Pin(digest)
 		if err != nil || got != want {
 			t.Errorf("Pin(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
-	if _, err := registry.Pin("host/app:v1", "latest"); err == nil {
+	if _, err := (registry.Reference{Domain: "host", Path: "app", Tag: "v1"}).Pin("latest"); err == nil {
 		t.Error("Pin accepted a digest that is not one")
 	}
 }
@@ -197,7 +201,7 @@ func FuzzParseReference(f *testing.F) {
 		if err != nil || back.Name() != r.Name() || back.Tag != "" || back.Digest != "" {
 			t.Fatalf("the name %q of %q does not parse alone: %+v %v", r.Name(), s, back, err)
 		}
-		pinned, err := registry.Pin(s, digest)
+		pinned, err := r.Pin(digest)
 		if err != nil {
 			t.Fatalf("Pin(%q): %v", s, err)
 		}
