@@ -26,6 +26,11 @@ type Client struct {
 	sess      session
 	tables    [tableCount]tableCache
 
+	// reads coalesces image reads into list calls; nil with Config.SingleReads.
+	reads *imageReads
+	// lat is the shortest round trip measured, which sizes the coalescing window.
+	lat latency
+
 	// clearTasksFirst remembers, for this process, that the server keeps an image whose
 	// tasks are set (the real backend counts its own task links as references);
 	// destroyLearned that a destroy has found out whether it does, under destroyProbe.
@@ -77,6 +82,9 @@ func New(cfg Config) (*Client, error) {
 		secrets:   sec,
 	}
 	c.sess.now = time.Now
+	if !cfg.SingleReads {
+		c.reads = newImageReads(c)
+	}
 	return c, nil
 }
 

@@ -54,6 +54,10 @@ type Config struct {
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
 
+	// SingleReads makes every image read, look-up and read-back a call of its own, instead of
+	// sharing list calls with the reads made at the same time (only to compare the two).
+	SingleReads bool
+
 	// UserAgent is sent with every request; empty means DefaultUserAgent.
 	UserAgent string
 	// Logger receives the client's log lines; nil discards them.
@@ -173,6 +177,7 @@ func (cfg Config) masked() map[string]any {
 		"MaxRetries":         cfg.MaxRetries,
 		"RetryWaitMin":       cfg.RetryWaitMin.String(),
 		"RetryWaitMax":       cfg.RetryWaitMax.String(),
+		"SingleReads":        cfg.SingleReads,
 		"UserAgent":          cfg.UserAgent,
 		"Logger":             logger,
 	}
@@ -181,9 +186,9 @@ func (cfg Config) masked() map[string]any {
 // String prints the Config with the password masked.
 func (cfg Config) String() string {
 	m := cfg.masked()
-	return fmt.Sprintf("client.Config{Host:%q Username:%q Password:%q CACertPEM:%s InsecureSkipVerify:%v RequestTimeout:%s MaxRetries:%d RetryWaitMin:%s RetryWaitMax:%s UserAgent:%q Logger:%s}",
+	return fmt.Sprintf("client.Config{Host:%q Username:%q Password:%q CACertPEM:%s InsecureSkipVerify:%v RequestTimeout:%s MaxRetries:%d RetryWaitMin:%s RetryWaitMax:%s SingleReads:%v UserAgent:%q Logger:%s}",
 		m["Host"], m["Username"], m["Password"], m["CACertPEM"], m["InsecureSkipVerify"], m["RequestTimeout"],
-		m["MaxRetries"], m["RetryWaitMin"], m["RetryWaitMax"], m["UserAgent"], m["Logger"])
+		m["MaxRetries"], m["RetryWaitMin"], m["RetryWaitMax"], m["SingleReads"], m["UserAgent"], m["Logger"])
 }
 
 // GoString makes %#v print the masked form too.

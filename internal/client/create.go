@@ -46,7 +46,7 @@ func (c *Client) CreateImage(ctx context.Context, spec ImageSpec) (*Image, error
 
 		lookCtx, cancel := ctx, context.CancelFunc(func() {})
 		if ctx.Err() != nil {
-			lookCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), min(c.cfg.RequestTimeout, 10*time.Second))
+			lookCtx, cancel = c.settleContext(ctx)
 		}
 		adopted, lookErr := c.adopt(lookCtx, spec, err)
 		cancel()
@@ -72,6 +72,17 @@ func (c *Client) CreateImage(ctx context.Context, spec ImageSpec) (*Image, error
 		case <-timer.C:
 		}
 	}
+}
+
+// MayHaveCreated reports whether a failed create may nevertheless have stored what it
+// sent: the request may have reached the server, and nothing says it was refused.
+func MayHaveCreated(err error) bool {
+	for _, path := range []string{"/v1/docker/create"} {
+		if outcomeUnknown(err, path) {
+			return true
+		}
+	}
+	return false
 }
 
 // outcomeUnknown says whether a failed create may nevertheless have stored the
@@ -136,7 +147,7 @@ func (c *Client) specDiff(ctx context.Context, spec ImageSpec, img *Image) ([]st
 	return Differences(spec, img, lk), nil
 }
 
-// imageDiff lists the fields where img is not what spec asked for.
+// Differences lists the fields where img is not what spec asked for.
 func Differences(spec ImageSpec, img *Image, lk *Lookups) []string {
 	var diffs []string
 	str := func(field, sent, got string) {

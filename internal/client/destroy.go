@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"time"
 )
 
 // StillReferencedError says the server kept an image that was asked to go: other objects
@@ -33,57 +34,55 @@ const keptDetail = "the server answered the delete with success but still holds 
 // survives, it puts the tasks back and returns *StillReferencedError. The other destroys wait
 // for that answer instead of each sending a DELETE the server would ignore, and then clear
 // tasks first only on a server that needs it.
+//
+// When ctx ends halfway (Terraform interrupted), what was started is finished or undone with
+// a short context of its own, and the error says what the server holds: the image deleted
+// (nil), or kept with its tasks.
 func (c *Client) DestroyImage(ctx context.Context, pk int64, tasks []string) error {
-	return c.destroyImage(ctx, pk, tasks, deleter{readBack: c.GetImage})
-}
-
-// deleter is how a destroy reads back; started and done (optional) bracket each destroy
-// once it is under way (past the first destroy's probe), so that shared read-backs know
-// whom to wait for.
-type deleter struct {
-	started, done func()
-	readBack      func(context.Context, int64) (*Image, error)
-}
-
-func (d deleter) begin() {
-	if d.started != nil {
-		d.started()
+	if err := checkPK(pk); err != nil {
+		return err
 	}
-}
-
-func (d deleter) end() {
-	if d.done != nil {
-		d.done()
-	}
-}
-
-// destroyImage is DestroyImage with its read-backs made by readBack.
-func (c *Client) destroyImage(ctx context.Context, pk int64, tasks []string, readBack deleter) error {
 	if len(tasks) > 0 && !c.destroyLearned.Load() {
 		c.destroyProbe.Lock()
 		if !c.destroyLearned.Load() {
 			defer c.destroyProbe.Unlock()
-			readBack.begin()
-			defer readBack.end()
-			return c.probeDestroy(ctx, pk, readBack)
+			d := c.newDestroy(pk)
+			defer d.release()
+			return d.probe(ctx)
 		}
 		c.destroyProbe.Unlock()
 	}
-	readBack.begin()
-	defer readBack.end()
+	d := c.newDestroy(pk)
+	defer d.release()
 	if c.clearTasksFirst.Load() && len(tasks) > 0 {
-		return c.destroyWithoutTasks(ctx, pk, tasks, readBack)
+		return d.withoutTasks(ctx, tasks)
 	}
-	return c.probeDestroy(ctx, pk, readBack)
+	return d.probe(ctx)
 }
 
-// probeDestroy deletes pk, reads it back, and, when it survived with its tasks, retries
+// destroy is one DestroyImage under way.
+type destroy struct {
+	c  *Client
+	pk int64
+	// readBack reads the image after a DELETE; announced in advance (holdRead), so that the
+	// read-backs of a wave of destroys share a list.
+	readBack func(context.Context, int64) (*Image, error)
+	release  func()
+}
+
+func (c *Client) newDestroy(pk int64) *destroy {
+	read, release := c.holdRead()
+	return &destroy{c: c, pk: pk, readBack: read, release: release}
+}
+
+// probe deletes the image, reads it back, and, when it survived with its tasks, retries
 // without them; what it sees tells the Client whether its server keeps images with tasks.
-func (c *Client) probeDestroy(ctx context.Context, pk int64, readBack deleter) error {
-	img, err := c.deleteAndCheck(ctx, pk, readBack)
+func (d *destroy) probe(ctx context.Context) error {
+	img, err := d.deleteAndCheck(ctx)
 	if err != nil {
 		return err
 	}
+	c := d.c
 	if img == nil {
 		if !c.destroyLearned.Load() {
 			c.destroyLearned.Store(true) // deleted with its tasks: no clearing needed
@@ -91,58 +90,84 @@ func (c *Client) probeDestroy(ctx context.Context, pk int64, readBack deleter) e
 		return nil
 	}
 	if len(img.Tasks) == 0 {
-		return &StillReferencedError{PK: pk, Detail: keptDetail}
+		return &StillReferencedError{PK: d.pk, Detail: keptDetail}
 	}
-	return c.destroyWithoutTasks(ctx, pk, img.Tasks, readBack)
+	return d.withoutTasks(ctx, img.Tasks)
 }
 
-// destroyWithoutTasks clears the tasks of pk, deletes it and reads back; when the image
+// withoutTasks clears the tasks of the image, deletes it and reads back; when the image
 // survives, it restores tasks and reports why.
-func (c *Client) destroyWithoutTasks(ctx context.Context, pk int64, tasks []string, readBack deleter) error {
-	clearTasks := ImageSpec{Tasks: []string{}}
-	if _, err := c.PatchImage(ctx, pk, clearTasks, []string{FieldTasks}); err != nil {
+func (d *destroy) withoutTasks(ctx context.Context, tasks []string) error {
+	c := d.c
+	if _, err := c.PatchImage(ctx, d.pk, ImageSpec{Tasks: []string{}}, []string{FieldTasks}); err != nil {
 		if IsNotFound(err) {
 			return nil
 		}
-		return err
+		return err // not cleared: nothing changed
 	}
-	kept, err := c.deleteAndCheck(ctx, pk, readBack)
+	kept, err := d.deleteAndCheck(ctx)
 	if err == nil && kept == nil {
 		c.clearTasksFirst.Store(true)
 		c.destroyLearned.Store(true)
 		return nil
 	}
-	cause := err
-	restore := ImageSpec{Tasks: slices.Clone(tasks)}
-	if _, rerr := c.PatchImage(ctx, pk, restore, []string{FieldTasks}); rerr != nil {
-		return fmt.Errorf("docker image %d was kept and its tasks %v could not be restored (%v); set them again, e.g. with terraform apply: %w",
-			pk, tasks, rerr, errOr(cause, &StillReferencedError{PK: pk, Detail: keptDetail}))
+	cause := errOr(err, &StillReferencedError{PK: d.pk, Detail: keptDetail + ", also with its tasks cleared"})
+	// NOTE: the tasks go back even when ctx has ended (Ctrl-C after the clearing): with a
+	// context of its own, or the image would be left without them.
+	rctx, cancel := c.settleContext(ctx)
+	defer cancel()
+	if _, rerr := c.PatchImage(rctx, d.pk, ImageSpec{Tasks: slices.Clone(tasks)}, []string{FieldTasks}); rerr != nil {
+		if IsNotFound(rerr) {
+			return nil // the DELETE took effect after all
+		}
+		return fmt.Errorf("docker image %d was kept, without its tasks %q: putting them back failed (%v); set them again, e.g. with terraform apply: %w",
+			d.pk, tasks, rerr, cause)
 	}
-	if cause != nil {
-		return cause
+	if ctx.Err() != nil {
+		return fmt.Errorf("interrupted before docker image %d was deleted: it was kept, with its tasks %q put back: %w", d.pk, tasks, cause)
 	}
-	return &StillReferencedError{PK: pk, Detail: keptDetail + ", also with its tasks cleared"}
+	return cause
 }
 
 // deleteAndCheck sends DELETE and reads the image back. kept is the image as read back, or
 // nil when it no longer exists. A 400 refusal becomes *StillReferencedError with the
-// server's reason.
-func (c *Client) deleteAndCheck(ctx context.Context, pk int64, d deleter) (kept *Image, err error) {
-	err = c.DeleteImage(ctx, pk)
+// server's reason. When ctx ends after the DELETE may have been sent, or the DELETE's
+// outcome is otherwise unknown, the image is read back with a context of its own, so that the
+// answer says what the server holds.
+func (d *destroy) deleteAndCheck(ctx context.Context) (kept *Image, err error) {
+	c := d.c
+	err = c.DeleteImage(ctx, d.pk)
 	var ae *APIError
 	switch {
 	case IsNotFound(err):
 		return nil, nil
 	case errors.As(err, &ae) && ae.Status == http.StatusBadRequest:
-		return nil, &StillReferencedError{PK: pk, Detail: ae.Message()}
-	case err != nil:
+		return nil, &StillReferencedError{PK: d.pk, Detail: ae.Message()}
+	case err != nil && !outcomeUnknown(err, imagePath(d.pk)):
 		return nil, err
 	}
-	kept, err = d.readBack(ctx, pk)
-	if IsNotFound(err) {
-		return nil, nil
+	deleteErr := err
+	kept, err = d.readBack(ctx, d.pk)
+	if err != nil && !IsNotFound(err) && ctx.Err() != nil {
+		rctx, cancel := c.settleContext(ctx)
+		kept, err = c.GetImage(rctx, d.pk)
+		cancel()
 	}
-	return kept, err
+	switch {
+	case IsNotFound(err):
+		return nil, nil
+	case err != nil:
+		return nil, errOr(deleteErr, err)
+	case deleteErr != nil:
+		return nil, deleteErr // the DELETE failed, and the image is there
+	}
+	return kept, nil
+}
+
+// settleContext is a context for finishing or undoing what ctx started after ctx ended:
+// not cancelled with it, and short.
+func (c *Client) settleContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), min(c.cfg.RequestTimeout, 10*time.Second))
 }
 
 func errOr(err, fallback error) error {

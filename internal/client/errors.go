@@ -96,6 +96,12 @@ func IsUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthori
 // unknown lookup values, duplicates).
 func IsBadRequest(err error) bool { return hasStatus(err, http.StatusBadRequest) }
 
+// IsServerError reports whether err is an answer of status 500 or more: the server failed.
+func IsServerError(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.Status >= 500
+}
+
 // IsDuplicate reports whether err is the server refusing an image because another image
 // has its (name, version): a DRF unique-together error, or (the real backend) the
 // database's unique-constraint message in "detail", on create as 400 and, where the body
@@ -189,6 +195,12 @@ func (e *ConnectionError) Error() string {
 }
 
 func (e *ConnectionError) Unwrap() error { return e.Err }
+
+// Reason is the short phrase a user can act on: "connection refused", "timed out after 30s".
+func (e *ConnectionError) Reason() string { return briefNetError(e.Err, e.perAttempt) }
+
+// URL is the address the request went to.
+func (e *ConnectionError) URL() string { return e.Host + e.Path }
 
 // briefNetError reduces a transport error to the phrase a user can act on.
 func briefNetError(err error, perAttempt time.Duration) string {

@@ -256,34 +256,6 @@ func distinct(images []Image) []Image {
 	return out
 }
 
-// FindImage returns the image with exactly this name and version, or nil, nil
-// when there is none. The server filters; the client re-checks the match so a
-// server that ignores the filter cannot hand back the wrong image.
-func (c *Client) FindImage(ctx context.Context, name, version string) (*Image, error) {
-	f := &Filter{Expressions: []Expression{
-		{Type: ExprExact, Field: "name", Value: name},
-		{Type: ExprExact, Field: "version", Value: version},
-	}}
-	list, err := c.ListImages(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	var found []Image
-	for _, img := range list {
-		if img.Name == name && img.Version == version {
-			found = append(found, img)
-		}
-	}
-	switch len(found) {
-	case 0:
-		return nil, nil
-	case 1:
-		return &found[0], nil
-	}
-	return nil, fmt.Errorf("the server holds %d docker images named %s:%s (pks %d and %d, ...), although name and version must be unique",
-		len(found), name, version, found[0].PK, found[1].PK)
-}
-
 // listRequest builds a POST .../list call; a nil filter sends no body.
 func listRequest(path string, f *Filter) (*request, error) {
 	req := &request{method: http.MethodPost, path: path}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
 	"slices"
 	"sort"
 	"strconv"
@@ -309,9 +310,27 @@ func (l *Lookups) DomainByDescription(desc string) (Domain, bool) {
 	return firstRow(l.Domains, func(d Domain) bool { return d.Description == desc })
 }
 
-// CUDAByVersion finds a CUDA version by its version string ("11.1").
+// CUDAByVersion finds a CUDA version by its version string ("11.1"), compared as the server
+// compares them: as decimals ("11.10" is "11.1").
 func (l *Lookups) CUDAByVersion(version string) (CUDAVersion, bool) {
-	return firstRow(l.CUDAVersions, func(v CUDAVersion) bool { return v.Version == version })
+	key := CUDAVersionKey(version)
+	return firstRow(l.CUDAVersions, func(v CUDAVersion) bool { return CUDAVersionKey(v.Version) == key })
+}
+
+// CUDAVersionKey is a CUDA version in the form the server stores it: the column is a decimal
+// with one decimal place, so "11.10", "011.1" and "11.1" are all "11.1", and "11" is "11.0".
+// A version that is no such decimal is returned as it is: it can name no row.
+func CUDAVersionKey(version string) string {
+	// Python's Decimal, which the server parses with, also takes "1e1" and "1_0".
+	v := strings.ReplaceAll(strings.TrimSpace(version), "_", "")
+	r, ok := new(big.Rat).SetString(v)
+	if !ok || strings.Contains(v, "/") {
+		return version
+	}
+	if tenths := new(big.Rat).Mul(r, big.NewRat(10, 1)); !tenths.IsInt() {
+		return version
+	}
+	return r.FloatString(1)
 }
 
 // FrameworkByPK finds a framework by primary key.

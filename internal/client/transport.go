@@ -296,6 +296,9 @@ func (t *attemptTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	} else {
 		st.lastErr = nil
 		fields["status"] = resp.StatusCode
+		if !st.req.noAuth { // a login's password hashing says nothing of what a list costs
+			st.c.lat.observe(time.Since(start))
+		}
 	}
 	st.c.log.Debug(st.ctx, "UFDL API request", fields)
 	return resp, err

@@ -13,6 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
 	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/client"
 )
 
@@ -38,6 +40,7 @@ func (d *dockerImageDataSource) Metadata(_ context.Context, req datasource.Metad
 
 func (d *dockerImageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := imageResultAttributes()
+	attrs["read_registry_passwords"] = readRegistryPasswordsAttribute()
 	// Optional: what the image is looked up by.
 	attrs["pk"] = schema.Int64Attribute{
 		MarkdownDescription: "Primary key of the image to read. Set either `pk`, or `name` and `version`.",
@@ -74,8 +77,14 @@ func (d *dockerImageDataSource) Configure(_ context.Context, req datasource.Conf
 	d.data = dataSourceProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
+// dockerImageDataModel is the data source's model: one image, and the opt-in to its password.
+type dockerImageDataModel struct {
+	imageResultModel
+	ReadRegistryPasswords types.Bool `tfsdk:"read_registry_passwords"`
+}
+
 func (d *dockerImageDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg imageResultModel
+	var cfg dockerImageDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -118,10 +127,11 @@ func (d *dockerImageDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 
-	results, diags := d.data.imageResults(ctx, images)
+	results, diags := d.data.imageResults(ctx, images, cfg.ReadRegistryPasswords.ValueBool())
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &results[0])...)
+	cfg.imageResultModel = results[0]
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }

@@ -27,7 +27,8 @@ func TestAccDockerImageDataSource_byPKAndByNameVersion(t *testing.T) {
 	v7 := cat.pk(t, "yolo:v7_2022-10-08_cuda11.1")
 	cfg := srv.ProviderConfig() + fmt.Sprintf(`
 data "ufdl_dockerimage" "by_pk" {
-  pk = %d
+  pk                      = %d
+  read_registry_passwords = true
 }
 data "ufdl_dockerimage" "by_name" {
   name    = "tf_objdet"
@@ -60,10 +61,13 @@ data "ufdl_dockerimage" "cpu" {
 				}),
 				[]statecheck.StateCheck{statecheck.ExpectSensitiveValue(byPK, tfjsonpath.New("registry_password"))},
 				expectKnownValues(byName, map[string]knownvalue.Check{
-					"pk":             knownvalue.Int64Exact(cat.pk(t, "tf_objdet:1.14.0_2019-08-31")),
-					"tasks":          knownvalue.ListExact([]knownvalue.Check{str("Export"), str("Predict"), str("Train")}),
-					"framework_name": str("tensorflow"),
-					"cuda_version":   str("10.0"),
+					// Without read_registry_passwords, the server's password stays out of state.
+					"registry_username": str("public"),
+					"registry_password": knownvalue.Null(),
+					"pk":                knownvalue.Int64Exact(cat.pk(t, "tf_objdet:1.14.0_2019-08-31")),
+					"tasks":             knownvalue.ListExact([]knownvalue.Check{str("Export"), str("Predict"), str("Train")}),
+					"framework_name":    str("tensorflow"),
+					"cuda_version":      str("10.0"),
 				}),
 				expectKnownValues(cpu, map[string]knownvalue.Check{
 					"pk":                      knownvalue.Int64Exact(cat.pk(t, "pww3_cpu:0.2.12")),

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -70,8 +69,9 @@ func (q dockerImagesQuery) lookupChecks() []lookupCheck {
 
 type dockerImagesModel struct {
 	dockerImagesQuery
-	Images []imageResultModel `tfsdk:"images"`
-	PKs    []int64            `tfsdk:"pks"`
+	ReadRegistryPasswords types.Bool         `tfsdk:"read_registry_passwords"`
+	Images                []imageResultModel `tfsdk:"images"`
+	PKs                   []int64            `tfsdk:"pks"`
 }
 
 // imageResultModel is one docker image as data sources return it: the attributes of the
@@ -114,13 +114,14 @@ func (d *dockerImagesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"Results come in the forms the `ufdl_dockerimage` resource uses, so they can be copied into one. An empty result is an empty list.",
 		Attributes: map[string]schema.Attribute{
 			// Optional
-			"name":      schema.StringAttribute{MarkdownDescription: shortcut("Only images with exactly this name, e.g. `yolo`."), Optional: true},
-			"version":   schema.StringAttribute{MarkdownDescription: shortcut("Only images with exactly this version."), Optional: true},
-			"domain":    schema.StringAttribute{MarkdownDescription: shortcut("Only images of the domain with this two-letter code, e.g. `od` (Object Detection)."), Optional: true},
-			"cpu":       schema.BoolAttribute{MarkdownDescription: shortcut("Only CPU-only images (`true`) or only GPU images (`false`)."), Optional: true},
-			"framework": schema.Int64Attribute{MarkdownDescription: shortcut("Only images of the framework with this primary key; see the `ufdl_framework` data source."), Optional: true, Validators: []validator.Int64{int64validator.AtLeast(1)}},
-			"task":      schema.StringAttribute{MarkdownDescription: shortcut("Only images that can run the job contract of this name, e.g. `Train`."), Optional: true},
-			"licence":   schema.StringAttribute{MarkdownDescription: shortcut("Only images under the licence of this name, e.g. `GPL3`."), Optional: true},
+			"name":                    schema.StringAttribute{MarkdownDescription: shortcut("Only images with exactly this name, e.g. `yolo`."), Optional: true},
+			"version":                 schema.StringAttribute{MarkdownDescription: shortcut("Only images with exactly this version."), Optional: true},
+			"domain":                  schema.StringAttribute{MarkdownDescription: shortcut("Only images of the domain with this two-letter code, e.g. `od` (Object Detection)."), Optional: true},
+			"cpu":                     schema.BoolAttribute{MarkdownDescription: shortcut("Only CPU-only images (`true`) or only GPU images (`false`)."), Optional: true},
+			"framework":               schema.Int64Attribute{MarkdownDescription: shortcut("Only images of the framework with this primary key; see the `ufdl_framework` data source."), Optional: true, Validators: []validator.Int64{int64validator.AtLeast(1)}},
+			"task":                    schema.StringAttribute{MarkdownDescription: shortcut("Only images that can run the job contract of this name, e.g. `Train`."), Optional: true},
+			"licence":                 schema.StringAttribute{MarkdownDescription: shortcut("Only images under the licence of this name, e.g. `GPL3`."), Optional: true},
+			"read_registry_passwords": readRegistryPasswordsAttribute(),
 			// Computed
 			"images": schema.ListNestedAttribute{
 				MarkdownDescription: "The matching images, in the order of `order_by` and then by primary key (by primary key alone without `order_by`).",
@@ -164,7 +165,8 @@ func (d *dockerImagesDataSource) Read(ctx context.Context, req datasource.ReadRe
 	}
 	filter, _, diags := buildDockerImagesFilter(ctx, cfg.dockerImagesQuery)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(d.data.checkLookups(ctx, cfg.lookupChecks())...)
+	_, diags = d.data.lookUp(ctx, cfg.lookupChecks()...)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -174,7 +176,7 @@ func (d *dockerImagesDataSource) Read(ctx context.Context, req datasource.ReadRe
 		addImageAPIError(&resp.Diagnostics, "list docker images", nil, err)
 		return
 	}
-	cfg.Images, diags = d.data.imageResults(ctx, images)
+	cfg.Images, diags = d.data.imageResults(ctx, images, cfg.ReadRegistryPasswords.ValueBool())
 	resp.Diagnostics.Append(diags...)
 	cfg.PKs = make([]int64, len(images))
 	for i, img := range images {
@@ -186,8 +188,9 @@ func (d *dockerImagesDataSource) Read(ctx context.Context, req datasource.ReadRe
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }
 
-// imageResults maps server responses to data-source results, by the resource's rules.
-func (d *providerData) imageResults(ctx context.Context, images []client.Image) ([]imageResultModel, diag.Diagnostics) {
+// imageResults maps server responses to data-source results, by the resource's rules. The
+// registry passwords the server sends are dropped unless withPasswords.
+func (d *providerData) imageResults(ctx context.Context, images []client.Image, withPasswords bool) ([]imageResultModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	out := make([]imageResultModel, 0, len(images))
 	if len(images) == 0 {
@@ -206,29 +209,36 @@ func (d *providerData) imageResults(ctx context.Context, images []client.Image) 
 		return nil, diags
 	}
 	for i := range images {
-		r, d := imageResult(ctx, &images[i], lk)
-		diags.Append(d...)
-		out = append(out, r)
+		out = append(out, imageResult(&images[i], lk, withPasswords))
 	}
 	return out, diags
 }
 
 // imageResult maps one image through flattenImage, so that data sources and the resource
 // show every field in the same form.
-func imageResult(ctx context.Context, img *client.Image, lk *client.Lookups) (imageResultModel, diag.Diagnostics) {
-	var m dockerImageModel // no write-only password: the server's password is kept
-	diags := flattenImage(ctx, img, lk, &m)
-	tasks := []string{}
-	diags.Append(m.Tasks.ElementsAs(ctx, &tasks, false)...)
-	slices.Sort(tasks)
+func imageResult(img *client.Image, lk *client.Lookups, withPassword bool) imageResultModel {
+	var m dockerImageModel
+	flattenImage(img, lk, &m)
+	if withPassword {
+		m.RegistryPassword = types.StringPointerValue(img.RegistryPassword)
+	}
 	return imageResultModel{
 		ID: m.ID, PK: m.PK, Name: m.Name, Version: m.Version, URL: m.URL, RegistryURL: m.RegistryURL,
 		RegistryUsername: m.RegistryUsername, RegistryPassword: m.RegistryPassword,
 		CUDAVersion: m.CUDAVersion, CUDAFullVersion: m.CUDAFullVersion,
 		Framework: m.Framework, FrameworkName: m.FrameworkName, FrameworkVersion: m.FrameworkVersion,
-		Domain: m.Domain, DomainDescription: m.DomainDescription, Tasks: tasks,
+		Domain: m.Domain, DomainDescription: m.DomainDescription, Tasks: setStrings(m.Tasks),
 		MinHardwareGeneration: m.MinHardwareGeneration, CPU: m.CPU, Licence: m.Licence,
-	}, diags
+	}
+}
+
+// readRegistryPasswordsAttribute is the data sources' opt-in to the registry passwords.
+func readRegistryPasswordsAttribute() schema.BoolAttribute {
+	return schema.BoolAttribute{
+		MarkdownDescription: "Also read each image's registry password into `registry_password` (sensitive, but then stored in state). " +
+			"Defaults to `false`: `registry_password` is null, and the passwords of images this configuration does not manage stay out of its state.",
+		Optional: true,
+	}
 }
 
 // imageResultAttributes describes an image as data sources return it.
@@ -242,7 +252,7 @@ func imageResultAttributes() map[string]schema.Attribute {
 		"registry_url":      schema.StringAttribute{MarkdownDescription: "Address of the registry that holds the image.", Computed: true},
 		"registry_username": schema.StringAttribute{MarkdownDescription: "User for the registry; null when the registry needs no login.", Computed: true},
 		"registry_password": schema.StringAttribute{
-			MarkdownDescription: "Password for the registry; null when the registry needs no login. Sensitive: hidden in plans and output, but stored in state.",
+			MarkdownDescription: "Password for the registry, only with `read_registry_passwords = true` (else null). Sensitive: hidden in plans and output, but stored in state.",
 			Computed:            true,
 			Sensitive:           true,
 		},

@@ -119,10 +119,10 @@ func TestAccLookupDataSources_notFound(t *testing.T) {
 			step(`data "ufdl_framework" "x" {
   name    = "yolo"
   version = "v9"
-}`, "Unknown Framework", `The server has no framework named "yolo" with version "v9". Use one of:`, `(yolo v5)`, `(yolo v7)`, `; or add it on the server first.`),
+}`, "Unknown Framework", `The server has no framework named "yolo" with version "v9". Use one of:`, `(yolo v5)`, `(yolo v7)`, `; or create it first: with its resource in this configuration (refer to that resource here), or on the server.`),
 			step(`data "ufdl_cuda_version" "x" {
   version = "12.9"
-}`, "Unknown CUDA Version", `The server has no CUDA version "12.9". Use one of: 0.0, 7.0, 7.5, 8.0, 9.0,`, "11.8, 12.0, 12.1; or add it on the server first."),
+}`, "Unknown CUDA Version", `The server has no CUDA version "12.9". Use one of: 0.0, 7.0, 7.5, 8.0, 9.0,`, "11.8, 12.0, 12.1; or create it first: with its resource in this configuration (refer to that resource here), or on the server."),
 			step(`data "ufdl_hardware_generation" "x" {
   generation = "Blackwell"
 }`, "Unknown Hardware Generation", `The server has no hardware generation "Blackwell". Use one of: Fermi, Kepler, Maxwell, Pascal, Volta, Turing, Ampere, Hopper;`),

@@ -25,32 +25,34 @@ func addLoginError(diags *diag.Diagnostics, s settings, err error) {
 		// Not attached to the password attribute: Terraform would print its source line,
 		// which holds the password when it is written as a literal.
 		hint := ""
-		if strings.TrimSpace(s.password) != s.password {
+		if strings.TrimSpace(s.client.Password) != s.client.Password {
 			hint = " The password begins or ends with white space; check that this is intended."
 		}
 		diags.AddError("UFDL Login Failed",
 			fmt.Sprintf("The server at %s refused to log in user %q: %s. Check username (%s) and password (%s).%s",
-				s.host, s.username, strings.TrimSuffix(le.Detail, "."), envUsername, envPassword, hint))
+				s.client.Host, s.client.Username, strings.TrimSuffix(le.Detail, "."), envUsername, envPassword, hint))
 	case errors.As(err, &ce):
 		diags.AddAttributeError(path.Root("host"), "UFDL Server Unreachable",
 			fmt.Sprintf("No UFDL server answered at %s: %s. Check host (%s), that the server is running, and the TLS settings.",
-				s.host, ce.Err, envHost))
+				ce.URL(), ce.Reason(), envHost))
 	default:
 		diags.AddError("UFDL Login Failed", fmt.Sprintf("Logging in to %s as %q failed: %s. Check that host (%s) is the address of the UFDL server itself.",
-			s.host, s.username, strings.TrimSuffix(err.Error(), "."), envHost))
+			s.client.Host, s.client.Username, strings.TrimSuffix(err.Error(), "."), envHost))
 	}
 }
 
 // imageRef names the image a failed call concerned, for the errors that need it.
 type imageRef struct {
 	name, version string
-	creating      bool  // a create, whose outcome may be unknown
+	creating      bool  // a create
+	pending       bool  // a create whose outcome is unknown, recorded in state
 	existingPK    int64 // the image that holds (name, version), when known
 }
 
 // imageExists is the one diagnostic for a (name, version) that another image already has.
-// pk is that image's, 0 when unknown; creating adds the cause only a create can have: a
-// replacement with create_before_destroy.
+// pk is that image's, 0 when unknown. creating adds the one cause that only a create can
+// have: the create half of a replacement with create_before_destroy, whose old image still
+// holds the name.
 func imageExists(p path.Path, pk int64, name, version string, creating bool) diag.Diagnostic {
 	which := "an image"
 	if pk > 0 {
@@ -61,10 +63,8 @@ func imageExists(p path.Path, pk int64, name, version string, creating bool) dia
 		"If another block of this configuration manages it, change or remove one of the two.",
 		which, name, version, name+":"+version)
 	if creating {
-		detail += " If this image replaces that one (terraform apply -replace, taint or replace_triggered_by) and the resource has " +
-			"lifecycle { create_before_destroy = true }, the replacement cannot exist beside the image it replaces: give the replacement " +
-			"another version (the old image is destroyed once the new one exists), or remove create_before_destroy before replacing it. " +
-			"Terraform keeps the old image meanwhile (as a deposed object, destroyed after its replacement). The existing image was not changed."
+		detail += " If this block replaces that image with lifecycle { create_before_destroy = true }, the two cannot exist at once: " +
+			"give the replacement another version. The existing image was not changed."
 	}
 	return diag.NewAttributeErrorDiagnostic(p, "Docker Image Already Exists", detail)
 }
@@ -75,19 +75,24 @@ func addImageAPIError(diags *diag.Diagnostics, action string, ref *imageRef, err
 	var ae *client.APIError
 	var ce *client.ConnectionError
 	switch {
-	case errors.As(err, &ce) && ref != nil && ref.creating:
-		diags.AddError("UFDL Server Unreachable",
-			fmt.Sprintf("Could not %s: the server at %s did not answer (%s), and it could not be asked afterwards whether the image was stored. "+
-				"It may exist on the server now: before applying again, check, and if it is there bring it under Terraform with an import block (id = %q).",
-				action, ce.Host, ce.Err, ref.name+":"+ref.version))
+	case ref != nil && ref.pending:
+		summary := "UFDL Request Failed"
+		if errors.As(err, &ce) {
+			summary = "UFDL Server Unreachable"
+		}
+		diags.AddError(summary,
+			fmt.Sprintf("Could not %s %s:%s: %s. The server may have stored it nevertheless, and could not be asked afterwards. "+
+				"The state records the attempt: the next terraform plan or apply settles it by itself, adopting the image if the server holds it as sent "+
+				"(Terraform marks it tainted, so that apply replaces it; terraform untaint keeps it as it is), or creating it if the server holds none. Nothing needs importing.",
+				action, ref.name, ref.version, briefError(err)))
 		return
 	case errors.As(err, &ce):
 		diags.AddError("UFDL Server Unreachable",
-			fmt.Sprintf("Could not %s: the server at %s did not answer (%s). Nothing was changed that the provider knows of; run the command again when the server is back.",
-				action, ce.Host, ce.Err))
+			fmt.Sprintf("Could not %s: the server did not answer at %s (%s). Nothing was changed that the provider knows of; run the command again when the server is back.",
+				action, ce.URL(), ce.Reason()))
 		return
 	case !errors.As(err, &ae):
-		diags.AddError("UFDL Request Failed", fmt.Sprintf("Could not %s: %s.", action, err))
+		diags.AddError("UFDL Request Failed", fmt.Sprintf("Could not %s: %s.", action, strings.TrimSuffix(err.Error(), ".")))
 		return
 	}
 
@@ -104,8 +109,8 @@ func addImageAPIError(diags *diag.Diagnostics, action string, ref *imageRef, err
 		return
 	}
 
-	if client.IsDuplicate(err) && ref != nil {
-		d := imageExists(path.Root("name"), ref.existingPK, ref.name, ref.version, true)
+	if ref != nil && (client.IsDuplicate(err) || ref.existingPK > 0) {
+		d := imageExists(path.Root("name"), ref.existingPK, ref.name, ref.version, ref.creating)
 		diags.AddAttributeError(path.Root("name"), d.Summary(), "Could not "+action+". "+d.Detail()+" Server said: "+ae.Error())
 		return
 	}
@@ -132,4 +137,13 @@ func addImageAPIError(diags *diag.Diagnostics, action string, ref *imageRef, err
 		return
 	}
 	diags.AddError("UFDL Request Failed", fmt.Sprintf("Could not %s: %s", action, ae.Error()))
+}
+
+// briefError is err as a phrase for a message: a connection error by its reason.
+func briefError(err error) string {
+	var ce *client.ConnectionError
+	if errors.As(err, &ce) {
+		return fmt.Sprintf("the server did not answer at %s (%s)", ce.URL(), ce.Reason())
+	}
+	return strings.TrimSuffix(err.Error(), ".")
 }

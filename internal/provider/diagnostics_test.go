@@ -11,7 +11,7 @@ import (
 )
 
 func TestLoginErrorNeverPointsAtThePassword(t *testing.T) {
-	s := settings{host: "http://h", username: "admin", password: " hunter2 "}
+	s := settings{client: client.Config{Host: "http://h", Username: "admin", Password: " hunter2 "}}
 	var diags diag.Diagnostics
 	addLoginError(&diags, s, &client.LoginError{User: "admin", Detail: "No active account found with the given credentials."})
 	if len(diags) != 1 {
@@ -34,7 +34,7 @@ func TestLoginErrorNeverPointsAtThePassword(t *testing.T) {
 
 func TestLoginErrorOtherCausesNameTheHost(t *testing.T) {
 	var diags diag.Diagnostics
-	addLoginError(&diags, settings{host: "http://h/api", username: "admin"}, errors.New("POST /v1/auth/obtain: 404 Not Found: Not found."))
+	addLoginError(&diags, settings{client: client.Config{Host: "http://h/api", Username: "admin"}}, errors.New("POST /v1/auth/obtain: 404 Not Found: Not found."))
 	d := diags[0].Detail()
 	if strings.Contains(d, "..") || !strings.Contains(d, "Check that host (UFDL_HOST) is the address of the UFDL server itself.") {
 		t.Errorf("detail %q", d)

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -40,9 +39,8 @@ func sampleImage() *client.Image {
 func TestFlattenImageMapsResponseFormsToUserForms(t *testing.T) {
 	var m dockerImageModel
 	m.RegistryPasswordWOVersion = types.Int64Null()
-	if diags := flattenImage(context.Background(), sampleImage(), testLookups(), &m); diags.HasError() {
-		t.Fatal(diags)
-	}
+	m.RegistryPassword = types.StringValue("pw") // as configured
+	flattenImage(sampleImage(), testLookups(), &m)
 	checks := map[string][2]string{
 		"id":                 {m.ID.ValueString(), "7"},
 		"cuda_version":       {m.CUDAVersion.ValueString(), "11.1"},
@@ -71,9 +69,7 @@ func TestFlattenImageNullsAndWriteOnly(t *testing.T) {
 	img := sampleImage()
 	img.RegistryUsername, img.MinHardwareGeneration, img.Tasks, img.CPU = nil, nil, nil, true
 	m := dockerImageModel{RegistryPasswordWOVersion: types.Int64Value(3)}
-	if diags := flattenImage(context.Background(), img, testLookups(), &m); diags.HasError() {
-		t.Fatal(diags)
-	}
+	flattenImage(img, testLookups(), &m)
 	if !m.RegistryUsername.IsNull() || !m.MinHardwareGeneration.IsNull() {
 		t.Errorf("null fields not null: %v %v", m.RegistryUsername, m.MinHardwareGeneration)
 	}
@@ -85,36 +81,73 @@ func TestFlattenImageNullsAndWriteOnly(t *testing.T) {
 	}
 }
 
-func TestFlattenImageUnknownDomain(t *testing.T) {
+// TestFlattenImageKeepsSecretsOutOfState: the registry password the server echoes reaches
+// the model only where the model holds the same one (the configured value); a different one
+// is a difference to show (null), never a value to store.
+func TestFlattenImageKeepsSecretsOutOfState(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		configured types.String
+		want       types.String
+	}{
+		{"not configured", types.StringNull(), types.StringNull()},
+		{"configured, as on the server", types.StringValue("pw"), types.StringValue("pw")},
+		{"configured, changed on the server", types.StringValue("old-pw"), types.StringNull()},
+	} {
+		m := dockerImageModel{RegistryPasswordWOVersion: types.Int64Null(), RegistryPassword: tc.configured}
+		flattenImage(sampleImage(), testLookups(), &m)
+		if !m.RegistryPassword.Equal(tc.want) {
+			t.Errorf("%s: registry_password %v, want %v", tc.name, m.RegistryPassword, tc.want)
+		}
+	}
+}
+
+// TestFlattenImageIsTotal: mapping never fails, whatever the server answers. The domain's
+// code comes from the model when its description is unchanged (no table needed), else from
+// the table, else the description stands in for it (the plan then shows the difference).
+func TestFlattenImageIsTotal(t *testing.T) {
 	img := sampleImage()
+	m := dockerImageModel{Domain: types.StringValue("od"), DomainDescription: types.StringValue("Object Detection")}
+	if needsDomainTable(img, m) {
+		t.Error("an unchanged domain needs no table")
+	}
+	flattenImage(img, nil, &m)
+	if m.Domain.ValueString() != "od" {
+		t.Errorf("unchanged domain without a table: %v", m.Domain)
+	}
+	img.Domain = "Image Classification"
+	if !needsDomainTable(img, m) {
+		t.Error("a changed domain needs the table")
+	}
+	flattenImage(img, testLookups(), &m)
+	if m.Domain.ValueString() != "ic" || m.DomainDescription.ValueString() != "Image Classification" {
+		t.Errorf("changed domain: %v %v", m.Domain, m.DomainDescription)
+	}
 	img.Domain = "Telepathy"
-	var m dockerImageModel
-	diags := flattenImage(context.Background(), img, testLookups(), &m)
-	if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), `domain "Telepathy", which is not the description of a domain of the server (one of: ic, od)`) {
-		t.Errorf("want an unknown-domain error, got %v", diags)
+	flattenImage(img, testLookups(), &m)
+	if m.Domain.ValueString() != "Telepathy" || m.DomainDescription.ValueString() != "Telepathy" {
+		t.Errorf("a domain the table lacks: %v %v", m.Domain, m.DomainDescription)
 	}
 }
 
 func modelFrom(img *client.Image) dockerImageModel {
 	var m dockerImageModel
 	m.RegistryPasswordWOVersion = types.Int64Null()
-	_ = flattenImage(context.Background(), img, testLookups(), &m)
+	m.RegistryPassword = types.StringPointerValue(img.RegistryPassword) // as configured
+	flattenImage(img, testLookups(), &m)
 	return m
 }
 
 func TestImageSpecFromModelRoundTrip(t *testing.T) {
 	m := modelFrom(sampleImage())
-	spec, diags := imageSpecFromModel(context.Background(), m, types.StringNull())
-	if diags.HasError() {
-		t.Fatal(diags)
-	}
+	spec := imageSpecFromModel(m, types.StringNull())
 	if spec.Domain != "od" || spec.CUDAVersion != "11.1" || spec.Framework != 18 || *spec.MinHardwareGeneration != "Pascal" {
 		t.Errorf("spec not in request form: %+v", spec)
 	}
 	if !slices.Equal(spec.Tasks, []string{"Predict", "Train"}) || *spec.RegistryPassword != "pw" {
 		t.Errorf("spec tasks/password: %v %v", spec.Tasks, spec.RegistryPassword)
 	}
-	spec, _ = imageSpecFromModel(context.Background(), m, types.StringValue("write-only"))
+	spec = imageSpecFromModel(m, types.StringValue("write-only"))
 	if *spec.RegistryPassword != "write-only" {
 		t.Errorf("write-only password must win, got %q", *spec.RegistryPassword)
 	}
@@ -141,49 +174,54 @@ func TestChangedFields(t *testing.T) {
 
 func TestImageLookupChecks(t *testing.T) {
 	lk := testLookups()
-	check := func(plan, state dockerImageModel, creating bool) string {
+	check := func(p imagePlan) string {
 		var details []string
-		for _, c := range imageLookupChecks(plan, state, creating) {
+		for _, c := range imageLookupChecks(p) {
 			if !c.found(lk) {
-				d := unknownLookup(c.path, c.kind, c.what, lk)
+				d := unknownLookup(c.path, c.kind, c.what, lk, nil)
 				details = append(details, d.Summary()+": "+d.Detail())
 			}
 		}
 		return strings.Join(details, "\n")
 	}
 	valid := modelFrom(sampleImage())
-	if text := check(valid, dockerImageModel{}, true); text != "" {
+	if text := check(imagePlan{plan: valid, creating: true}); text != "" {
 		t.Fatalf("valid model has problems:\n%s", text)
 	}
 	bad := valid
 	bad.Domain = types.StringValue("xx")
-	bad.Framework = types.Int64Value(99)
 	bad.Licence = types.StringValue("WTFPL")
 	bad.Tasks = types.SetValueMust(types.StringType, []attr.Value{types.StringValue("Train"), types.StringValue("Dance")})
 	bad.CUDAVersion = types.StringUnknown()
-	text := check(bad, dockerImageModel{}, true)
+	text := check(imagePlan{plan: bad, creating: true, framework: frameworkConfig{pk: types.Int64Value(99), name: types.StringNull(), version: types.StringNull()}})
 	for _, want := range []string{
 		`Unknown Domain: The server has no domain "xx". Use one of: ic (Image Classification), od (Object Detection).`,
-		`Unknown Licence: The server has no licence "WTFPL". Use one of: "Apache 2.0", "GPL3"; or add it on the server first.`,
-		`Unknown Job Contract: The server has no job contract "Dance". Use one of: Predict, Train; or add it on the server first.`,
+		`Unknown Licence: The server has no licence "WTFPL". Use one of: "Apache 2.0", "GPL3"; or create it first`,
+		`Unknown Job Contract: The server has no job contract "Dance". Use one of: Predict, Train; or create it first`,
+		`Unknown Framework: The server has no framework 99. Use one of: 18 (yolo v7); or create it first`,
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("problems lack %q:\n%s", want, text)
 		}
 	}
-	// The framework is resolved by planFramework, not checked here.
-	if n := strings.Count(text, "\n") + 1; n != 3 {
-		t.Errorf("want 3 problems (an unknown cuda_version is not checked), got %d:\n%s", n, text)
+	if n := strings.Count(text, "\n") + 1; n != 4 {
+		t.Errorf("want 4 problems (an unknown cuda_version is not checked), got %d:\n%s", n, text)
+	}
+	// A framework written by name is checked by name, and the choices are names.
+	named := check(imagePlan{plan: valid, creating: true, framework: frameworkConfig{pk: types.Int64Null(), name: types.StringValue("yolo"), version: types.StringValue("v9")}})
+	if want := `Unknown Framework: The server has no framework named "yolo" with version "v9". Use one of: yolo v7; or create it first`; !strings.Contains(named, want) {
+		t.Errorf("framework by name: %s", named)
 	}
 	// An update checks only what changed: the server accepted the rest.
-	if got := imageLookupChecks(valid, valid, false); len(got) != 0 {
+	same := frameworkConfig{pk: valid.Framework, name: types.StringNull(), version: types.StringNull()}
+	if got := imageLookupChecks(imagePlan{plan: valid, state: valid, framework: same}); len(got) != 0 {
 		t.Errorf("unchanged image: %d checks, want none", len(got))
 	}
 	moved := valid
 	moved.Licence = types.StringValue("Apache 2.0")
 	moved.Tasks = types.SetValueMust(types.StringType, []attr.Value{types.StringValue("Train"), types.StringValue("Export")})
 	var checked []string
-	for _, c := range imageLookupChecks(moved, valid, false) {
+	for _, c := range imageLookupChecks(imagePlan{plan: moved, state: valid, framework: same}) {
 		checked = append(checked, c.path.String()+"="+c.what)
 	}
 	if want := []string{`licence="Apache 2.0"`, `tasks="Export"`}; !slices.Equal(checked, want) {

@@ -81,7 +81,8 @@ func (r *dockerImageListResource) List(ctx context.Context, req list.ListRequest
 	filter, _, fdiags := buildDockerImagesFilter(ctx, cfg)
 	diags.Append(fdiags...)
 	if !diags.HasError() {
-		diags.Append(r.data.checkLookups(ctx, cfg.lookupChecks())...)
+		_, ldiags := r.data.lookUp(ctx, cfg.lookupChecks()...)
+		diags.Append(ldiags...)
 	}
 	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
@@ -115,7 +116,7 @@ func (r *dockerImageListResource) List(ctx context.Context, req list.ListRequest
 			})...)
 			if req.IncludeResource {
 				m := dockerImageModel{RegistryPasswordWOVersion: types.Int64Null()}
-				res.Diagnostics.Append(flattenImage(ctx, img, lk, &m)...)
+				flattenImage(img, lk, &m)
 				res.Diagnostics.Append(res.Resource.Set(ctx, &m)...)
 			}
 			if !push(res) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -13,26 +14,39 @@ import (
 )
 
 // lookupKind is one lookup table as users meet it in messages: its name and how its valid
-// values are written.
+// values are written. Its noun also names the table in the plan book's claims.
 type lookupKind struct {
 	table    client.Table
 	noun     string
 	choices  func(*client.Lookups) []string
-	readOnly bool   // users cannot add rows (domains): no "add it on the server" advice
+	readOnly bool   // users cannot add rows (domains): no "add it" advice
 	hint     string // a sentence after the choices
 }
 
 var (
 	cudaKind = lookupKind{table: client.TableCUDAVersions, noun: "CUDA version", choices: (*client.Lookups).CUDAVersionStrings}
-	// NOTE: a framework is written by pk in ufdl_dockerimage, by name and version in
-	// ufdl_framework; "12 (yolo v7)" serves both.
+	// frameworkKind is the framework written by pk; frameworkNamedKind by name and version.
 	frameworkKind = lookupKind{table: client.TableFrameworks, noun: "framework", choices: (*client.Lookups).FrameworkChoices,
 		hint: "The ufdl_framework data source finds a framework's pk by name and version."}
-	domainKind   = lookupKind{table: client.TableDomains, noun: "domain", choices: domainChoices, readOnly: true}
-	hardwareKind = lookupKind{table: client.TableHardwareGenerations, noun: "hardware generation", choices: (*client.Lookups).HardwareGenerationNames}
-	licenceKind  = lookupKind{table: client.TableLicences, noun: "licence", choices: func(lk *client.Lookups) []string { return quoteAll(lk.LicenceNames()) }}
-	taskKind     = lookupKind{table: client.TableJobContracts, noun: "job contract", choices: (*client.Lookups).JobContractNames}
+	frameworkNamedKind = lookupKind{table: client.TableFrameworks, noun: "framework", choices: frameworkNames}
+	domainKind         = lookupKind{table: client.TableDomains, noun: "domain", choices: domainChoices, readOnly: true}
+	hardwareKind       = lookupKind{table: client.TableHardwareGenerations, noun: "hardware generation", choices: (*client.Lookups).HardwareGenerationNames}
+	licenceKind        = lookupKind{table: client.TableLicences, noun: "licence", choices: func(lk *client.Lookups) []string { return quoteAll(lk.LicenceNames()) }}
+	taskKind           = lookupKind{table: client.TableJobContracts, noun: "job contract", choices: (*client.Lookups).JobContractNames}
 )
+
+// frameworkNames lists the frameworks as written by name and version: "yolo v7".
+func frameworkNames(lk *client.Lookups) []string {
+	out := make([]string, 0, len(lk.Frameworks))
+	for _, f := range lk.Frameworks {
+		out = append(out, frameworkKey(f.Name, f.Version))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// frameworkKey is how a framework is named in messages and claimed in the plan book.
+func frameworkKey(name, version string) string { return name + " " + version }
 
 // domainChoices lists the domain codes with their descriptions: "od (Object Detection)".
 func domainChoices(lk *client.Lookups) []string {
@@ -46,29 +60,43 @@ func domainChoices(lk *client.Lookups) []string {
 
 // unknownLookup is the one diagnostic for a value that a lookup table does not hold, wherever
 // it is written. what is the value as the user wrote it: `"12.9"`, `999`, or
-// `named "yolo" with version "v9"`.
-func unknownLookup(p path.Path, k lookupKind, what string, lk *client.Lookups) diag.Diagnostic {
-	tail := "; or add it on the server first."
+// `named "yolo" with version "v9"`; planned are the values this plan adds to the table.
+func unknownLookup(p path.Path, k lookupKind, what string, lk *client.Lookups, planned []string) diag.Diagnostic {
+	tail := "; or create it first: with its resource in this configuration (refer to that resource here), or on the server."
 	if k.readOnly {
 		tail = "."
 	}
-	detail := fmt.Sprintf("The server has no %s %s. Use %s%s", k.noun, what, oneOf(k.choices(lk)), tail)
+	choices := k.choices(lk)
+	if len(planned) > 0 {
+		slices.Sort(planned)
+		choices = append(choices, fmt.Sprintf("or, created by this plan, %s", strings.Join(planned, ", ")))
+	}
+	detail := fmt.Sprintf("The server has no %s %s. Use %s%s", k.noun, what, oneOf(choices), tail)
 	if k.hint != "" {
 		detail += " " + k.hint
 	}
 	return diag.NewAttributeErrorDiagnostic(p, "Unknown "+titleCase(k.noun), detail)
 }
 
-// lookupCheck is one configured value to find in a lookup table.
+// lookupCheck is one configured value to find in a lookup table, or among the rows the plan
+// creates.
 type lookupCheck struct {
 	path  path.Path
 	kind  lookupKind
 	what  string // the value as written, for the message
+	key   string // the value as the plan book knows it; "" for a pk, which no plan knows yet
 	found func(*client.Lookups) bool
 }
 
 func checkString(p path.Path, k lookupKind, v string, find func(*client.Lookups, string) bool) lookupCheck {
-	return lookupCheck{path: p, kind: k, what: strconv.Quote(v), found: func(lk *client.Lookups) bool { return find(lk, v) }}
+	return lookupCheck{path: p, kind: k, what: strconv.Quote(v), key: v, found: func(lk *client.Lookups) bool { return find(lk, v) }}
+}
+
+// checkCUDA finds a CUDA version as the server compares them: as decimals ("11.10" is 11.1).
+func checkCUDA(p path.Path, v string) lookupCheck {
+	c := checkString(p, cudaKind, v, hasCUDA)
+	c.key = client.CUDAVersionKey(v)
+	return c
 }
 
 func checkFramework(p path.Path, pk int64) lookupCheck {
@@ -76,6 +104,11 @@ func checkFramework(p path.Path, pk int64) lookupCheck {
 		_, ok := lk.FrameworkByPK(pk)
 		return ok
 	}}
+}
+
+func checkFrameworkNamed(p path.Path, name, version string) lookupCheck {
+	return lookupCheck{path: p, kind: frameworkNamedKind, what: namedVersion(name, version), key: frameworkKey(name, version),
+		found: func(lk *client.Lookups) bool { _, ok := lk.FrameworkByNameVersion(name, version); return ok }}
 }
 
 // namedVersion is how messages name a framework or image by name and version.
@@ -89,18 +122,10 @@ func hasHardware(lk *client.Lookups, v string) bool { _, ok := lk.HardwareByGene
 func hasLicence(lk *client.Lookups, v string) bool  { _, ok := lk.LicenceByName(v); return ok }
 func hasTask(lk *client.Lookups, v string) bool     { _, ok := lk.JobContractByName(v); return ok }
 
-// checkLookups finds every value in its table, listing only the tables concerned (reloaded
-// once per process when a value is missing), and reports each value the server lacks.
-func (d *providerData) checkLookups(ctx context.Context, checks []lookupCheck) diag.Diagnostics {
-	if len(checks) == 0 {
-		return nil
-	}
-	_, diags := d.lookUp(ctx, checks...)
-	return diags
-}
-
-// lookUp is checkLookups for callers that go on to read the rows they checked: it also
-// returns the tables it found them in.
+// lookUp finds every value of checks in its table, or among the rows the plans of this
+// process create (plan_book.go), and reports each value found in neither. It lists only
+// the tables concerned, reloaded once per process when a value is missing from the server's,
+// and returns them.
 func (d *providerData) lookUp(ctx context.Context, checks ...lookupCheck) (*client.Lookups, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	var tables []client.Table
@@ -109,17 +134,32 @@ func (d *providerData) lookUp(ctx context.Context, checks ...lookupCheck) (*clie
 			tables = append(tables, c.kind.table)
 		}
 	}
+	if len(tables) == 0 {
+		return &client.Lookups{}, nil
+	}
+	planned := func(c lookupCheck) bool {
+		_, ok := d.plans.planned(c.kind.noun, c.key)
+		return c.key != "" && ok
+	}
 	lk, err := d.client.LookupsWith(ctx, func(lk *client.Lookups) bool {
-		return !slices.ContainsFunc(checks, func(c lookupCheck) bool { return !c.found(lk) })
+		return !slices.ContainsFunc(checks, func(c lookupCheck) bool { return !c.found(lk) && !planned(c) })
 	}, tables...)
 	if err != nil {
 		addImageAPIError(&diags, "load the server's lookup tables", nil, err)
 		return nil, diags
 	}
 	for _, c := range checks {
-		if !c.found(lk) {
-			diags.Append(unknownLookup(c.path, c.kind, c.what, lk))
+		if !c.found(lk) && !planned(c) {
+			diags.Append(unknownLookup(c.path, c.kind, c.what, lk, d.plans.plannedKeys(c.kind.noun)))
 		}
 	}
 	return lk, diags
+}
+
+func quoteAll(s []string) []string {
+	out := make([]string, len(s))
+	for i, v := range s {
+		out[i] = strconv.Quote(v)
+	}
+	return out
 }

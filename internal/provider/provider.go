@@ -163,11 +163,11 @@ func (p *ufdlProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = maskSecrets(ctx, settings.password)
+	ctx = maskSecrets(ctx, settings.client.Password)
 
 	clientCfg := settings.client
 	clientCfg.UserAgent = "terraform-provider-ufdl/" + p.version + " (+" + req.TerraformVersion + ")"
-	clientCfg.Logger = tflogAdapter{secrets: nonEmpty(settings.password)}
+	clientCfg.Logger = tflogAdapter{secrets: nonEmpty(settings.client.Password)}
 	c, err := client.New(clientCfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid UFDL Client Settings",
@@ -178,7 +178,7 @@ func (p *ufdlProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		addLoginError(&resp.Diagnostics, settings, err)
 		return
 	}
-	tflog.Debug(ctx, "logged in to UFDL server", map[string]any{"host": settings.host, "username": settings.username})
+	tflog.Debug(ctx, "logged in to UFDL server", map[string]any{"host": settings.client.Host, "username": settings.client.Username})
 
 	data := newProviderData(c, settings)
 	resp.ResourceData = data
@@ -214,108 +214,134 @@ func (p *ufdlProvider) DataSources(_ context.Context) []func() datasource.DataSo
 
 // settings is the provider configuration after environment fallbacks and defaults.
 type settings struct {
-	client                   client.Config // the client's part, validated by the client
-	host, username, password string
-	caCertPEM                []byte
-	insecure                 bool
-	requestTimeout           time.Duration
-	maxRetries               int
-	updateMethod             string
-	batchReads               bool
-	registry                 registrySettings
+	client       client.Config // how to reach the server, as the client takes it
+	updateMethod string
+	registry     registrySettings
 }
 
 // resolveSettings merges configuration, environment and defaults, and reports every missing
 // or malformed value at once, naming both the attribute and its environment variable.
 func resolveSettings(cfg providerModel, lookupEnv func(string) (string, bool)) (settings, diag.Diagnostics) {
+	r := settingReader{lookupEnv: lookupEnv}
 	var s settings
-	var d diag.Diagnostics
+	c := &s.client
+	c.Host = strings.TrimRight(r.required(cfg.Host, "host", envHost), "/")
+	c.Username = r.required(cfg.Username, "username", envUsername)
+	c.Password = r.required(cfg.Password, "password", envPassword)
+	ca := r.caBundle(cfg)
+	c.CACertPEM = ca.pem
+	c.InsecureSkipVerify = r.boolean(cfg.InsecureSkipVerify, "insecure_skip_verify", envInsecure, false)
+	c.RequestTimeout = time.Duration(r.integer(cfg.RequestTimeoutSeconds, "request_timeout_seconds", envRequestTimeout,
+		defaultRequestTimeoutSeconds, minRequestTimeoutSeconds, maxRequestTimeoutSeconds)) * time.Second
+	c.MaxRetries = int(r.integer(cfg.MaxRetries, "max_retries", envMaxRetries, defaultMaxRetries, 0, maxMaxRetries))
+	c.SingleReads = !r.boolean(cfg.BatchReads, "batch_reads", envBatchReads, true)
+	r.clientProblems(*c, ca)
+	s.updateMethod = r.choice(cfg.UpdateMethod, "update_method", envUpdateMethod, updateMethods)
+	s.registry = r.registry(cfg)
+	return s, r.diags
+}
 
-	str := func(v types.String, attr, env string, required bool) string {
-		if v.IsUnknown() {
-			d.AddAttributeError(path.Root(attr), "Unknown Provider Setting",
-				fmt.Sprintf("%s depends on a value that is only known after apply. The provider must be configured before any resource is planned; use a literal, a variable or %s.", attr, env))
-			return ""
-		}
-		if !v.IsNull() && strings.TrimSpace(v.ValueString()) != "" {
-			return v.ValueString()
-		}
-		if !v.IsNull() && required {
-			// An explicit "" would otherwise hide the environment variable and fail later
-			// with a message about something else.
-			d.AddAttributeError(path.Root(attr), "Empty UFDL "+titleCase(attr),
-				fmt.Sprintf("%s is set to an empty string in the provider block. Set it to %s, or remove it to use the %s environment variable.", attr, attrPurpose[attr], env))
-			return ""
-		}
-		if e, ok := lookupEnv(env); ok && e != "" {
-			return e
-		}
-		if required {
-			d.AddAttributeError(path.Root(attr), "Missing UFDL "+titleCase(attr),
-				fmt.Sprintf("The provider needs %s. Set %s in the provider block or the %s environment variable.", attrPurpose[attr], attr, env))
-		}
+// settingReader reads provider settings, each from its attribute or else its environment
+// variable, and collects what is wrong with them.
+type settingReader struct {
+	lookupEnv func(string) (string, bool)
+	diags     diag.Diagnostics
+}
+
+// str reads a string setting; "" when it is set nowhere.
+func (r *settingReader) str(v types.String, attr, env string) string {
+	if v.IsUnknown() {
+		r.diags.AddAttributeError(path.Root(attr), "Unknown Provider Setting",
+			fmt.Sprintf("%s depends on a value that is only known after apply. The provider must be configured before any resource is planned; use a literal, a variable or %s.", attr, env))
 		return ""
 	}
-	s.host = strings.TrimRight(str(cfg.Host, "host", envHost, true), "/")
-	s.username = str(cfg.Username, "username", envUsername, true)
-	s.password = str(cfg.Password, "password", envPassword, true)
-
-	caAttr, caEnv := "ca_cert_pem", envCACertPEM
-	if pem := str(cfg.CACertPEM, "ca_cert_pem", envCACertPEM, false); pem != "" {
-		s.caCertPEM = []byte(pem)
+	if !v.IsNull() && strings.TrimSpace(v.ValueString()) != "" {
+		return v.ValueString()
 	}
-	if file := str(cfg.CACertFile, "ca_cert_file", envCACertFile, false); file != "" {
-		if s.caCertPEM != nil {
-			d.AddAttributeError(path.Root("ca_cert_file"), "Conflicting CA Settings",
-				fmt.Sprintf("Set either ca_cert_pem (%s) or ca_cert_file (%s), not both.", envCACertPEM, envCACertFile))
-		} else if b, err := os.ReadFile(file); err != nil {
-			d.AddAttributeError(path.Root("ca_cert_file"), "Unreadable CA File",
+	if e, ok := r.lookupEnv(env); ok && e != "" {
+		return e
+	}
+	return ""
+}
+
+// required reads a setting the provider cannot do without.
+func (r *settingReader) required(v types.String, attr, env string) string {
+	if s := r.str(v, attr, env); s != "" || v.IsUnknown() {
+		return s
+	}
+	if !v.IsNull() {
+		// An explicit "" would otherwise hide the environment variable and fail later
+		// with a message about something else.
+		r.diags.AddAttributeError(path.Root(attr), "Empty UFDL "+titleCase(attr),
+			fmt.Sprintf("%s is set to an empty string in the provider block. Set it to %s, or remove it to use the %s environment variable.", attr, attrPurpose[attr], env))
+		return ""
+	}
+	r.diags.AddAttributeError(path.Root(attr), "Missing UFDL "+titleCase(attr),
+		fmt.Sprintf("The provider needs %s. Set %s in the provider block or the %s environment variable.", attrPurpose[attr], attr, env))
+	return ""
+}
+
+// caSource is the extra CA bundle and the setting it came from.
+type caSource struct {
+	pem       []byte
+	attr, env string
+}
+
+// caBundle reads ca_cert_pem or the file ca_cert_file names; at most one may be set.
+func (r *settingReader) caBundle(cfg providerModel) caSource {
+	src := caSource{attr: "ca_cert_pem", env: envCACertPEM}
+	if pem := r.str(cfg.CACertPEM, "ca_cert_pem", envCACertPEM); pem != "" {
+		src.pem = []byte(pem)
+	}
+	file := r.str(cfg.CACertFile, "ca_cert_file", envCACertFile)
+	switch {
+	case file == "":
+	case src.pem != nil:
+		r.diags.AddAttributeError(path.Root("ca_cert_file"), "Conflicting CA Settings",
+			fmt.Sprintf("Set either ca_cert_pem (%s) or ca_cert_file (%s), not both.", envCACertPEM, envCACertFile))
+	default:
+		b, err := os.ReadFile(file)
+		if err != nil {
+			r.diags.AddAttributeError(path.Root("ca_cert_file"), "Unreadable CA File",
 				fmt.Sprintf("ca_cert_file (or %s) names %q, which cannot be read: %s.", envCACertFile, file, err))
-		} else {
-			s.caCertPEM = b
-			caAttr, caEnv = "ca_cert_file", envCACertFile
+			break
 		}
+		src = caSource{pem: b, attr: "ca_cert_file", env: envCACertFile}
 	}
+	return src
+}
 
-	s.insecure = boolSetting(cfg.InsecureSkipVerify, "insecure_skip_verify", envInsecure, false, lookupEnv, &d)
-	s.requestTimeout = time.Duration(intSetting(cfg.RequestTimeoutSeconds, "request_timeout_seconds", envRequestTimeout,
-		defaultRequestTimeoutSeconds, minRequestTimeoutSeconds, maxRequestTimeoutSeconds, lookupEnv, &d)) * time.Second
-	s.maxRetries = int(intSetting(cfg.MaxRetries, "max_retries", envMaxRetries, defaultMaxRetries, 0, maxMaxRetries, lookupEnv, &d))
-
-	// The client says what it refuses; each problem is told at the setting it came from.
-	s.client = client.Config{
-		Host: s.host, Username: s.username, Password: s.password, CACertPEM: s.caCertPEM,
-		InsecureSkipVerify: s.insecure, RequestTimeout: s.requestTimeout, MaxRetries: s.maxRetries,
-	}
-	for _, p := range s.client.Problems() {
+// clientProblems tells what the client refuses of c at the setting each problem came from.
+func (r *settingReader) clientProblems(c client.Config, ca caSource) {
+	for _, p := range c.Problems() {
 		switch p.Field {
 		case "Host":
-			if s.host != "" {
-				d.AddAttributeError(path.Root("host"), "Invalid UFDL Host",
+			if c.Host != "" {
+				r.diags.AddAttributeError(path.Root("host"), "Invalid UFDL Host",
 					fmt.Sprintf("host (or %s) must be the base URL of the UFDL server, starting with http:// or https://, e.g. http://127.0.0.1:8000: %s.", envHost, p.Message))
 			}
 		case "CACertPEM":
-			d.AddAttributeError(path.Root(caAttr), "Invalid CA Certificate",
-				fmt.Sprintf("%s (or %s) holds no PEM-encoded certificate that parses. It must contain the CA certificate itself, from its -----BEGIN CERTIFICATE----- line to its -----END CERTIFICATE----- line.", caAttr, caEnv))
+			r.diags.AddAttributeError(path.Root(ca.attr), "Invalid CA Certificate",
+				fmt.Sprintf("%s (or %s) holds no PEM-encoded certificate that parses. It must contain the CA certificate itself, from its -----BEGIN CERTIFICATE----- line to its -----END CERTIFICATE----- line.", ca.attr, ca.env))
 		case "Username", "Password":
-			// Missing or empty: reported above, naming the attribute and its variable.
+			// Missing or empty: reported where they were read, naming the attribute and its variable.
 		default:
-			d.AddError("Invalid UFDL Client Settings", fmt.Sprintf("%s: %s.", p.Field, p.Message))
+			r.diags.AddError("Invalid UFDL Client Settings", fmt.Sprintf("%s: %s.", p.Field, p.Message))
 		}
 	}
+}
 
-	s.batchReads = boolSetting(cfg.BatchReads, "batch_reads", envBatchReads, true, lookupEnv, &d)
-	s.registry = resolveRegistrySettings(cfg, lookupEnv, &d)
-
-	s.updateMethod = str(cfg.UpdateMethod, "update_method", envUpdateMethod, false)
-	if s.updateMethod == "" {
-		s.updateMethod = updateMethodPatch
+// choice reads a setting that takes one of choices; the first is its default.
+func (r *settingReader) choice(v types.String, attr, env string, choices []string) string {
+	s := r.str(v, attr, env)
+	if s == "" {
+		return choices[0]
 	}
-	if !slices.Contains(updateMethods, s.updateMethod) {
-		d.AddAttributeError(path.Root("update_method"), "Invalid Update Method",
-			fmt.Sprintf("update_method (or %s) must be %s; got %q.", envUpdateMethod, oneOf(updateMethods), s.updateMethod))
+	if !slices.Contains(choices, s) {
+		r.diags.AddAttributeError(path.Root(attr), "Invalid "+titleCase(attr),
+			fmt.Sprintf("%s (or %s) must be %s; got %q.", attr, env, oneOf(choices), s))
 	}
-	return s, d
+	return s
 }
 
 var attrPurpose = map[string]string{
@@ -324,33 +350,35 @@ var attrPurpose = map[string]string{
 	"password": "the password of that user",
 }
 
-func boolSetting(v types.Bool, attr, env string, def bool, lookupEnv func(string) (string, bool), d *diag.Diagnostics) bool {
+// boolean reads a true/false setting.
+func (r *settingReader) boolean(v types.Bool, attr, env string, def bool) bool {
 	if !v.IsNull() && !v.IsUnknown() {
 		return v.ValueBool()
 	}
-	e, ok := lookupEnv(env)
+	e, ok := r.lookupEnv(env)
 	if !ok || e == "" {
 		return def
 	}
 	b, err := strconv.ParseBool(e)
 	if err != nil {
-		d.AddAttributeError(path.Root(attr), "Invalid Environment Variable",
+		r.diags.AddAttributeError(path.Root(attr), "Invalid Environment Variable",
 			fmt.Sprintf("%s (for %s) must be true or false; got %q.", env, attr, e))
 	}
 	return b
 }
 
-func intSetting(v types.Int64, attr, env string, def, lo, hi int64, lookupEnv func(string) (string, bool), d *diag.Diagnostics) int64 {
+// integer reads a whole-number setting from lo to hi (the schema checks the attribute's).
+func (r *settingReader) integer(v types.Int64, attr, env string, def, lo, hi int64) int64 {
 	if !v.IsNull() && !v.IsUnknown() {
 		return v.ValueInt64()
 	}
-	e, ok := lookupEnv(env)
+	e, ok := r.lookupEnv(env)
 	if !ok || e == "" {
 		return def
 	}
 	n, err := strconv.ParseInt(strings.TrimSpace(e), 10, 64)
 	if err != nil || n < lo || n > hi {
-		d.AddAttributeError(path.Root(attr), "Invalid Environment Variable",
+		r.diags.AddAttributeError(path.Root(attr), "Invalid Environment Variable",
 			fmt.Sprintf("%s (for %s) must be a whole number from %d to %d; got %q.", env, attr, lo, hi, e))
 		return def
 	}

@@ -32,10 +32,10 @@ func TestResolveSettingsFromEnvironment(t *testing.T) {
 	if diags.HasError() {
 		t.Fatalf("unexpected errors: %v", diags)
 	}
-	if s.host != "http://ufdl.example.com:8000" || s.username != "admin" || s.password != "pw" {
-		t.Errorf("credentials = %q %q %q", s.host, s.username, s.password)
+	if c := s.client; c.Host != "http://ufdl.example.com:8000" || c.Username != "admin" || c.Password != "pw" {
+		t.Errorf("credentials = %q %q %q", c.Host, c.Username, c.Password)
 	}
-	if s.requestTimeout != 7*time.Second || s.maxRetries != 0 || s.updateMethod != "put" || !s.insecure {
+	if c := s.client; c.RequestTimeout != 7*time.Second || c.MaxRetries != 0 || s.updateMethod != "put" || !c.InsecureSkipVerify {
 		t.Errorf("settings = %+v", s)
 	}
 }
@@ -49,10 +49,10 @@ func TestResolveSettingsConfigWinsAndDefaults(t *testing.T) {
 	if diags.HasError() {
 		t.Fatalf("unexpected errors: %v", diags)
 	}
-	if s.host != "https://cfg.example.com" || s.username != "cfg-user" || s.password != "cfg-pw" {
+	if c := s.client; c.Host != "https://cfg.example.com" || c.Username != "cfg-user" || c.Password != "cfg-pw" {
 		t.Errorf("config did not win: %+v", s)
 	}
-	if s.requestTimeout != client.DefaultRequestTimeout || s.maxRetries != client.DefaultMaxRetries || s.updateMethod != "patch" || s.insecure {
+	if c := s.client; c.RequestTimeout != client.DefaultRequestTimeout || c.MaxRetries != client.DefaultMaxRetries || s.updateMethod != "patch" || c.InsecureSkipVerify || c.SingleReads {
 		t.Errorf("defaults not applied: %+v", s)
 	}
 }
@@ -96,8 +96,8 @@ func TestResolveSettingsHostAndCAFile(t *testing.T) {
 	if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), `host (or UFDL_HOST) must be the base URL of the UFDL server, starting with http:// or https://, e.g. http://127.0.0.1:8000: "ufdl.example.com" must start with http:// or https://.`) {
 		t.Errorf("want a host error, got %v", diags)
 	}
-	if string(s.caCertPEM) != "PEM" {
-		t.Errorf("CA file not read: %q", s.caCertPEM)
+	if string(s.client.CACertPEM) != "PEM" {
+		t.Errorf("CA file not read: %q", s.client.CACertPEM)
 	}
 	_, diags = resolveSettings(nullConfig(), envFrom(map[string]string{
 		envHost: "http://h", envUsername: "u", envPassword: "p", envCACertFile: filepath.Join(dir, "missing.pem"),
@@ -134,7 +134,7 @@ func TestResolveSettingsEmptyStringsAreNamed(t *testing.T) {
 	cfg := nullConfig()
 	cfg.CACertPEM, cfg.UpdateMethod = types.StringValue(""), types.StringValue("")
 	s, diags := resolveSettings(cfg, envFrom(map[string]string{envHost: "http://h", envUsername: "u", envPassword: "p"}))
-	if diags.HasError() || s.caCertPEM != nil || s.updateMethod != updateMethodPatch {
+	if diags.HasError() || s.client.CACertPEM != nil || s.updateMethod != updateMethodPatch {
 		t.Errorf("empty optional settings: %v, %+v", diags, s)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -54,9 +53,9 @@ func addRegistryCheckAttributes(attrs map[string]schema.Attribute) {
 	}
 }
 
-// resolveRegistrySettings reads the registry check settings from the configuration, then
-// the environment.
-func resolveRegistrySettings(cfg providerModel, lookupEnv func(string) (string, bool), d *diag.Diagnostics) registrySettings {
+// registry reads the registry check settings from the configuration, then the environment.
+func (r *settingReader) registry(cfg providerModel) registrySettings {
+	d := &r.diags
 	s := registrySettings{mode: registryCheckOff}
 	switch {
 	case cfg.RegistryCheck.IsUnknown():
@@ -65,7 +64,7 @@ func resolveRegistrySettings(cfg providerModel, lookupEnv func(string) (string, 
 	case !cfg.RegistryCheck.IsNull():
 		s.mode = cfg.RegistryCheck.ValueString()
 	default:
-		if e, ok := lookupEnv(envRegistryCheck); ok && e != "" {
+		if e, ok := r.lookupEnv(envRegistryCheck); ok && e != "" {
 			s.mode = e
 		}
 	}
@@ -74,7 +73,7 @@ func resolveRegistrySettings(cfg providerModel, lookupEnv func(string) (string, 
 			fmt.Sprintf("registry_check (or %s) must be %s; got %q.", envRegistryCheck, oneOf(registryCheckModes), s.mode))
 		s.mode = registryCheckOff
 	}
-	s.unchanged = boolSetting(cfg.RegistryCheckUnchanged, "registry_check_unchanged", envRegistryCheckUnchanged, false, lookupEnv, d)
+	s.unchanged = r.boolean(cfg.RegistryCheckUnchanged, "registry_check_unchanged", envRegistryCheckUnchanged, false)
 	return s
 }
 
@@ -86,8 +85,8 @@ type registryCheck struct {
 
 func newRegistryCheck(s settings) *registryCheck {
 	return &registryCheck{registrySettings: s.registry, checker: registry.New(registry.Config{
-		Timeout: s.requestTimeout,
-		Retries: s.maxRetries,
+		Timeout: s.client.RequestTimeout,
+		Retries: s.client.MaxRetries,
 		Logger:  tflogAdapter{},
 	})}
 }
@@ -115,60 +114,37 @@ func validateImageEntry(cfg dockerImageModel, diags *diag.Diagnostics) {
 	addFindings(diags, registry.CheckEntry(cfg.URL.ValueString(), registryURL, !cfg.RegistryUsername.IsNull()))
 }
 
-// checkImagePlan runs the checks that need the plan: a registry username without any
-// password for the server, and, with registry_check on, the registry itself.
-func (r *dockerImageResource) checkImagePlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil || r.data.registry == nil {
-		return
-	}
-	creating := req.State.Raw.IsNull()
-	unchanged := !creating && req.Plan.Raw.Equal(req.State.Raw)
-	if unchanged && (r.data.registry.mode == registryCheckOff || !r.data.registry.unchanged) {
-		return
-	}
-	var plan, state dockerImageModel
-	var cfgPassword, wo types.String
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("registry_password"), &cfgPassword)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("registry_password_wo"), &wo)...)
-	if !creating {
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	known := func(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
+// checksUnchanged reports whether images the plan leaves unchanged are checked too.
+func (rc *registryCheck) checksUnchanged() bool {
+	return rc.mode != registryCheckOff && rc.unchanged
+}
 
-	// The password the server will hold: the configured one, the write-only one, or, when
-	// registry_password is omitted, the one it holds now (kept in state).
-	password := types.StringNull()
-	switch {
-	case !wo.IsNull():
-		password = wo
-	case !cfgPassword.IsNull():
-		password = cfgPassword
-	case !creating && !state.RegistryPasswordWOVersion.IsNull():
-		// The write-only password was just removed: the server keeps it, unseen.
-		password = types.StringUnknown()
-	case !creating:
-		password = state.RegistryPassword
-	}
-	if !unchanged && known(plan.RegistryUsername) && password.IsNull() {
+// needsHeldPassword reports whether checkImage needs the registry password that the server
+// holds for an existing image whose configuration omits it: only to log in to the registry.
+func (rc *registryCheck) needsHeldPassword(plan dockerImageModel) bool {
+	return rc.mode != registryCheckOff && known(plan.URL) && known(plan.RegistryURL) && known(plan.RegistryUsername)
+}
+
+// checkImage checks the planned image against its registry: a username without any
+// password for the server (for a changed image), and, with registry_check on, the manifest.
+// password is the one the server will hold: null for none, unknown when not known yet.
+func (rc *registryCheck) checkImage(ctx context.Context, plan dockerImageModel, password types.String, changed bool) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if changed && known(plan.RegistryUsername) && password.IsNull() {
 		f := registry.MissingPassword(plan.RegistryUsername.ValueString(), plan.RegistryURL.ValueString())
-		resp.Diagnostics.AddAttributeError(path.Root(f.Field), f.Summary, f.Detail)
-		return
+		diags.AddAttributeError(path.Root(f.Field), f.Summary, f.Detail)
+		return diags
 	}
-
-	if r.data.registry.mode == registryCheckOff || !known(plan.URL) || !known(plan.RegistryURL) || plan.RegistryUsername.IsUnknown() {
-		return
+	if rc.mode == registryCheckOff || !known(plan.URL) || !known(plan.RegistryURL) || plan.RegistryUsername.IsUnknown() {
+		return diags
 	}
 	ref, err := registry.ParseReference(plan.URL.ValueString())
 	if err != nil {
-		return // reported at validate
+		return diags // reported at validate
 	}
 	for _, f := range registry.CheckEntry(plan.URL.ValueString(), plan.RegistryURL.ValueString(), known(plan.RegistryUsername)) {
 		if f.Severity == registry.Error {
-			return // reported at validate; the pull cannot work as configured
+			return diags // reported at validate; the pull cannot work as configured
 		}
 	}
 	// The worker logs in only with a username, and only to registry_url: credentials count
@@ -176,15 +152,15 @@ func (r *dockerImageResource) checkImagePlan(ctx context.Context, req resource.M
 	var creds registry.Credentials
 	if known(plan.RegistryUsername) && registry.RegistryHost(ref.Registry()) == registry.RegistryHost(plan.RegistryURL.ValueString()) {
 		if password.IsUnknown() {
-			return // known after apply: nothing to check with yet
+			return diags // known after apply: nothing to check with yet
 		}
 		creds = registry.Credentials{Username: plan.RegistryUsername.ValueString(), Password: password.ValueString()}
 	}
-	pull, warnings := r.data.registry.checker.Check(ctx, ref, creds)
+	pull, warnings := rc.checker.Check(ctx, ref, creds)
 	entry := fmt.Sprintf("Catalog entry %s:%s: ", plan.Name.ValueString(), plan.Version.ValueString())
 	if pull != nil {
 		f := registry.Finding{Severity: registry.Warning, Field: "url", Summary: pull.Summary, Detail: pull.Detail}
-		if r.data.registry.mode == registryCheckError {
+		if rc.mode == registryCheckError {
 			f.Severity = registry.Error
 		}
 		warnings = append([]registry.Finding{f}, warnings...)
@@ -192,5 +168,6 @@ func (r *dockerImageResource) checkImagePlan(ctx context.Context, req resource.M
 	for i := range warnings {
 		warnings[i].Detail = entry + warnings[i].Detail
 	}
-	addFindings(&resp.Diagnostics, warnings)
+	addFindings(&diags, warnings)
+	return diags
 }

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
@@ -160,10 +159,8 @@ func (r *dockerImageResource) Schema(_ context.Context, _ resource.SchemaRequest
 				MarkdownDescription: fmt.Sprintf("Password for the registry. Sensitive: never shown in plans, but kept in state; use `registry_password_wo` to keep it out of state. "+
 					"When omitted, a new image gets no password and an existing one keeps the password the server holds: this is what lets imported and "+
 					"generated configurations (which cannot contain the secret) plan cleanly. While it is set, a change made outside Terraform shows as a diff. At most %d characters.", maxCredential),
-				Optional:      true,
-				Computed:      true,
-				Sensitive:     true,
-				PlanModifiers: keepString,
+				Optional:  true,
+				Sensitive: true,
 				Validators: []validator.String{
 					notEmpty(), stringvalidator.UTF8LengthAtMost(maxCredential), noSurroundingSpaceSecret(),
 					stringvalidator.ConflictsWith(path.MatchRoot("registry_password_wo")),
@@ -275,156 +272,6 @@ func (r *dockerImageResource) ValidateConfig(ctx context.Context, req resource.V
 	}
 }
 
-// ModifyPlan checks lookup values and (name, version) against the server, so that mistakes
-// fail at plan rather than halfway through an apply, plans what the server will hold for the
-// registry password, and marks the computed details of a changed lookup as unknown.
-func (r *dockerImageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil {
-		return
-	}
-	creating := req.State.Raw.IsNull()
-	if !creating {
-		// Terraform plans the create half of a replacement (-replace, replace_triggered_by)
-		// right after this call: the image it replaces must not count as a clash.
-		var pk types.Int64
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("pk"), &pk)...)
-		r.data.manages(pk.ValueInt64())
-	}
-	if req.Plan.Raw.IsNull() {
-		return // destroy
-	}
-	r.checkImagePlan(ctx, req, resp)
-	// Nothing planned to change: every check below concerns a value the server has
-	// already accepted for this image, so skip them. A drift-detection plan of N
-	// unchanged images then costs no API call and no decoding here.
-	if !creating && req.Plan.Raw.Equal(req.State.Raw) {
-		return
-	}
-	var plan, state dockerImageModel
-	var cfgPassword types.String
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("registry_password"), &cfgPassword)...)
-	if !creating {
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	resp.Diagnostics.Append(r.data.checkLookups(ctx, imageLookupChecks(plan, state, creating))...)
-	var fw frameworkConfig
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("framework"), &fw.pk)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("framework_name"), &fw.name)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("framework_version"), &fw.version)...)
-	resp.Diagnostics.Append(r.data.planFramework(ctx, fw, &plan, state, creating)...)
-	if !creating {
-		markChangedDetailsUnknown(&plan, state)
-	}
-	plan.RegistryPassword = plannedPassword(plan, state, cfgPassword, creating)
-
-	// NOTE: the apply process plans each resource again just before applying it. Once it has
-	// written an image the name checks are left to the server, which refuses a taken (name,
-	// version) with the same message: they were made in the plan, and on a server that
-	// answers one request at a time they would cost a list call per resource.
-	if nameChanged := creating || !plan.Name.Equal(state.Name) || !plan.Version.Equal(state.Version); nameChanged &&
-		!plan.Name.IsUnknown() && !plan.Version.IsUnknown() && !r.data.isApplying() {
-		existing, err := r.data.images.FindImage(ctx, plan.Name.ValueString(), plan.Version.ValueString())
-		switch {
-		case err != nil:
-			addImageAPIError(&resp.Diagnostics, "check whether the name and version are free", nil, err)
-			return
-		case existing == nil:
-		case creating && r.data.isManaged(ctx, existing.PK, concurrentRefreshWait):
-			// The image this configuration manages under that name: the create half of its
-			// replacement (taint, -replace, replace_triggered_by, a deposed object left by
-			// create_before_destroy), or a second block with its name, which the server
-			// refuses at apply.
-		case creating || existing.PK != state.PK.ValueInt64():
-			// NOTE: with create_before_destroy, Terraform plans the replacement again in the
-			// apply process, where nothing says that the image in the way is the one being
-			// replaced: so the message for a create names that cause too.
-			resp.Diagnostics.Append(imageExists(path.Root("name"), existing.PK, plan.Name.ValueString(), plan.Version.ValueString(), creating))
-		}
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-}
-
-// planFramework puts the configured framework into plan by pk, name and version, whichever
-// way it is written: the pk of a name and version, or the name and version of a pk, from
-// the server's framework table. Both ways written must name the same framework. An image
-// whose framework is written as in state keeps state's values, and costs no lookup.
-func (d *providerData) planFramework(ctx context.Context, fw frameworkConfig, plan *dockerImageModel, state dockerImageModel, creating bool) diag.Diagnostics {
-	var diags diag.Diagnostics
-	switch {
-	case fw.unknown():
-		if fw.byName() {
-			plan.Framework = types.Int64Unknown()
-		} else {
-			plan.FrameworkName, plan.FrameworkVersion = types.StringUnknown(), types.StringUnknown()
-		}
-		return diags
-	case !creating && fw.sameAs(state):
-		plan.Framework, plan.FrameworkName, plan.FrameworkVersion = state.Framework, state.FrameworkName, state.FrameworkVersion
-		if !fw.byName() || fw.pk.IsNull() || fw.pk.IsUnknown() || fw.pk.Equal(state.Framework) {
-			return diags
-		}
-	}
-	var check lookupCheck
-	if fw.byName() {
-		name, version := fw.name.ValueString(), fw.version.ValueString()
-		check = lookupCheck{path: path.Root("framework_name"), kind: frameworkKind, what: namedVersion(name, version),
-			found: func(lk *client.Lookups) bool { _, ok := lk.FrameworkByNameVersion(name, version); return ok }}
-	} else {
-		check = checkFramework(path.Root("framework"), fw.pk.ValueInt64())
-	}
-	lk, diags := d.lookUp(ctx, check)
-	if diags.HasError() {
-		return diags
-	}
-	var found client.Framework
-	if fw.byName() {
-		found, _ = lk.FrameworkByNameVersion(fw.name.ValueString(), fw.version.ValueString())
-		if !fw.pk.IsNull() && !fw.pk.IsUnknown() && fw.pk.ValueInt64() != found.PK {
-			diags.AddAttributeError(path.Root("framework"), "Framework Written Two Ways",
-				fmt.Sprintf("framework = %d, but framework_name and framework_version name %s %s, which is framework %d on this server. "+
-					"Write the framework one way: framework_name and framework_version (the same on every deployment), or framework.",
-					fw.pk.ValueInt64(), found.Name, found.Version, found.PK))
-			return diags
-		}
-	} else {
-		found, _ = lk.FrameworkByPK(fw.pk.ValueInt64())
-	}
-	plan.Framework = types.Int64Value(found.PK)
-	plan.FrameworkName, plan.FrameworkVersion = types.StringValue(found.Name), types.StringValue(found.Version)
-	return diags
-}
-
-// concurrentRefreshWait is how long a create whose name is taken waits for the image to be
-// seen in a managed resource's state, before calling it a clash. Only that error path waits.
-const concurrentRefreshWait = 2 * time.Second
-
-// plannedPassword is the registry password the server will hold after apply, as far as
-// state may show it: null without a username (no login, so no password either) or while
-// the write-only password is in use (it never enters state), unknown when the write-only
-// password was just removed (the server keeps it, and it is read back), and otherwise the
-// configured value, or the state's for an omitted one (the server's is kept).
-func plannedPassword(plan, state dockerImageModel, configured types.String, creating bool) types.String {
-	switch {
-	case plan.RegistryUsername.IsNull(), !plan.RegistryPasswordWOVersion.IsNull():
-		return types.StringNull()
-	case !configured.IsNull():
-		return configured
-	case creating:
-		return types.StringNull()
-	case !state.RegistryPasswordWOVersion.IsNull():
-		return types.StringUnknown()
-	}
-	return plan.RegistryPassword
-}
-
 func (r *dockerImageResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan dockerImageModel
 	var wo types.String
@@ -434,28 +281,34 @@ func (r *dockerImageResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 
-	spec, diags := imageSpecFromModel(ctx, plan, wo)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	spec := imageSpecFromModel(plan, wo)
+	// The answer is mapped with the domain table: read before the write, so that a write
+	// that succeeds always ends in a complete state.
+	domains, err := r.data.client.Lookups(ctx, client.TableDomains)
+	if err != nil {
+		addImageAPIError(&resp.Diagnostics, "load the server's domains", nil, err)
 		return
 	}
 	img, err := r.data.client.CreateImage(ctx, spec)
-	if img != nil {
-		r.data.wrote(img.PK)
-	}
 	if err != nil {
 		ref := &imageRef{name: spec.Name, version: spec.Version, creating: true}
-		if client.IsDuplicate(err) {
+		switch {
+		case client.IsDuplicate(err):
 			// Name the image in the way; a failed look-up only makes the message vaguer.
 			if existing, ferr := r.data.client.FindImage(ctx, spec.Name, spec.Version); ferr == nil && existing != nil {
 				ref.existingPK = existing.PK
 			}
+		case client.MayHaveCreated(err):
+			// The image may exist: the state says so, and the next refresh finds out.
+			ref.pending = true
+			resp.Diagnostics.Append(recordPendingCreate(ctx, plan, &resp.State, resp.Private)...)
 		}
 		addImageAPIError(&resp.Diagnostics, "create the docker image", ref, err)
 		return
 	}
 
-	resp.Diagnostics.Append(r.save(ctx, img, &plan, &resp.State, resp.Identity)...)
+	flattenImage(img, domains, &plan)
+	resp.Diagnostics.Append(saveImage(ctx, plan, &resp.State, resp.Identity)...)
 }
 
 func (r *dockerImageResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -464,22 +317,16 @@ func (r *dockerImageResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-
-	// NOTE: recorded before the (batched) read: Terraform plans the replacement of a deposed
-	// object while refreshing it, and that plan must find it managed.
-	r.data.manages(state.PK.ValueInt64())
-
-	// Import reads exactly; refreshes share list calls with the rest of the process.
-	exact, diags := req.Private.GetKey(ctx, privateExactRead)
+	pending, diags := req.Private.GetKey(ctx, privateCreatePending)
 	resp.Diagnostics.Append(diags...)
-	var img *client.Image
-	var err error
-	if len(exact) > 0 {
-		img, err = r.data.client.GetImage(ctx, state.PK.ValueInt64())
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateExactRead, nil)...)
-	} else {
-		img, err = r.data.images.ReadImage(ctx, state.PK.ValueInt64())
+	if len(pending) > 0 {
+		r.resolvePendingCreate(ctx, state, resp)
+		return
 	}
+
+	pk := state.PK.ValueInt64()
+	r.data.plans.sawRefreshed(imageTable, pk)
+	img, err := r.data.client.ReadImage(ctx, pk)
 	if client.IsNotFound(err) {
 		// Deleted outside Terraform: forget it, so the next plan creates it again. The
 		// framework still wants an identity from a read (even a removing one, and even on
@@ -489,11 +336,21 @@ func (r *dockerImageResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	if err != nil {
-		addImageAPIError(&resp.Diagnostics, fmt.Sprintf("read docker image %d", state.PK.ValueInt64()), nil, err)
+		addImageAPIError(&resp.Diagnostics, fmt.Sprintf("read docker image %d", pk), nil, err)
 		return
 	}
-
-	resp.Diagnostics.Append(r.save(ctx, img, &state, &resp.State, resp.Identity)...)
+	var domains *client.Lookups
+	if needsDomainTable(img, state) {
+		if domains, err = r.data.client.LookupsWith(ctx, func(lk *client.Lookups) bool {
+			_, ok := lk.DomainByDescription(img.Domain)
+			return ok
+		}, client.TableDomains); err != nil {
+			addImageAPIError(&resp.Diagnostics, "load the server's domains", nil, err)
+			return
+		}
+	}
+	flattenImage(img, domains, &state)
+	resp.Diagnostics.Append(saveImage(ctx, state, &resp.State, resp.Identity)...)
 }
 
 func (r *dockerImageResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -506,41 +363,49 @@ func (r *dockerImageResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 
-	spec, diags := imageSpecFromModel(ctx, plan, wo)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	spec := imageSpecFromModel(plan, wo)
 	pk := state.PK.ValueInt64()
 	action := fmt.Sprintf("update docker image %d", pk)
-	r.data.wrote(pk)
+	domains, err := r.data.client.Lookups(ctx, client.TableDomains)
+	if err != nil {
+		addImageAPIError(&resp.Diagnostics, "load the server's domains", nil, err)
+		return
+	}
 
 	var img *client.Image
-	var err error
 	fields := changedFields(plan, state)
-	if r.data.updateMethod == updateMethodPut {
+	switch {
+	case r.data.updateMethod == updateMethodPut:
 		if !slices.Contains(fields, client.FieldRegistryPassword) {
 			// A PUT sends every field: send the password the server holds.
-			if spec.RegistryPassword, err = r.currentPassword(ctx, pk, state); err != nil {
+			var held *client.Image
+			if held, err = r.data.client.GetImage(ctx, pk); err != nil {
 				addImageAPIError(&resp.Diagnostics, action, nil, err)
 				return
 			}
+			spec.RegistryPassword = held.RegistryPassword
 		}
 		img, err = r.data.client.ReplaceImage(ctx, pk, spec)
-	} else {
-		if len(fields) == 0 {
-			// Only Terraform-side attributes changed (e.g. the write-only version went away).
-			img, err = r.data.client.GetImage(ctx, pk)
-		} else {
-			img, err = r.data.client.PatchImage(ctx, pk, spec, fields)
-		}
+	case len(fields) == 0:
+		// Only Terraform-side attributes changed (e.g. the write-only version went away).
+		img, err = r.data.client.GetImage(ctx, pk)
+	default:
+		img, err = r.data.client.PatchImage(ctx, pk, spec, fields)
 	}
 	if err != nil {
-		addImageAPIError(&resp.Diagnostics, action, &imageRef{name: spec.Name, version: spec.Version}, err)
+		ref := &imageRef{name: spec.Name, version: spec.Version}
+		if renamed := slices.Contains(fields, client.FieldName) || slices.Contains(fields, client.FieldVersion); renamed && client.IsServerError(err) {
+			// The real backend answers a taken (name, version) on update with a bare 500.
+			if existing, ferr := r.data.client.FindImage(ctx, spec.Name, spec.Version); ferr == nil && existing != nil && existing.PK != pk {
+				ref.existingPK = existing.PK
+			}
+		}
+		addImageAPIError(&resp.Diagnostics, action, ref, err)
 		return
 	}
 
-	resp.Diagnostics.Append(r.save(ctx, img, &plan, &resp.State, resp.Identity)...)
+	flattenImage(img, domains, &plan)
+	resp.Diagnostics.Append(saveImage(ctx, plan, &resp.State, resp.Identity)...)
 }
 
 func (r *dockerImageResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -549,12 +414,32 @@ func (r *dockerImageResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	pending, diags := req.Private.GetKey(ctx, privateCreatePending)
+	resp.Diagnostics.Append(diags...)
+	if len(pending) > 0 {
+		// A create whose outcome is unknown, destroyed before any refresh settled it.
+		img, err := r.data.client.FindImage(ctx, state.Name.ValueString(), state.Version.ValueString())
+		if err != nil {
+			addImageAPIError(&resp.Diagnostics, fmt.Sprintf("look up docker image %s:%s", state.Name.ValueString(), state.Version.ValueString()), nil, err)
+			return
+		}
+		if img == nil {
+			return // never created
+		}
+		domains, err := r.data.client.Lookups(ctx, client.TableDomains)
+		if err != nil {
+			addImageAPIError(&resp.Diagnostics, "load the server's domains", nil, err)
+			return
+		}
+		if len(sentDifferences(state, img, domains)) > 0 {
+			return // not this configuration's image
+		}
+		state.PK, state.Tasks = types.Int64Value(img.PK), stringSet(img.Tasks)
+	}
 	pk := state.PK.ValueInt64()
-	r.data.wrote(pk)
-
 	var tasks []string
 	resp.Diagnostics.Append(state.Tasks.ElementsAs(ctx, &tasks, false)...)
-	err := r.data.images.DestroyImage(ctx, pk, tasks)
+	err := r.data.client.DestroyImage(ctx, pk, tasks)
 	var ref *client.StillReferencedError
 	switch {
 	case err == nil, client.IsNotFound(err):
@@ -611,7 +496,6 @@ func (r *dockerImageResource) ImportState(ctx context.Context, req resource.Impo
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("pk"), pk)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), strconv.FormatInt(pk, 10))...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateExactRead, []byte(`true`))...)
 }
 
 // nameVersionSplits lists the ways id reads as "name:version" with neither part empty: one
@@ -679,42 +563,10 @@ func (r *dockerImageResource) pkByName(ctx context.Context, name, version string
 	return img.PK
 }
 
-// currentPassword is the registry password the server holds for image pk: the state's,
-// unless the write-only password kept it out of state.
-func (r *dockerImageResource) currentPassword(ctx context.Context, pk int64, state dockerImageModel) (*string, error) {
-	if state.RegistryPasswordWOVersion.IsNull() {
-		return state.RegistryPassword.ValueStringPointer(), nil
-	}
-	img, err := r.data.client.GetImage(ctx, pk)
-	if err != nil {
-		return nil, err
-	}
-	return img.RegistryPassword, nil
-}
-
-// privateExactRead marks a resource just imported: its first read is an exact GET, not a
-// batched one, so that import reports precisely what the server holds now.
-const privateExactRead = "exact_read"
-
-// fill copies a server response into m, mapping response forms back to the forms users write.
-// save records img in m and writes m to the state and the identity: how every successful
-// create, read and update ends.
-func (r *dockerImageResource) save(ctx context.Context, img *client.Image, m *dockerImageModel, state *tfsdk.State, id *tfsdk.ResourceIdentity) diag.Diagnostics {
-	diags := r.fill(ctx, img, m)
-	diags.Append(state.Set(ctx, m)...)
-	diags.Append(setIdentity(ctx, id, *m)...)
-	return diags
-}
-
-func (r *dockerImageResource) fill(ctx context.Context, img *client.Image, m *dockerImageModel) (diags diag.Diagnostics) {
-	lk, err := r.data.client.LookupsWith(ctx, func(lk *client.Lookups) bool {
-		_, ok := lk.DomainByDescription(img.Domain)
-		return ok
-	}, client.TableDomains)
-	if err != nil {
-		addImageAPIError(&diags, "load the server's lookup tables", nil, err)
-		return diags
-	}
-	diags.Append(flattenImage(ctx, img, lk, m)...)
+// saveImage writes m to the state and the identity: how every successful create, read and
+// update ends.
+func saveImage(ctx context.Context, m dockerImageModel, state *tfsdk.State, id *tfsdk.ResourceIdentity) diag.Diagnostics {
+	diags := state.Set(ctx, m)
+	diags.Append(setIdentity(ctx, id, m)...)
 	return diags
 }

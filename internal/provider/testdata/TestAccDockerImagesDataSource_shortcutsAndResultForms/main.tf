@@ -7,7 +7,8 @@ variable "yolo_v5_framework" {
 }
 
 data "ufdl_dockerimages" "yolo" {
-  name = "yolo"
+  name                    = "yolo"
+  read_registry_passwords = true
 }
 data "ufdl_dockerimages" "yolact" {
   domain    = "od"

@@ -7,8 +7,9 @@ data "ufdl_framework" "yolo" {
   version = "v7"
 }
 data "ufdl_dockerimage" "src" {
-  name    = "yolo"
-  version = "v7_2022-10-08_cuda11.1"
+  name                    = "yolo"
+  version                 = "v7_2022-10-08_cuda11.1"
+  read_registry_passwords = true
 }
 resource "ufdl_dockerimage" "copy" {
   name                    = var.copy_name
