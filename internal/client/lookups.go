@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -316,6 +317,50 @@ func (l *Lookups) CUDAByVersion(version string) (CUDAVersion, bool) {
 	key := CUDAVersionKey(version)
 	return firstRow(l.CUDAVersions, func(v CUDAVersion) bool { return CUDAVersionKey(v.Version) == key })
 }
+
+// CUDAVersionProblem says why the server would refuse to store version as a CUDA version
+// (its column is a decimal of at most 4 digits, 1 decimal place and so 3 before the
+// point), in the server's words; "" when it would store it. The digits are counted as
+// written: "11.10" has two decimal places, although it names the row "11.1".
+func CUDAVersionProblem(version string) string {
+	m := reDecimal.FindStringSubmatch(strings.ReplaceAll(strings.TrimSpace(version), "_", ""))
+	if m == nil || m[1]+m[2] == "" {
+		return "A valid number is required."
+	}
+	digits := strings.TrimLeft(m[1]+m[2], "0")
+	if digits == "" {
+		digits = "0"
+	}
+	exp := -len(m[2])
+	if m[3] != "" {
+		e, err := strconv.Atoi(m[3])
+		if err != nil {
+			return "A valid number is required."
+		}
+		exp += e
+	}
+	var total, whole, places int
+	switch {
+	case exp >= 0:
+		total, whole = len(digits)+exp, len(digits)+exp
+	case len(digits) > -exp:
+		total, whole, places = len(digits), len(digits)+exp, -exp
+	default:
+		total, places = -exp, -exp
+	}
+	switch {
+	case total > 4:
+		return "Ensure that there are no more than 4 digits in total."
+	case places > 1:
+		return "Ensure that there are no more than 1 decimal places."
+	case whole > 3:
+		return "Ensure that there are no more than 3 digits before the decimal point."
+	}
+	return ""
+}
+
+// reDecimal is a decimal as Python reads one: sign, digits, point, digits, exponent.
+var reDecimal = regexp.MustCompile(`^[+-]?([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?$`)
 
 // CUDAVersionKey is a CUDA version in the form the server stores it: the column is a decimal
 // with one decimal place, so "11.10", "011.1" and "11.1" are all "11.1", and "11" is "11.0".

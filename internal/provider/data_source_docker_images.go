@@ -225,7 +225,7 @@ func imageResult(img *client.Image, lk *client.Lookups, withPassword bool) image
 	return imageResultModel{
 		ID: m.ID, PK: m.PK, Name: m.Name, Version: m.Version, URL: m.URL, RegistryURL: m.RegistryURL,
 		RegistryUsername: m.RegistryUsername, RegistryPassword: m.RegistryPassword,
-		CUDAVersion: m.CUDAVersion, CUDAFullVersion: m.CUDAFullVersion,
+		CUDAVersion: m.CUDAVersion.StringValue, CUDAFullVersion: m.CUDAFullVersion,
 		Framework: m.Framework, FrameworkName: m.FrameworkName, FrameworkVersion: m.FrameworkVersion,
 		Domain: m.Domain, DomainDescription: m.DomainDescription, Tasks: setStrings(m.Tasks),
 		MinHardwareGeneration: m.MinHardwareGeneration, CPU: m.CPU, Licence: m.Licence,

@@ -78,7 +78,7 @@ func flattenImage(img *client.Image, lk *client.Lookups, m *dockerImageModel) {
 	if !known(m.RegistryPassword) || img.RegistryPassword == nil || *img.RegistryPassword != m.RegistryPassword.ValueString() {
 		m.RegistryPassword = types.StringNull()
 	}
-	m.CUDAVersion = types.StringValue(img.CUDAVersion.Version)
+	m.CUDAVersion = cudaVersion(img.CUDAVersion.Version)
 	m.CUDAFullVersion = types.StringValue(img.CUDAVersion.FullVersion)
 	m.Framework = types.Int64Value(img.Framework.PK)
 	m.FrameworkName = types.StringValue(img.Framework.Name)

@@ -192,7 +192,7 @@ func TestImageLookupChecks(t *testing.T) {
 	bad.Domain = types.StringValue("xx")
 	bad.Licence = types.StringValue("WTFPL")
 	bad.Tasks = types.SetValueMust(types.StringType, []attr.Value{types.StringValue("Train"), types.StringValue("Dance")})
-	bad.CUDAVersion = types.StringUnknown()
+	bad.CUDAVersion = cudaVersionValue{StringValue: types.StringUnknown()}
 	text := check(imagePlan{plan: bad, creating: true, framework: frameworkConfig{pk: types.Int64Value(99), name: types.StringNull(), version: types.StringNull()}})
 	for _, want := range []string{
 		`Unknown Domain: The server has no domain "xx". Use one of: ic (Image Classification), od (Object Detection).`,

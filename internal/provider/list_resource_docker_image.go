@@ -46,8 +46,8 @@ func (r *dockerImageListResource) ListResourceConfigSchema(ctx context.Context, 
 	ds.Schema(ctx, datasource.SchemaRequest{}, &dsResp)
 	attrs := map[string]listschema.Attribute{}
 	for name, a := range dsResp.Schema.Attributes {
-		if a.IsComputed() {
-			continue // the data source's results
+		if a.IsComputed() || name == "read_registry_passwords" {
+			continue // the data source's results; query results never carry passwords
 		}
 		attrs[name] = toListAttribute(a)
 	}

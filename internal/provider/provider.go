@@ -189,6 +189,11 @@ func (p *ufdlProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 func (p *ufdlProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewDockerImageResource,
+		NewFrameworkResource,
+		NewCUDAVersionResource,
+		NewHardwareGenerationResource,
+		NewLicenceResource,
+		NewJobContractResource,
 	}
 }
 

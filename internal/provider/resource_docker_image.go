@@ -61,7 +61,7 @@ type dockerImageModel struct {
 	RegistryPassword          types.String `tfsdk:"registry_password"`
 	RegistryPasswordWO        types.String `tfsdk:"registry_password_wo"`
 	RegistryPasswordWOVersion types.Int64  `tfsdk:"registry_password_wo_version"`
-	CUDAVersion               types.String `tfsdk:"cuda_version"`
+	CUDAVersion               cudaVersionValue `tfsdk:"cuda_version"`
 	Framework                 types.Int64  `tfsdk:"framework"`
 	Domain                    types.String `tfsdk:"domain"`
 	Tasks                     types.Set    `tfsdk:"tasks"`
@@ -111,8 +111,10 @@ func (r *dockerImageResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, maxURL), urlShape()},
 			},
 			"cuda_version": schema.StringAttribute{
-				MarkdownDescription: "CUDA version the image is built for, as the server's version string, e.g. `11.1`; CPU-only images use `0.0`. Checked against the server's CUDA table at plan time.",
-				Required:            true,
+				MarkdownDescription: "CUDA version the image is built for, as the server's version string, e.g. `11.1`; CPU-only images use `0.0`. " +
+					"A decimal, as on the server: `11.10` is the same version as `11.1`. Checked against the server's CUDA table at plan time.",
+				Required:   true,
+				CustomType: cudaVersionType{},
 			},
 			"domain": schema.StringAttribute{
 				MarkdownDescription: "Two-letter code of the data domain the image works in, e.g. `od` (Object Detection). Checked against the server's domains at plan time.",

@@ -1,0 +1,173 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/client"
+)
+
+// licenceDomains are the licence domains the API documents: what a licence covers. They are
+// not the data domains of images (od, ic, ...).
+var licenceDomains = []string{"Software", "Models", "Data"}
+
+type licenceResourceModel struct {
+	rowIDs
+	Name        types.String `tfsdk:"name"`
+	URL         types.String `tfsdk:"url"`
+	Domains     types.Set    `tfsdk:"domains"`
+	Permissions types.Set    `tfsdk:"permissions"`
+	Limitations types.Set    `tfsdk:"limitations"`
+	Conditions  types.Set    `tfsdk:"conditions"`
+}
+
+// list is the model's set of kind.
+func (m *licenceResourceModel) list(kind client.Subdescriptors) *types.Set {
+	switch kind {
+	case client.SubPermissions:
+		return &m.Permissions
+	case client.SubLimitations:
+		return &m.Limitations
+	case client.SubConditions:
+		return &m.Conditions
+	}
+	return &m.Domains
+}
+
+// NewLicenceResource returns the ufdl_licence resource.
+func NewLicenceResource() resource.Resource {
+	names := func(description string) schema.SetAttribute {
+		return schema.SetAttribute{
+			MarkdownDescription: description + fmt.Sprintf(" A set of names of at most %d characters; defaults to none. ", client.MaxSubdescriptor) +
+				"The server keeps one list of names per kind for all licences, and adds a name it has not seen.",
+			ElementType: types.StringType,
+			Optional:    true,
+			Computed:    true,
+			Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{})),
+			Validators: []validator.Set{setvalidator.ValueStringsAre(
+				stringvalidator.UTF8LengthBetween(1, client.MaxSubdescriptor), noSurroundingSpace())},
+		}
+	}
+	return newCatalogResource(catalogSpec[licenceResourceModel, client.Licence]{
+		typeName: "_licence", kind: licenceKind,
+		description: "A licence of the UFDL catalog, with what it covers, permits, limits and requires. Images name it with `licence`: " +
+			"write `licence = ufdl_licence.x.name`, so that Terraform creates it before the images and destroys it after them. " +
+			"The server ignores a licence's lists when it is created or changed, and writes them one kind at a time: a create or update " +
+			"makes one more call per kind that changes, and when one of them fails the state holds the lists the server has.",
+		attributes: map[string]schema.Attribute{
+			"name": textAttribute("Licence name as images use it, e.g. `Apache 2.0`. Unique on the server.", client.MaxLicenceName),
+			"url": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Where the licence's text is: an `http`, `https`, `ftp` or `ftps` URL. At most %d characters.", client.MaxLicenceURL),
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, client.MaxLicenceURL), noSurroundingSpace(), licenceURL()},
+			},
+			"domains": names("What the licence covers, e.g. `[\"Software\", \"Models\"]`: the licence domains " + docChoices(licenceDomains) +
+				", not the data domains of images (`od`, `ic`, ...)."),
+			"permissions": names("What the licence permits, e.g. `[\"Commercial use\", \"Modification\"]`."),
+			"limitations": names("What the licence rules out, e.g. `[\"Liability\", \"Warranty\"]`."),
+			"conditions":  names("What the licence requires, e.g. `[\"License and copyright notice\"]`."),
+		},
+		uniqueAttrs: []string{"name"},
+		keyAttrs:    []string{"name"},
+		keys:        func(m *licenceResourceModel) ([]string, bool) { return []string{m.Name.ValueString()}, known(m.Name) },
+		rowKeys:     func(r client.Licence) []string { return []string{r.Name} },
+		importKey:   func(p []string) client.Fields { return client.Fields{client.FieldName: p[0]} },
+		fields: func(m *licenceResourceModel) client.Fields {
+			return client.Fields{client.FieldName: m.Name.ValueString(), client.FieldLicenceURL: m.URL.ValueString()}
+		},
+		fill: func(m *licenceResourceModel, r client.Licence) {
+			m.Name, m.URL = types.StringValue(r.Name), types.StringValue(r.URL)
+			for _, kind := range client.AllSubdescriptors {
+				*m.list(kind) = stringSet(r.Of(kind))
+			}
+		},
+		planned: func(m *licenceResourceModel) client.Licence {
+			return client.Licence{PK: m.PK.ValueInt64(), Name: m.Name.ValueString(), URL: m.URL.ValueString()}
+		},
+		check: checkLicenceDomains,
+		lists: writeLicenceLists,
+	})
+}
+
+// writeLicenceLists makes the server's lists of the licence those of plan: for each kind,
+// the names to remove and then the names to add, from what the server holds (row, its last
+// answer). It returns the licence as last answered, so that a failure halfway leaves state
+// holding what the server holds.
+func writeLicenceLists(ctx context.Context, c *client.Client, plan, _ *licenceResourceModel, row client.Licence) (client.Licence, error) {
+	for _, kind := range client.AllSubdescriptors {
+		want := setStrings(*plan.list(kind))
+		have := row.Of(kind)
+		for _, add := range []bool{false, true} {
+			var names []string
+			if add {
+				names = without(want, have)
+			} else {
+				names = without(have, want)
+			}
+			if len(names) == 0 {
+				continue
+			}
+			lic, err := c.ChangeSubdescriptors(ctx, row.PK, kind, add, names)
+			if err != nil {
+				return row, err
+			}
+			row = *lic
+		}
+	}
+	return row, nil
+}
+
+// without lists the names of a that b lacks.
+func without(a, b []string) []string {
+	var out []string
+	for _, s := range a {
+		if !slices.Contains(b, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// checkLicenceDomains warns about a licence domain the API does not document: it is often a
+// data domain of images written in the wrong place.
+func checkLicenceDomains(m *licenceResourceModel, _ []client.Licence) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, d := range setStrings(m.Domains) {
+		if !slices.Contains(licenceDomains, d) {
+			diags.AddAttributeWarning(path.Root("domains"), "Unusual Licence Domain",
+				fmt.Sprintf("domains holds %q, which is none of the licence domains the API documents (%s); the server adds it as a new one. "+
+					"A licence's domains say what it covers, not which data domain (od, ic, ...) an image works in.", d, strings.Join(licenceDomains, ", ")))
+		}
+	}
+	return diags
+}
+
+// licenceURL checks what the server's URL check is sure to refuse: a scheme other than
+// http, https, ftp or ftps, or no host.
+func licenceURL() validator.String {
+	return stringRule{"value must be an http, https, ftp or ftps URL", func(p path.Path, s string) (string, string) {
+		u, err := url.Parse(strings.TrimSpace(s))
+		switch {
+		case err != nil:
+		case !slices.Contains([]string{"http", "https", "ftp", "ftps"}, strings.ToLower(u.Scheme)):
+		case u.Hostname() == "":
+		default:
+			return "", ""
+		}
+		return "Invalid Licence URL", fmt.Sprintf("%s = %q is not a URL the server accepts: write it with its scheme and host, e.g. \"https://opensource.org/licenses/MIT\".", p, s)
+	}}
+}
