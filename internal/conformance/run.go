@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -331,6 +332,9 @@ func (r *runner) send(ctx context.Context, method, p string, body []byte, hdr ht
 	return resp.StatusCode, resp.Header, b, err
 }
 
+// pkRef is the argument of a pk placeholder: a saved name and an optional offset.
+var pkRef = regexp.MustCompile(`^([A-Za-z0-9_]+)([+-][0-9]+)?$`)
+
 // expand replaces the placeholders of a path, body or header value.
 func (r *runner) expand(ctx context.Context, s string) (string, error) {
 	var out strings.Builder
@@ -360,11 +364,18 @@ func (r *runner) placeholder(ctx context.Context, p string) (string, error) {
 	case "tag":
 		return r.tag, nil
 	case "pk":
-		o, ok := r.byName[arg]
-		if !ok {
-			return "", fmt.Errorf("{{pk:%s}}: no object of that name was created earlier in this run", arg)
+		// {{pk:NAME-N}} and {{pk:NAME+N}} are pks next to a saved one: what
+		// lies there shows whether a failed create consumed a pk.
+		m := pkRef.FindStringSubmatch(arg)
+		if m == nil {
+			return "", fmt.Errorf("{{%s}}: want pk:NAME, pk:NAME-N or pk:NAME+N", p)
 		}
-		return strconv.FormatInt(o.pk, 10), nil
+		o, ok := r.byName[m[1]]
+		if !ok {
+			return "", fmt.Errorf("{{%s}}: no object named %s was created earlier in this run", p, m[1])
+		}
+		offset, _ := strconv.ParseInt(m[2], 10, 64) // "" is no offset
+		return strconv.FormatInt(o.pk+offset, 10), nil
 	case "username", "password":
 		// The credentials the target was given, so that cases can log in.
 		switch {
@@ -399,7 +410,7 @@ func (r *runner) placeholder(ctx context.Context, p string) (string, error) {
 		}
 		return strings.Repeat(text, count), nil
 	}
-	return "", fmt.Errorf("unknown placeholder {{%s}} (tag, pk:NAME, username:WHO, password:WHO, access:WHO, refresh:WHO, repeat:N:TEXT)", p)
+	return "", fmt.Errorf("unknown placeholder {{%s}} (tag, pk:NAME[±N], username:WHO, password:WHO, access:WHO, refresh:WHO, repeat:N:TEXT)", p)
 }
 
 // teardown deletes what the run created, newest first. An image keeps its

@@ -2,6 +2,7 @@ package refserver
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -60,12 +61,50 @@ func TestURLShapes(t *testing.T) {
 			t.Errorf("validImageURL(%q) = %v", u, got)
 		}
 	}
+	// Licence URLs: Django's URLValidator, as the real backend answered
+	// (internal/conformance/corpus/08-lookup-writes.cases).
 	for u, want := range map[string]bool{
-		"https://opensource.org/licenses/MIT": true,
-		"ftp://example.com":                   true,
-		"opensource.org/licenses/MIT":         false,
-		"mailto://x":                          false,
-		"https://":                            false,
+		"https://opensource.org/licenses/MIT":         true,
+		"ftp://example.com":                           true,
+		"ftps://example.com/x":                        true,
+		"HTTPS://EXAMPLE.COM/X":                       true,
+		"http://localhost:8080/x":                     true,
+		"http://127.0.0.1/x":                          true,
+		"http://[::1]:80/x":                           true,
+		"http://[::ffff:1.2.3.4]/":                    true,
+		"http://example.com:99999/":                   true,
+		"http://example.com:0":                        true,
+		"http://user:pw@example.com/":                 true,
+		"http://u@[1::2::3]/":                         false,
+		"http://éxample.com/ü":                        true,
+		"https://example.com./":                       true,
+		"https://example.xn--p1ai/":                   true,
+		"https://example.com?a=1#f":                   true,
+		"http://1.2.3.4.com/":                         true,
+		"opensource.org/licenses/MIT":                 false,
+		"mailto://x":                                  false,
+		"mailto:a@example.com":                        false,
+		"file:///etc/hosts":                           false,
+		"git://example.com/x":                         false,
+		"//example.com/x":                             false,
+		"http:example.com":                            false,
+		"https://":                                    false,
+		"http://example/":                             false,
+		"http://a.b.c.d.e/":                           false,
+		"http://exa_mple.com/":                        false,
+		"http://-x.example.com/":                      false,
+		"http://x-.example.com/":                      false,
+		"http://example.com-/":                        false,
+		"http://example.com/a b":                      false,
+		"http://example.com/a\u00a0b":                 false,
+		"http://256.1.1.1/":                           false,
+		"http://[1::2::3]/":                           false,
+		"http://[1.2.3.4]/":                           false,
+		"http://example.com:123456/":                  false,
+		"http://example.com:8o/":                      false,
+		"http://" + strings.Repeat("a", 64) + ".com/": false,
+		"http://" + strings.Repeat(strings.Repeat("a", 63)+".", 4) + "com/": false, // a host of 259 characters
+		"http://" + strings.Repeat(strings.Repeat("a", 61)+".", 4) + "com/": true,  // 251
 	} {
 		if got := validAbsoluteURL(u); got != want {
 			t.Errorf("validAbsoluteURL(%q) = %v", u, got)

@@ -520,7 +520,15 @@ func operand(raw json.RawMessage, k kind) (value, bool) {
 			n, err := strconv.ParseInt(strings.ReplaceAll(strings.TrimSpace(s), "_", ""), 10, 64)
 			return value{n: float64(n)}, err == nil
 		}
-	case kFloat, kDecimal:
+	case kDecimal:
+		// An exact value, never rounded to the column's one place.
+		switch t {
+		case "str", "int", "float", "bool":
+			f, ok := decimalLookup(raw)
+			return value{n: f}, ok
+		}
+		return value{}, false
+	case kFloat:
 		var f float64
 		switch t {
 		case "bool":
@@ -531,16 +539,11 @@ func operand(raw json.RawMessage, k kind) (value, bool) {
 			s, _ := jsonString(raw)
 			s = strings.TrimSpace(s)
 			var err error
-			if f, err = strconv.ParseFloat(s, 64); err != nil || (k == kDecimal && !pyDecimalRe.MatchString(s)) {
+			if f, err = strconv.ParseFloat(s, 64); err != nil {
 				return value{}, false
 			}
 		default:
 			return value{}, false
-		}
-		if k == kDecimal {
-			// The column is numeric(4,1): Django rounds the value to one place.
-			f = math.RoundToEven(f*10) / 10
-			return value{s: strconv.FormatFloat(f, 'f', 1, 64), n: f}, true
 		}
 		return value{n: f}, true
 	}

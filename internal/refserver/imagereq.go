@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -131,26 +130,17 @@ func (d *imageDecoder) cudaVersion(raw json.RawMessage, t *table) (*lrow, bool) 
 		d.errs.add(name, msgNotNull)
 		return nil, false
 	}
-	var r *lrow
-	switch pyType(raw) {
-	case "str", "int", "float":
-		v := strings.TrimSpace(pyStr(raw))
-		f, err := strconv.ParseFloat(v, 64)
-		if !pyDecimalRe.MatchString(v) || err != nil {
-			d.errs.add(name, fmt.Sprintf("\u201c%s\u201d value must be a decimal number.", pyStr(raw)))
-			return nil, false
-		}
-		slot := t.col("version").fslot
-		for _, row := range t.rows {
-			if row.f[slot] == f {
-				r = row
-			}
-		}
-	case "bool":
-		// Decimal(True) is 1, which no version equals.
-	default:
+	f, ok := decimalLookup(raw)
+	if !ok {
 		d.errs.add(name, fmt.Sprintf("\u201c%s\u201d value must be a decimal number.", pyStr(raw)))
 		return nil, false
+	}
+	var r *lrow
+	slot := t.col("version").fslot
+	for _, row := range t.rows {
+		if row.f[slot] == f {
+			r = row
+		}
 	}
 	if r == nil {
 		d.errs.add(name, fmt.Sprintf("Object with version=%s does not exist.", pyStr(raw)))
@@ -158,9 +148,6 @@ func (d *imageDecoder) cudaVersion(raw json.RawMessage, t *table) (*lrow, bool) 
 	}
 	return r, true
 }
-
-// pyDecimalRe is the finite numbers Python's Decimal() reads.
-var pyDecimalRe = regexp.MustCompile(`^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$`)
 
 func (d *imageDecoder) framework(raw json.RawMessage, t *table) (*lrow, bool) {
 	const name = "framework"

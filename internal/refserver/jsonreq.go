@@ -160,7 +160,10 @@ func jsonInt(raw []byte) (int64, bool) {
 }
 
 // jsonNumber decodes a value like DRF's FloatField: a number, a numeric
-// string, or a boolean (float(True) is 1.0).
+// string, or a boolean (float(True) is 1.0). Infinities and NaN are refused:
+// the real backend stores them, answers the write with a 500 and then fails
+// every read of the row and every list of its table (its JSON renderer
+// refuses them), which a reference server should not copy.
 func jsonNumber(raw []byte) (float64, bool) {
 	switch pyType(raw) {
 	case "int", "float":

@@ -143,30 +143,30 @@ func decodeRow(t *table, obj map[string]json.RawMessage, mode writeMode, old *lr
 				continue
 			}
 			v := strings.TrimSpace(pyStr(raw))
-			switch {
-			case v == "":
+			if v == "" {
 				errs.add(c.name, msgNotBlank)
-			case utf8.RuneCountInString(v) > c.maxLen:
-				errs.add(c.name, tooLong(c.maxLen))
-			case strings.ContainsRune(v, 0):
-				errs.add(c.name, msgNullChars)
-			case c.kind == colURL && !validAbsoluteURL(v):
-				errs.add(c.name, msgBadURL)
-			default:
+				continue
+			}
+			// DRF runs every validator and reports each failure, in order.
+			failed := false
+			check := func(ok bool, msg string) {
+				if !ok {
+					errs.add(c.name, msg)
+					failed = true
+				}
+			}
+			check(utf8.RuneCountInString(v) <= c.maxLen, tooLong(c.maxLen))
+			check(!strings.ContainsRune(v, 0), msgNullChars)
+			if c.kind == colURL {
+				check(validAbsoluteURL(v), msgBadURL)
+			}
+			if !failed {
 				r.s[c.slot] = v
 			}
 		case colDecimal:
-			var text string
-			switch pyType(raw) {
-			case "str":
-				text, _ = jsonString(raw)
-			case "int", "float":
-				text = strings.TrimSpace(string(raw))
-			default:
-				errs.add(c.name, msgNotNumber)
-				continue
-			}
-			canon, f, msg := parseDecimal(text)
+			// DRF reads the value's Python text: a JSON float as its repr
+			// (987.50 is "987.5"), True as "True".
+			canon, f, msg := parseCUDAVersion(pyStr(raw))
 			if msg != "" {
 				errs.add(c.name, msg)
 				continue

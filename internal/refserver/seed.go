@@ -68,7 +68,7 @@ func seedRow(t *table, m map[string]json.RawMessage) (*lrow, error) {
 		case colDecimal:
 			var s string
 			if err = json.Unmarshal(raw, &s); err == nil {
-				canon, f, msg := parseDecimal(s)
+				canon, f, msg := parseCUDAVersion(s)
 				if msg != "" || canon != s {
 					return nil, fmt.Errorf("%s %q: not a serialised decimal", c.name, s)
 				}

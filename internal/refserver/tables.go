@@ -1,11 +1,6 @@
 package refserver
 
-import (
-	"regexp"
-	"slices"
-	"strconv"
-	"strings"
-)
+import "slices"
 
 // The six lookup tables share one generic implementation: a table is a list
 // of typed columns, a row stores its values in per-kind slots. Images point at
@@ -198,32 +193,4 @@ func cmpInt(a, b int64) int {
 		return 1
 	}
 	return 0
-}
-
-var decimalRe = regexp.MustCompile(`^[+-]?(\d+)(?:\.(\d+))?$`)
-
-// parseDecimal validates a DecimalField(max_digits=4, decimal_places=1) value
-// with DRF's messages and returns it in its serialised form ("11.0").
-func parseDecimal(s string) (string, float64, string) {
-	s = strings.TrimSpace(s)
-	m := decimalRe.FindStringSubmatch(s)
-	if m == nil {
-		return "", 0, msgNotNumber
-	}
-	whole := strings.TrimLeft(m[1], "0")
-	frac := m[2]
-	if len(whole)+len(frac) > 4 {
-		return "", 0, "Ensure that there are no more than 4 digits in total."
-	}
-	if len(frac) > 1 {
-		return "", 0, "Ensure that there are no more than 1 decimal places."
-	}
-	if len(whole) > 3 {
-		return "", 0, "Ensure that there are no more than 3 digits before the decimal point."
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return "", 0, msgNotNumber
-	}
-	return strconv.FormatFloat(f, 'f', 1, 64), f, ""
 }

@@ -2,9 +2,11 @@ package refserver
 
 import (
 	"net/netip"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // validImageURL checks a registry-style URL: an optional http(s) scheme, a
@@ -33,19 +35,72 @@ func validImageURL(s string) bool {
 	return validHostPort(hostport)
 }
 
-// validAbsoluteURL is Django's URLField: a scheme is required.
+// validAbsoluteURL is Django's URLValidator (a licence's URLField) after DRF
+// has trimmed the value: scheme http, https, ftp or ftps; a host that is an
+// IPv4 address, a bracketed IPv6 address, "localhost" or a domain name whose
+// last label is two or more letters (or punycode); an optional port of one
+// to five digits (any value: 0 and 99999 pass); and no whitespace. Host names
+// may hold any character from U+00A1 to U+FFFF; Django's second try with the
+// host in punycode, which only matters for characters beyond that range, is
+// not made.
 func validAbsoluteURL(s string) bool {
-	scheme, after, ok := strings.Cut(s, "://")
-	if !ok {
+	if utf8.RuneCountInString(s) > 2048 || strings.ContainsAny(s, "\t\r\n") {
 		return false
 	}
+	scheme, _, _ := strings.Cut(s, "://")
 	switch strings.ToLower(scheme) {
 	case "http", "https", "ftp", "ftps":
 	default:
 		return false
 	}
-	return after != "" && validImageURL(after)
+	if !djangoURLRe.MatchString(s) {
+		return false
+	}
+	// The host as urlsplit finds it, which refuses a bracketed host that is
+	// not an IPv6 address.
+	_, host, _ := strings.Cut(s, "://")
+	if i := strings.IndexAny(host, "/?#"); i >= 0 {
+		host = host[:i]
+	}
+	if i := strings.LastIndexByte(host, '@'); i >= 0 {
+		host = host[i+1:]
+	}
+	if strings.HasPrefix(host, "[") {
+		end := strings.IndexByte(host, ']')
+		if end < 0 {
+			return false // urlsplit: "Invalid IPv6 URL"
+		}
+		host = host[1:end]
+		if addr, err := netip.ParseAddr(host); err != nil || !addr.Is6() {
+			return false
+		}
+	} else {
+		host, _, _ = strings.Cut(host, ":")
+	}
+	return utf8.RuneCountInString(host) <= 253
 }
+
+// djangoURLRe is Django's URLValidator.regex. Go's regexp has no look-around,
+// so its "a label does not start or end with a dash" is spelt out; \s is
+// Python's Unicode whitespace.
+var djangoURLRe = func() *regexp.Regexp {
+	const (
+		ws       = `\t\n\v\f\r \x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}`
+		letter   = `a-z\x{a1}-\x{ffff}`
+		alnum    = letter + `0-9`
+		octet    = `(?:0|25[0-5]|2[0-4][0-9]|1[0-9]?[0-9]?|[1-9][0-9]?)`
+		ipv4     = octet + `(?:\.` + octet + `){3}`
+		ipv6     = `\[[0-9a-f:.]+\]`
+		label    = `[` + alnum + `](?:[` + alnum + `-]{0,61}[` + alnum + `])?`
+		tld      = `\.(?:[` + letter + `][` + letter + `-]{0,61}[` + letter + `]|xn--[a-z0-9]{1,59})\.?`
+		hostname = label + `(?:\.` + label + `)*` + tld + `|localhost`
+	)
+	return regexp.MustCompile(`(?i)^[a-z0-9.+-]*://` +
+		`(?:[^` + ws + `:@/]+(?::[^` + ws + `:@/]*)?@)?` +
+		`(?:` + ipv4 + `|` + ipv6 + `|` + hostname + `)` +
+		`(?::[0-9]{1,5})?` +
+		`(?:[/?#][^` + ws + `]*)?\z`)
+}()
 
 func validHostPort(hp string) bool {
 	host, port := hp, ""
