@@ -409,7 +409,9 @@ func (r *catalogResource[M, R]) ImportState(ctx context.Context, req resource.Im
 
 // numericKey says whether the natural key itself is a number (a CUDA version such as 11):
 // then an import ID is always the key, and a pk is imported through the identity.
-func (r *catalogResource[M, R]) numericKey() bool { return r.spec.kind.table == client.TableCUDAVersions }
+func (r *catalogResource[M, R]) numericKey() bool {
+	return r.spec.kind.table == client.TableCUDAVersions
+}
 
 // importForm describes the import ID by natural key: `"name:version" (e.g. ...)`.
 func (r *catalogResource[M, R]) importForm() string {

@@ -69,4 +69,6 @@ func (v cudaVersionValue) StringSemanticEquals(ctx context.Context, newValuable 
 }
 
 // cudaVersion is s as a CUDA version value.
-func cudaVersion(s string) cudaVersionValue { return cudaVersionValue{StringValue: basetypes.NewStringValue(s)} }
+func cudaVersion(s string) cudaVersionValue {
+	return cudaVersionValue{StringValue: basetypes.NewStringValue(s)}
+}

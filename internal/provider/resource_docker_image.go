@@ -51,27 +51,27 @@ type dockerImageResource struct {
 // dockerImageModel is the resource's state. Lookup fields hold the forms users write
 // (version string, framework pk, domain code, generation name), not the API's response forms.
 type dockerImageModel struct {
-	ID                        types.String `tfsdk:"id"`
-	PK                        types.Int64  `tfsdk:"pk"`
-	Name                      types.String `tfsdk:"name"`
-	Version                   types.String `tfsdk:"version"`
-	URL                       types.String `tfsdk:"url"`
-	RegistryURL               types.String `tfsdk:"registry_url"`
-	RegistryUsername          types.String `tfsdk:"registry_username"`
-	RegistryPassword          types.String `tfsdk:"registry_password"`
-	RegistryPasswordWO        types.String `tfsdk:"registry_password_wo"`
-	RegistryPasswordWOVersion types.Int64  `tfsdk:"registry_password_wo_version"`
+	ID                        types.String     `tfsdk:"id"`
+	PK                        types.Int64      `tfsdk:"pk"`
+	Name                      types.String     `tfsdk:"name"`
+	Version                   types.String     `tfsdk:"version"`
+	URL                       types.String     `tfsdk:"url"`
+	RegistryURL               types.String     `tfsdk:"registry_url"`
+	RegistryUsername          types.String     `tfsdk:"registry_username"`
+	RegistryPassword          types.String     `tfsdk:"registry_password"`
+	RegistryPasswordWO        types.String     `tfsdk:"registry_password_wo"`
+	RegistryPasswordWOVersion types.Int64      `tfsdk:"registry_password_wo_version"`
 	CUDAVersion               cudaVersionValue `tfsdk:"cuda_version"`
-	Framework                 types.Int64  `tfsdk:"framework"`
-	Domain                    types.String `tfsdk:"domain"`
-	Tasks                     types.Set    `tfsdk:"tasks"`
-	MinHardwareGeneration     types.String `tfsdk:"min_hardware_generation"`
-	CPU                       types.Bool   `tfsdk:"cpu"`
-	Licence                   types.String `tfsdk:"licence"`
-	CUDAFullVersion           types.String `tfsdk:"cuda_full_version"`
-	FrameworkName             types.String `tfsdk:"framework_name"`
-	FrameworkVersion          types.String `tfsdk:"framework_version"`
-	DomainDescription         types.String `tfsdk:"domain_description"`
+	Framework                 types.Int64      `tfsdk:"framework"`
+	Domain                    types.String     `tfsdk:"domain"`
+	Tasks                     types.Set        `tfsdk:"tasks"`
+	MinHardwareGeneration     types.String     `tfsdk:"min_hardware_generation"`
+	CPU                       types.Bool       `tfsdk:"cpu"`
+	Licence                   types.String     `tfsdk:"licence"`
+	CUDAFullVersion           types.String     `tfsdk:"cuda_full_version"`
+	FrameworkName             types.String     `tfsdk:"framework_name"`
+	FrameworkVersion          types.String     `tfsdk:"framework_version"`
+	DomainDescription         types.String     `tfsdk:"domain_description"`
 }
 
 func (r *dockerImageResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {

@@ -1003,8 +1003,8 @@ func TestAccDockerImage_frameworkByName(t *testing.T) {
 				ConfigPlanChecks: empty,
 			},
 			{
-				Config:      imageConfig(srv.ProviderConfig(), with(byName, "framework_version", `"v9"`)),
-				PlanOnly:    true,
+				Config:   imageConfig(srv.ProviderConfig(), with(byName, "framework_version", `"v9"`)),
+				PlanOnly: true,
 				// Written by name, the choices are names too.
 				ExpectError: errorText("Unknown Framework", `The server has no framework named "yolo" with version "v9". Use one of:`, "yolo v5, yolo v7;"),
 			},
