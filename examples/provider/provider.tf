@@ -15,7 +15,7 @@ provider "ufdl" {
 }
 
 variable "ufdl_host" {
-  description = "URL of the UFDL server, e.g. https://ufdl.example.com (`make refserver` listens on http://127.0.0.1:8000)."
+  description = "URL of the UFDL server, e.g. https://ufdl.example.com."
   type        = string
 }
 

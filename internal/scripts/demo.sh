@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # A short tour of the provider (`make demo`): it builds the provider and the reference server,
-# applies examples/demo/ against the server, shows that a second plan is empty, changes an
-# image behind Terraform's back and shows the plan that detects it, then destroys everything.
-# No registry, no `terraform init`, nothing left running or behind, even when interrupted.
+# starts the server with the sample catalog (as `make refserver` does), applies examples/demo/
+# against it, shows that a second plan is empty, changes an image behind Terraform's back and
+# shows the plan that detects it, then destroys what it created. No registry, no
+# `terraform init`, nothing left running or behind, even when interrupted.
+#
+# The first run on a machine downloads the Go modules and compiles them, which takes minutes:
+# the script says so up front and prints the build's progress every 10 seconds.
 #
 # Needs go, curl and terraform (or OpenTofu: without terraform on PATH the pinned OpenTofu
 # build is used; UFDL_TF_CLI=/path/to/cli picks another).
@@ -14,8 +18,13 @@ source "$root/internal/scripts/lib.sh"
 
 tmp=""
 server_pid=""
+progress_pid=""
 cleanup() {
 	local rc=$?
+	if [[ -n $progress_pid ]]; then
+		kill "$progress_pid" 2>/dev/null || true
+		wait "$progress_pid" 2>/dev/null || true
+	fi
 	if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
 		kill "$server_pid" 2>/dev/null || true
 		wait "$server_pid" 2>/dev/null || true
@@ -39,15 +48,23 @@ bold="" plain="" color=(-no-color)
 if [[ -t 1 ]]; then
 	bold=$'\033[1m' plain=$'\033[0m' color=()
 fi
+# elapsed prints the time since the script started, as m:ss.
+elapsed() {
+	printf '%d:%02d' $((SECONDS / 60)) $((SECONDS % 60))
+}
 n=0
 step() {
 	n=$((n + 1))
-	printf '\n%s==> %d. %s%s\n    %s\n\n' "$bold" "$n" "$1" "$plain" "$2"
+	printf '\n%s==> %d. %s%s  [%s]\n    %s\n\n' "$bold" "$n" "$1" "$plain" "$(elapsed)" "$2"
 }
 die() {
 	echo "error: $*" >&2
 	exit 1
 }
+
+echo "make demo: a tour of the provider against a reference server on this machine."
+echo "The first run downloads Go modules and compiles the provider and the server: about"
+echo "3 minutes on 2 cores, with a progress line every 10 seconds. Later runs take seconds."
 
 command -v go >/dev/null || die "go is not on PATH"
 command -v curl >/dev/null || die "curl is not on PATH (the demo uses it to change an image behind Terraform's back)"
@@ -57,16 +74,48 @@ tfname=$(basename "$tf")
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ufdl-demo.XXXXXX")
 mkdir -p "$tmp/bin" "$tmp/work"
 
+# progress LOG prints, every 10 seconds, how far the go build writing LOG has got: go build -v
+# names each module it downloads and each package it compiles (none when all are cached).
+progress() {
+	local log=$1 downloaded compiled
+	while sleep 10; do
+		downloaded=$(grep -c '^go: downloading' "$log" || true)
+		compiled=$(grep -vc '^go: ' "$log" || true)
+		printf '    [%s] building... modules downloaded: %d, packages compiled: %d\n' \
+			"$(elapsed)" "$downloaded" "$compiled"
+	done
+}
+
+# build OUT PKG [FLAGS...] builds PKG into OUT, showing its progress; on failure it shows
+# what go build said.
+build() {
+	local out=$1 pkg=$2 log
+	shift 2
+	log=$tmp/build-$(basename "$out").log
+	: >"$log"
+	progress "$log" &
+	progress_pid=$!
+	local rc=0
+	(cd "$root" && go build -v "$@" -o "$out" "$pkg") 2>"$log" || rc=$?
+	kill "$progress_pid" 2>/dev/null || true
+	wait "$progress_pid" 2>/dev/null || true
+	progress_pid=""
+	if [[ $rc -ne 0 ]]; then
+		grep -v '^go: downloading' "$log" >&2 || true
+		die "go build $pkg failed (exit $rc)"
+	fi
+	echo "    [$(elapsed)] built $(basename "$out")"
+}
+
 step "Build the provider and the reference server" \
 	"go build: the provider binary is loaded through dev_overrides, so no registry and no init."
-(cd "$root" && go build -ldflags "-X main.version=demo" -o "$tmp/bin/terraform-provider-ufdl" .)
-(cd "$root" && go build -o "$tmp/ufdl-refserver" ./internal/refserver/cmd/ufdl-refserver)
-echo "    built into $tmp"
+build "$tmp/bin/terraform-provider-ufdl" . -ldflags "-X main.version=demo"
+build "$tmp/ufdl-refserver" ./internal/refserver/cmd/ufdl-refserver
 
 step "Start the reference server" \
-	"An in-memory UFDL backend with the real lookup tables, on a free loopback port."
+	"An in-memory UFDL backend holding what \`make refserver\` serves: the real lookup tables and 23 images."
 password=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
-"$tmp/ufdl-refserver" -listen 127.0.0.1:0 -url-file "$tmp/url" -admin-password "$password" \
+"$tmp/ufdl-refserver" -samples -listen 127.0.0.1:0 -url-file "$tmp/url" -admin-password "$password" \
 	>"$tmp/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do
@@ -95,7 +144,7 @@ expect_plan() {
 }
 
 step "$tfname apply" \
-	"Creates the three images of examples/demo/main.tf on the server at UFDL_HOST=$url."
+	"Creates the three images of examples/demo/main.tf beside the 23 the server at UFDL_HOST=$url holds."
 "$tf" apply -auto-approve -compact-warnings "${color[@]}"
 
 step "$tfname plan (expect no changes)" \
@@ -111,7 +160,7 @@ token=$(curl -fsS -X POST -H 'Content-Type: application/json' \
 	-d "{\"username\": \"admin\", \"password\": \"$password\"}" "$url/v1/auth/obtain" |
 	sed -n 's/.*"access" *: *"\([^"]*\)".*/\1/p')
 [[ -n $token ]] || die "no access token from $url/v1/auth/obtain"
-new_url="public.aml-repo.cms.waikato.ac.nz:443/waikatodatamining/pytorch-yolov7:2022-10-08_cuda11.1-hotfix"
+new_url="registry.example.com/ml/pytorch-yolov7:2023-05-12_cuda11.6-hotfix"
 echo "    PATCH $url/v1/docker/$pk  {\"url\": \"$new_url\"}"
 status=$(curl -sS -o /dev/null -w '%{http_code}' -X PATCH \
 	-H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
@@ -124,7 +173,7 @@ step "$tfname plan (expect drift)" \
 expect_plan 2 "the plan should detect the drift" "drift detected"
 
 step "$tfname destroy" \
-	"Deletes the images; each delete is read back to make sure the server really removed it."
+	"Deletes the three images; each delete is read back to make sure the server really removed it."
 # The destroy plan repeats every attribute; the tour shows only the progress lines.
 "$tf" destroy -auto-approve -compact-warnings -no-color | grep -E 'Destroying|Destruction complete|Destroy complete'
 
@@ -133,4 +182,4 @@ step "Stop the server and clean up" \
 kill "$server_pid"
 wait "$server_pid" 2>/dev/null || true
 server_pid=""
-echo "    done: the provider created, checked, saw drift in and destroyed three images"
+echo "    [$(elapsed)] done: the provider created, checked, saw drift in and destroyed three images"

@@ -1,5 +1,5 @@
-# A GPU image of the UFDL catalog. A fresh deployment, and the sample catalog of
-# `make refserver`, already hold it: import-by-name.tf beside this file adopts it.
+# A GPU image of the catalog a UFDL deployment starts with (`make refserver` serves it
+# too): the import block of import-by-name.tf adopts it.
 resource "ufdl_dockerimage" "yolo_v7" {
   name              = "yolo"
   version           = "v7_2022-10-08_cuda11.1"
@@ -19,10 +19,9 @@ resource "ufdl_dockerimage" "yolo_v7" {
   licence                 = "GPL3"
 }
 
-# A CPU-only image of your own: cpu = true and CUDA version "0.0". The API documentation
-# lets a CPU image leave min_hardware_generation out, but the UFDL backend refuses that when
-# an image is created or updated: the oldest generation, "Fermi", works on every server.
-# Its registry password is write-only: sent to the server, never stored in plan or state.
+# A CPU-only image of your own: cpu = true, CUDA version "0.0", and the oldest generation,
+# "Fermi", since the UFDL backend refuses an image without one. Its registry password is
+# write-only: sent to the server, never stored in plan or state.
 resource "ufdl_dockerimage" "yolo_v7_cpu" {
   name              = "yolo_cpu"
   version           = "v7_2023-05-12_cpu"

@@ -1,6 +1,4 @@
-# Stop managing an image without deleting it (Terraform 1.7 and later, OpenTofu 1.7): put a
-# removed block where its resource block was. The next apply forgets it; the server keeps it.
-# (`terraform destroy`, or deleting the resource block alone, deletes the image.)
+# In place of the resource block: the next apply forgets the image, the server keeps it.
 removed {
   from = ufdl_dockerimage.yolo_v7
 
