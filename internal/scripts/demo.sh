@@ -64,7 +64,8 @@ die() {
 
 echo "make demo: a tour of the provider against a reference server on this machine."
 echo "The first run downloads Go modules and compiles the provider and the server: about"
-echo "3 minutes on 2 cores, with a progress line every 10 seconds. Later runs take seconds."
+echo "3 minutes on an idle 2-core machine, longer on a busy one, with a progress line every"
+echo "10 seconds. Later runs take about half a minute."
 
 command -v go >/dev/null || die "go is not on PATH"
 command -v curl >/dev/null || die "curl is not on PATH (the demo uses it to change an image behind Terraform's back)"
@@ -72,45 +73,52 @@ tf=$(ufdl_tf_cli)
 tfname=$(basename "$tf")
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ufdl-demo.XXXXXX")
-mkdir -p "$tmp/bin" "$tmp/work"
+mkdir -p "$tmp/bin" "$tmp/work" "$tmp/go"
+# go build's own work folders go here too, so that an interrupted build leaves none behind.
+export GOTMPDIR=$tmp/go
 
-# progress LOG prints, every 10 seconds, how far the go build writing LOG has got: go build -v
-# names each module it downloads and each package it compiles (none when all are cached).
+# progress LOG prints, every 10 seconds, how far the go commands writing LOG have got: each
+# names the modules it downloads, and go build -v each package it compiles (only those the
+# build cache lacks). $tmp/todo holds how many that is once it is known.
 progress() {
-	local log=$1 downloaded compiled
+	local log=$1 downloaded compiled todo
 	while sleep 10; do
 		downloaded=$(grep -c '^go: downloading' "$log" || true)
 		compiled=$(grep -vc '^go: ' "$log" || true)
-		printf '    [%s] building... modules downloaded: %d, packages compiled: %d\n' \
-			"$(elapsed)" "$downloaded" "$compiled"
+		todo=$(cat "$tmp/todo" 2>/dev/null || echo '?')
+		printf '    [%s] building... modules downloaded: %d, packages compiled: %d of %s\n' \
+			"$(elapsed)" "$downloaded" "$compiled" "$todo"
 	done
 }
 
-# build OUT PKG [FLAGS...] builds PKG into OUT, showing its progress; on failure it shows
-# what go build said.
-build() {
-	local out=$1 pkg=$2 log
-	shift 2
-	log=$tmp/build-$(basename "$out").log
-	: >"$log"
-	progress "$log" &
-	progress_pid=$!
+# go_logged ARGS... runs go ARGS in the repository with its messages appended to
+# $tmp/build.log; on failure it shows them (less the download lines) and stops the demo.
+go_logged() {
 	local rc=0
-	(cd "$root" && go build -v "$@" -o "$out" "$pkg") 2>"$log" || rc=$?
-	kill "$progress_pid" 2>/dev/null || true
-	wait "$progress_pid" 2>/dev/null || true
-	progress_pid=""
+	(cd "$root" && go "$@") 2>>"$tmp/build.log" || rc=$?
 	if [[ $rc -ne 0 ]]; then
-		grep -v '^go: downloading' "$log" >&2 || true
-		die "go build $pkg failed (exit $rc)"
+		grep -v '^go: downloading' "$tmp/build.log" >&2 || true
+		die "go $1 failed (exit $rc)"
 	fi
-	echo "    [$(elapsed)] built $(basename "$out")"
 }
 
 step "Build the provider and the reference server" \
 	"go build: the provider binary is loaded through dev_overrides, so no registry and no init."
-build "$tmp/bin/terraform-provider-ufdl" . -ldflags "-X main.version=demo"
-build "$tmp/ufdl-refserver" ./internal/refserver/cmd/ufdl-refserver
+: >"$tmp/build.log"
+progress "$tmp/build.log" &
+progress_pid=$!
+refserver_pkg=./internal/refserver/cmd/ufdl-refserver
+# The packages the build cache lacks, so that the progress lines can say "N of M".
+go_logged list -deps -f '{{if .Stale}}{{.ImportPath}}{{end}}' . "$refserver_pkg" >"$tmp/stale"
+grep -c . "$tmp/stale" >"$tmp/todo" || true
+echo "    [$(elapsed)] $(<"$tmp/todo") packages to compile"
+go_logged build -v -ldflags "-X main.version=demo" -o "$tmp/bin/terraform-provider-ufdl" .
+echo "    [$(elapsed)] built terraform-provider-ufdl"
+go_logged build -v -o "$tmp/ufdl-refserver" "$refserver_pkg"
+echo "    [$(elapsed)] built ufdl-refserver"
+kill "$progress_pid" 2>/dev/null || true
+wait "$progress_pid" 2>/dev/null || true
+progress_pid=""
 
 step "Start the reference server" \
 	"An in-memory UFDL backend holding what \`make refserver\` serves: the real lookup tables and 23 images."
