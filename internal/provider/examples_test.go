@@ -96,7 +96,7 @@ func TestAccExamples(t *testing.T) {
 func runExample(t *testing.T, dir string) {
 	srv := acctest.NewServer(t, func(o *refserver.Options) { o.Samples = true })
 	srv.RequireHooks(t, "applies and destroys the shipped examples and compares the whole catalog before and after: it needs a server of its own")
-	before := catalogByPK(srv.Ref.Images())
+	before := catalogByPK(t, srv.Ref.Images())
 
 	w := acctest.NewWorkdir(t, "")
 	text := concatFiles(t, dir)
@@ -145,7 +145,7 @@ func runExample(t *testing.T, dir string) {
 	}
 	cli.Must("destroy", "-auto-approve")
 
-	after := catalogByPK(srv.Ref.Images())
+	after := catalogByPK(t, srv.Ref.Images())
 	var deleted, left []string
 	for _, pk := range slices.Sorted(maps.Keys(before)) {
 		switch img := before[pk]; {
@@ -169,13 +169,14 @@ func runExample(t *testing.T, dir string) {
 	}
 }
 
-// catalogByPK indexes images (response form) by pk.
-func catalogByPK(images []map[string]any) map[int64]map[string]any {
+// catalogByPK indexes the reference server's images (response form) by pk.
+func catalogByPK(t *testing.T, images []map[string]any) map[int64]map[string]any {
+	t.Helper()
 	out := map[int64]map[string]any{}
 	for _, img := range images {
-		pk, _ := img["pk"].(int64)
-		if f, ok := img["pk"].(float64); ok {
-			pk = int64(f)
+		pk, ok := img["pk"].(int64)
+		if !ok {
+			t.Fatalf("the reference server gave an image without an int64 pk: %v", img)
 		}
 		out[pk] = img
 	}
