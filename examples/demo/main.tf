@@ -1,6 +1,8 @@
-# The demo (`make demo`) applies this configuration to a fresh reference server.
-# Three images of the real UFDL catalog: a YOLOv7 GPU image, its CPU build and an
-# MMDetection GPU image.
+# The demo (`make demo`) applies this configuration to a reference server holding the
+# sample catalog of `make refserver` (the 23 images of the real UFDL deployment), so it runs
+# unchanged against `make refserver` too. It adds three images of your own, pulled
+# anonymously from your own registry: a YOLOv7 GPU build for CUDA 11.6, its CPU build and an
+# MMDetection GPU build.
 
 terraform {
   required_providers {
@@ -13,15 +15,12 @@ terraform {
 # Host and credentials come from UFDL_HOST, UFDL_USERNAME and UFDL_PASSWORD.
 provider "ufdl" {}
 
-
 resource "ufdl_dockerimage" "yolo_v7" {
   name              = "yolo"
-  version           = "v7_2022-10-08_cuda11.1"
-  url               = "public.aml-repo.cms.waikato.ac.nz:443/waikatodatamining/pytorch-yolov7:2022-10-08_cuda11.1"
-  registry_url      = "public.aml-repo.cms.waikato.ac.nz:443"
-  registry_username = "public"
-  registry_password = "public"
-  cuda_version      = "11.1"
+  version           = "v7_2023-05-12_cuda11.6"
+  url               = "registry.example.com/ml/pytorch-yolov7:2023-05-12_cuda11.6"
+  registry_url      = "registry.example.com"
+  cuda_version      = "11.6"
   framework_name    = "yolo" # by name and version: primary keys differ between servers
   framework_version = "v7"
   domain            = "od"
@@ -32,14 +31,13 @@ resource "ufdl_dockerimage" "yolo_v7" {
 }
 
 # A CPU image. The documented API lets it leave min_hardware_generation out, but the UFDL
-# backend refuses an image without one: the oldest generation keeps it valid on both.
+# backend refuses a null there on create and update: the oldest generation keeps it valid
+# on both.
 resource "ufdl_dockerimage" "yolo_v7_cpu" {
   name              = "yolo_cpu"
-  version           = "v7_2022-10-08-05_cpu"
-  url               = "public.aml-repo.cms.waikato.ac.nz:443/waikatodatamining/pytorch-yolov7:2022-10-08-05_cpu"
-  registry_url      = "public.aml-repo.cms.waikato.ac.nz:443"
-  registry_username = "public"
-  registry_password = "public"
+  version           = "v7_2023-05-12_cpu"
+  url               = "registry.example.com/ml/pytorch-yolov7:2023-05-12_cpu"
+  registry_url      = "registry.example.com"
   cuda_version      = "0.0"
   framework_name    = "yolo"
   framework_version = "v7"
@@ -53,12 +51,10 @@ resource "ufdl_dockerimage" "yolo_v7_cpu" {
 
 resource "ufdl_dockerimage" "mmdetection" {
   name              = "mmdetection"
-  version           = "2020-10-11"
-  url               = "public.aml-repo.cms.waikato.ac.nz:443/open-mmlab/mmdetection:2020-10-11"
-  registry_url      = "public.aml-repo.cms.waikato.ac.nz:443"
-  registry_username = "public"
-  registry_password = "public"
-  cuda_version      = "10.1"
+  version           = "2020-10-11_cuda11.6"
+  url               = "registry.example.com/ml/mmdetection:2020-10-11_cuda11.6"
+  registry_url      = "registry.example.com"
+  cuda_version      = "11.6"
   framework_name    = "mmdetection"
   framework_version = "2020-10-11"
   domain            = "od"
@@ -68,23 +64,23 @@ resource "ufdl_dockerimage" "mmdetection" {
   licence                 = "Apache 2.0"
 }
 
-# A question to the catalog, answered by the server: every GPU image for object
-# detection, newest version first.
-data "ufdl_dockerimages" "gpu_detectors" {
-  domain = "od"
-  cpu    = false
+# A question to the catalog, answered by the server: every GPU image of YOLO, newest
+# version first. The sample catalog's three and the one above.
+data "ufdl_dockerimages" "yolo_gpu" {
+  name = "yolo"
+  cpu  = false
 
   order_by {
     field     = "version"
     ascending = false
   }
 
-  depends_on = [ufdl_dockerimage.yolo_v7, ufdl_dockerimage.yolo_v7_cpu, ufdl_dockerimage.mmdetection]
+  depends_on = [ufdl_dockerimage.yolo_v7]
 }
 
-output "gpu_detectors" {
-  description = "GPU object-detection images in the catalog, newest version first."
-  value       = [for img in data.ufdl_dockerimages.gpu_detectors.images : "${img.name}:${img.version} (CUDA ${img.cuda_full_version})"]
+output "yolo_gpu" {
+  description = "GPU images of YOLO in the catalog, newest version first."
+  value       = [for img in data.ufdl_dockerimages.yolo_gpu.images : "${img.name}:${img.version} (CUDA ${img.cuda_full_version})"]
 }
 
 output "image_pks" {

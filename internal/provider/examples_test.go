@@ -3,8 +3,11 @@ package provider_test
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -24,98 +27,281 @@ const examplesRoot = "../../examples"
 var declaresObjects = regexp.MustCompile(`(?m)^(resource|data) "ufdl_|^import \{`)
 
 // exampleDirs lists the folders under examples/ whose .tf files declare ufdl resources, data
-// sources or imports: each is a configuration a user may apply as it is.
+// sources or imports: each is a configuration a user may apply as it is. Every other folder
+// of .tf files must be a release folder (see releaseFor), so that nothing shipped goes
+// untested.
 func exampleDirs(t *testing.T) []string {
 	t.Helper()
-	var dirs []string
+	var dirs, others []string
 	err := filepath.WalkDir(examplesRoot, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || filepath.Ext(p) != ".tf" {
 			return err
 		}
 		b, err := os.ReadFile(p)
-		if err == nil && declaresObjects.Match(b) && !slices.Contains(dirs, filepath.Dir(p)) {
-			dirs = append(dirs, filepath.Dir(p))
+		dir := filepath.Dir(p)
+		switch {
+		case err != nil:
+		case declaresObjects.Match(b):
+			if !slices.Contains(dirs, dir) {
+				dirs = append(dirs, dir)
+			}
+		case filepath.Base(dir) != releaseFolder && !slices.Contains(others, dir):
+			others = append(others, dir)
 		}
 		return err
 	})
 	if err != nil || len(dirs) < 3 {
 		t.Fatalf("listing the examples: %v (%d folders)", err, len(dirs))
 	}
+	for _, dir := range others {
+		if !slices.Contains(dirs, dir) {
+			t.Errorf("%s holds .tf files that declare no ufdl resource, data source or import, and is no %s folder: the examples test cannot apply it", dir, releaseFolder)
+		}
+	}
 	return dirs
 }
 
-// TestAccExamples applies every shipped example that declares something against a reference
-// server holding the sample catalog, then expects an empty plan and a clean destroy: an
-// example that never converges, or that leaves images behind, fails here.
+// releaseFolder names the folder beside an example's files that lets go of the images it
+// adopted: its removed blocks take the place of the example's configuration.
+const releaseFolder = "release"
+
+// releaseFor returns the release folder of the example in dir: the nearest folder named
+// release at or above dir, below examples/; "" when there is none.
+func releaseFor(dir string) string {
+	for d := dir; d != examplesRoot && d != "." && d != string(filepath.Separator); d = filepath.Dir(d) {
+		r := filepath.Join(d, releaseFolder)
+		if st, err := os.Stat(r); err == nil && st.IsDir() {
+			return r
+		}
+	}
+	return ""
+}
+
+// TestAccExamples applies every shipped example, unchanged, against a reference server holding
+// the sample catalog that `make refserver` serves: the example must converge (an empty plan
+// after apply), its release folder, when it has one, must let go of what it adopted with
+// another empty plan, and destroy must then leave the sample catalog exactly as it was. An
+// import.sh beside an example is run too, as a user would, before the example's own apply.
 func TestAccExamples(t *testing.T) {
 	t.Parallel()
 	for _, dir := range exampleDirs(t) {
 		name, _ := filepath.Rel(examplesRoot, dir)
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			// Examples that adopt or read the catalog run against the sample catalog, unless
-			// they create images of its names without importing them.
-			text := concatFiles(t, dir)
-			samples := strings.Contains(text, "\nimport {") || (readsCatalog.MatchString(text) && !createsSampleImage(t, text))
-			srv := acctest.NewServer(t, func(o *refserver.Options) { o.Samples = samples })
-			srv.RequireHooks(t, "applies and destroys the shipped examples, which import sample images and delete them: it needs a server of its own")
-			w := acctest.NewWorkdir(t, "")
-			rewrite := func(s string) string { return s }
-			if strings.Contains(text, `data "ufdl_image_digest"`) {
-				// The example asks the public registry it names, which this machine may not
-				// reach: a local registry holding the same repositories stands in for it.
-				rewrite = localRegistryFor(t, text)
-			}
-			for _, skipped := range copyExample(t, dir, w.Dir, rewrite) {
-				// An identity import the CLI cannot read is left out: the same import by
-				// name:version stands in for it.
-				var imports strings.Builder
-				for _, m := range identityImport.FindAllStringSubmatch(skipped, -1) {
-					fmt.Fprintf(&imports, "import {\n  to = %s\n  id = %q\n}\n", m[1], m[2]+":"+m[3])
-				}
-				if err := os.WriteFile(filepath.Join(w.Dir, "zz_test_imports.tf"), []byte(imports.String()), 0o600); err != nil {
-					t.Fatal(err)
-				}
-			}
-			cli := acctest.NewCLI(t, w, srv.Env("TF_VAR_registry_password=example-registry-pw", "TF_VAR_catalog_dir="+absPath(t, seedImages)))
-			cli.Must("apply", "-auto-approve")
-			cli.ExpectEmptyPlan("after applying the example") // else the example does not converge
-			managed := managedPKs(t, cli.Must("show", "-json"))
-			for _, pk := range managed {
-				if _, err := srv.Image(pk); err != nil {
-					t.Errorf("state holds image %d, which the server does not: %v", pk, err)
-				}
-			}
-			cli.Must("destroy", "-auto-approve")
-			for _, pk := range managed {
-				if _, err := srv.Image(pk); err == nil {
-					t.Errorf("destroy left image %d on the server", pk)
-				}
-			}
+			runExample(t, dir)
 		})
 	}
 }
 
-// readsCatalog matches a data source that reads images from the server.
-var readsCatalog = regexp.MustCompile(`(?m)^data "ufdl_dockerimages?" `)
+func runExample(t *testing.T, dir string) {
+	srv := acctest.NewServer(t, func(o *refserver.Options) { o.Samples = true })
+	srv.RequireHooks(t, "applies and destroys the shipped examples and compares the whole catalog before and after: it needs a server of its own")
+	before := catalogByPK(t, srv.Ref.Images())
 
-// nameVersionLiterals matches a name and version written as literals, one after the other.
-var nameVersionLiterals = regexp.MustCompile(`name\s*=\s*"([^"$]+)"\s*\n\s*version\s*=\s*"([^"$]+)"`)
+	w := acctest.NewWorkdir(t, "")
+	text := concatFiles(t, dir)
+	rewrite := func(s string) string { return s }
+	if strings.Contains(text, `data "ufdl_image_digest"`) {
+		// The example asks the public registry it names, which this machine may not
+		// reach: a local registry holding the same repositories stands in for it.
+		rewrite = localRegistryFor(t, text)
+	}
+	copyExampleWithImports(t, dir, w.Dir, rewrite)
+	cli := acctest.NewCLI(t, w, srv.Env(
+		"TF_VAR_registry_password=example-registry-pw",
+		"TF_VAR_catalog_dir="+absPath(t, seedImages),
+		"TF_VAR_ufdl_host="+srv.URL,
+		"TF_VAR_ufdl_password="+srv.AdminPassword,
+	))
 
-// createsSampleImage reports whether a ufdl_dockerimage block of text writes the name and
-// version of a sample image.
-func createsSampleImage(t *testing.T, text string) bool {
-	t.Helper()
-	samples := sampleNameVersions(t)
-	for _, block := range strings.Split(text, `resource "ufdl_dockerimage" `)[1:] {
-		block, _, _ = strings.Cut(block, "\n}")
-		for _, m := range nameVersionLiterals.FindAllStringSubmatch(block, -1) {
-			if samples[m[1]+":"+m[2]] {
-				return true
-			}
+	if _, err := os.Stat(filepath.Join(dir, "import.sh")); err == nil {
+		runImportScript(t, cli, dir, before)
+	}
+
+	cli.Must("apply", "-auto-approve")
+	if _, empty := cli.ExpectEmptyPlan("after applying the example"); !empty {
+		t.FailNow() // the example does not converge
+	}
+	managed := showPKs(t, cli.Must("show", "-json"))
+	for addr, pk := range managed {
+		img, ok := srv.Ref.Image(pk)
+		switch {
+		case !ok:
+			t.Errorf("state holds %s as image %d, which the server does not", addr, pk)
+		case before[pk] != nil && !reflect.DeepEqual(img, before[pk]):
+			t.Errorf("%s adopted sample image %d and changed it:\nbefore %v\nafter  %v", addr, pk, before[pk], img)
 		}
 	}
-	return false
+	runQueries(t, cli, dir)
+
+	if rel := releaseFor(dir); rel != "" {
+		removeConfig(t, w.Dir)
+		copyExample(t, rel, w.Dir, func(s string) string { return s })
+		cli.Must("apply", "-auto-approve")
+		cli.ExpectEmptyPlan("after applying " + rel)
+		if left := showPKs(t, cli.Must("show", "-json")); len(left) > 0 {
+			t.Errorf("after %s the state still manages %v", rel, left)
+		}
+	}
+	cli.Must("destroy", "-auto-approve")
+
+	after := catalogByPK(t, srv.Ref.Images())
+	var deleted, left []string
+	for _, pk := range slices.Sorted(maps.Keys(before)) {
+		switch img := before[pk]; {
+		case after[pk] == nil:
+			deleted = append(deleted, nameVersion(img))
+		case !reflect.DeepEqual(after[pk], img):
+			t.Errorf("the example changed sample image %d:\nbefore %v\nafter  %v", pk, img, after[pk])
+		}
+	}
+	for _, pk := range slices.Sorted(maps.Keys(after)) {
+		if before[pk] == nil {
+			left = append(left, nameVersion(after[pk]))
+		}
+	}
+	if len(deleted) > 0 {
+		t.Errorf("the example deleted %d sample images (%s): an example that adopts images needs a %s folder whose removed blocks let go of them",
+			len(deleted), strings.Join(deleted, ", "), releaseFolder)
+	}
+	if len(left) > 0 {
+		t.Errorf("the example left images behind: %s", strings.Join(left, ", "))
+	}
+}
+
+// catalogByPK indexes the reference server's images (response form) by pk.
+func catalogByPK(t *testing.T, images []map[string]any) map[int64]map[string]any {
+	t.Helper()
+	out := map[int64]map[string]any{}
+	for _, img := range images {
+		pk, ok := img["pk"].(int64)
+		if !ok {
+			t.Fatalf("the reference server gave an image without an int64 pk: %v", img)
+		}
+		out[pk] = img
+	}
+	return out
+}
+
+// importCommand matches a `terraform import ADDRESS ID` line of an import.sh.
+var importCommand = regexp.MustCompile(`(?m)^terraform import (\S+) (\S+)$`)
+
+// runImportScript runs dir's import.sh with bash in the example's working directory, with the
+// CLI under test as `terraform` on PATH, and checks that every address it names now holds
+// the sample image its ID names. It then forgets them again (state rm, which leaves the
+// server alone), so that the example's own apply adopts them as it would without the script.
+func runImportScript(t *testing.T, cli *acctest.CLI, dir string, catalog map[int64]map[string]any) {
+	t.Helper()
+	script, err := os.ReadFile(filepath.Join(dir, "import.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	commands := importCommand.FindAllStringSubmatch(string(script), -1)
+	if len(commands) == 0 {
+		t.Fatalf("%s/import.sh holds no `terraform import ADDRESS ID` line", dir)
+	}
+	shim := t.TempDir()
+	tf, err := exec.LookPath(acctest.TerraformBinary())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(tf, filepath.Join(shim, "terraform")); err != nil {
+		t.Fatal(err)
+	}
+	cliConfig := filepath.Join(cli.Dir, "cli.tfrc") // written by acctest.NewWorkdir
+	if _, err := os.Stat(cliConfig); err != nil {
+		t.Fatalf("the working directory has no CLI configuration: %v", err)
+	}
+	cmd := exec.Command("bash", "-e", filepath.Join(absPath(t, dir), "import.sh"))
+	cmd.Dir = cli.Dir
+	cmd.Env = append(os.Environ(), cli.Env...)
+	cmd.Env = append(cmd.Env, "PATH="+shim+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("bash %s/import.sh: %v\n%s", dir, err, out)
+	}
+
+	byNameVersion := map[string]int64{}
+	for pk, img := range catalog {
+		byNameVersion[nameVersion(img)] = pk
+	}
+	imported := showPKs(t, cli.Must("show", "-json"))
+	addrs := make([]string, 0, len(commands))
+	for _, c := range commands {
+		addr, id := c[1], c[2]
+		want, ok := byNameVersion[id]
+		if !ok {
+			t.Errorf("import.sh imports %q into %s: no image of the sample catalog is named so (use name:version IDs, the same on every deployment)", id, addr)
+			continue
+		}
+		if imported[addr] != want {
+			t.Errorf("after import.sh, %s holds pk %d, want %d (%s)", addr, imported[addr], want, id)
+		}
+		addrs = append(addrs, addr)
+	}
+	if len(addrs) > 0 {
+		cli.Must(append([]string{"state", "rm"}, addrs...)...)
+	}
+}
+
+// runQueries runs `terraform query` over the example's .tfquery.hcl files, on CLIs that have
+// it (Terraform 1.14 and later), and expects the sample catalog's YOLOv7 GPU image, which
+// every shipped query selects, in what it lists.
+func runQueries(t *testing.T, cli *acctest.CLI, dir string) {
+	t.Helper()
+	queries, err := filepath.Glob(filepath.Join(dir, "*.tfquery.hcl"))
+	if err != nil || len(queries) == 0 {
+		return
+	}
+	if why := acctest.CLISkips(t, tfversion.SkipBelow(tfversion.Version1_14_0)); why != "" {
+		t.Logf("%v not run: %s", queries, why)
+		return
+	}
+	for _, q := range queries {
+		b, err := os.ReadFile(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(cli.Dir, filepath.Base(q)), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out := cli.Must("query"); !strings.Contains(out, "yolo:v7_2022-10-08_cuda11.1") {
+		t.Errorf("terraform query does not list yolo:v7_2022-10-08_cuda11.1:\n%s", out)
+	}
+}
+
+// removeConfig deletes the .tf files of a working directory, keeping its state.
+func removeConfig(t *testing.T, dir string) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if err := os.Remove(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// copyExampleWithImports is copyExample, and writes, for the identity imports the CLI under
+// test cannot read, the same imports by name:version.
+func copyExampleWithImports(t *testing.T, src, dst string, rewrite func(string) string) {
+	t.Helper()
+	skipped := copyExample(t, src, dst, rewrite)
+	if len(skipped) == 0 {
+		return
+	}
+	var imports strings.Builder
+	for _, f := range skipped {
+		for _, m := range identityImport.FindAllStringSubmatch(f, -1) {
+			fmt.Fprintf(&imports, "import {\n  to = %s\n  id = %q\n}\n", m[1], m[2]+":"+m[3])
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dst, "zz_test_imports.tf"), []byte(imports.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // identityImport matches an import block by name and version in an identity: its target,
@@ -187,16 +373,6 @@ func copyExample(t *testing.T, src, dst string, rewrite func(string) string) (sk
 		}
 	}
 	return skipped
-}
-
-// managedPKs returns the pks of the ufdl_dockerimage resources in `terraform show -json`.
-func managedPKs(t *testing.T, showJSON string) []int64 {
-	t.Helper()
-	var out []int64
-	for _, pk := range showPKs(t, showJSON) {
-		out = append(out, pk)
-	}
-	return out
 }
 
 // seedImages is the project's copy of the real deployment's catalog files, the ones the

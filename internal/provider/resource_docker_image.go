@@ -193,7 +193,7 @@ func (r *dockerImageResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Validators:          []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
 			},
 			"min_hardware_generation": schema.StringAttribute{
-				MarkdownDescription: "Oldest GPU generation the image runs on, e.g. `Pascal`. May be omitted only for CPU images (`cpu = true`). Checked against the server's hardware table at plan time.",
+				MarkdownDescription: "Oldest GPU generation the image runs on, e.g. `Pascal`; required unless `cpu = true`. Checked against the server's hardware table at plan time. The API documentation lets CPU images omit it, but the UFDL backend refuses a null here on create, PUT and PATCH: give CPU images one too (the oldest, `Fermi`, works on every server), and leave it out only to adopt a CPU image that the server already holds without one.",
 				Optional:            true,
 			},
 			"cpu": schema.BoolAttribute{

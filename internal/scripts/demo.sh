@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # A short tour of the provider (`make demo`): it builds the provider and the reference server,
-# applies examples/demo/ against the server, shows that a second plan is empty, changes an
-# image behind Terraform's back and shows the plan that detects it, then destroys everything.
-# No registry, no `terraform init`, nothing left running or behind, even when interrupted.
+# starts the server with the sample catalog (as `make refserver` does), applies examples/demo/
+# against it, shows that a second plan is empty, changes an image behind Terraform's back and
+# shows the plan that detects it, then destroys what it created. No registry, no
+# `terraform init`, nothing left running or behind, even when interrupted.
+#
+# The first run on a machine downloads the Go modules and compiles them, which takes minutes:
+# the script says so up front and prints the build's progress every 10 seconds.
 #
 # Needs go, curl and terraform (or OpenTofu: without terraform on PATH the pinned OpenTofu
 # build is used; UFDL_TF_CLI=/path/to/cli picks another).
@@ -14,8 +18,13 @@ source "$root/internal/scripts/lib.sh"
 
 tmp=""
 server_pid=""
+progress_pid=""
 cleanup() {
 	local rc=$?
+	if [[ -n $progress_pid ]]; then
+		kill "$progress_pid" 2>/dev/null || true
+		wait "$progress_pid" 2>/dev/null || true
+	fi
 	if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
 		kill "$server_pid" 2>/dev/null || true
 		wait "$server_pid" 2>/dev/null || true
@@ -39,15 +48,24 @@ bold="" plain="" color=(-no-color)
 if [[ -t 1 ]]; then
 	bold=$'\033[1m' plain=$'\033[0m' color=()
 fi
+# elapsed prints the time since the script started, as m:ss.
+elapsed() {
+	printf '%d:%02d' $((SECONDS / 60)) $((SECONDS % 60))
+}
 n=0
 step() {
 	n=$((n + 1))
-	printf '\n%s==> %d. %s%s\n    %s\n\n' "$bold" "$n" "$1" "$plain" "$2"
+	printf '\n%s==> %d. %s%s  [%s]\n    %s\n\n' "$bold" "$n" "$1" "$plain" "$(elapsed)" "$2"
 }
 die() {
 	echo "error: $*" >&2
 	exit 1
 }
+
+echo "make demo: a tour of the provider against a reference server on this machine."
+echo "The first run downloads Go modules and compiles the provider and the server: about"
+echo "3 minutes on an idle 2-core machine, longer on a busy one, with a progress line every"
+echo "10 seconds. Later runs take about half a minute."
 
 command -v go >/dev/null || die "go is not on PATH"
 command -v curl >/dev/null || die "curl is not on PATH (the demo uses it to change an image behind Terraform's back)"
@@ -55,18 +73,57 @@ tf=$(ufdl_tf_cli)
 tfname=$(basename "$tf")
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ufdl-demo.XXXXXX")
-mkdir -p "$tmp/bin" "$tmp/work"
+mkdir -p "$tmp/bin" "$tmp/work" "$tmp/go"
+# go build's own work folders go here too, so that an interrupted build leaves none behind.
+export GOTMPDIR=$tmp/go
+
+# progress LOG prints, every 10 seconds, how far the go commands writing LOG have got: each
+# names the modules it downloads, and go build -v each package it compiles (only those the
+# build cache lacks). $tmp/todo holds how many that is once it is known.
+progress() {
+	local log=$1 downloaded compiled todo
+	while sleep 10; do
+		downloaded=$(grep -c '^go: downloading' "$log" || true)
+		compiled=$(grep -vc '^go: ' "$log" || true)
+		todo=$(cat "$tmp/todo" 2>/dev/null || echo '?')
+		printf '    [%s] building... modules downloaded: %d, packages compiled: %d of %s\n' \
+			"$(elapsed)" "$downloaded" "$compiled" "$todo"
+	done
+}
+
+# go_logged ARGS... runs go ARGS in the repository with its messages appended to
+# $tmp/build.log; on failure it shows them (less the download lines) and stops the demo.
+go_logged() {
+	local rc=0
+	(cd "$root" && go "$@") 2>>"$tmp/build.log" || rc=$?
+	if [[ $rc -ne 0 ]]; then
+		grep -v '^go: downloading' "$tmp/build.log" >&2 || true
+		die "go $1 failed (exit $rc)"
+	fi
+}
 
 step "Build the provider and the reference server" \
 	"go build: the provider binary is loaded through dev_overrides, so no registry and no init."
-(cd "$root" && go build -ldflags "-X main.version=demo" -o "$tmp/bin/terraform-provider-ufdl" .)
-(cd "$root" && go build -o "$tmp/ufdl-refserver" ./internal/refserver/cmd/ufdl-refserver)
-echo "    built into $tmp"
+: >"$tmp/build.log"
+progress "$tmp/build.log" &
+progress_pid=$!
+refserver_pkg=./internal/refserver/cmd/ufdl-refserver
+# The packages the build cache lacks, so that the progress lines can say "N of M".
+go_logged list -deps -f '{{if .Stale}}{{.ImportPath}}{{end}}' . "$refserver_pkg" >"$tmp/stale"
+grep -c . "$tmp/stale" >"$tmp/todo" || true
+echo "    [$(elapsed)] $(<"$tmp/todo") packages to compile"
+go_logged build -v -ldflags "-X main.version=demo" -o "$tmp/bin/terraform-provider-ufdl" .
+echo "    [$(elapsed)] built terraform-provider-ufdl"
+go_logged build -v -o "$tmp/ufdl-refserver" "$refserver_pkg"
+echo "    [$(elapsed)] built ufdl-refserver"
+kill "$progress_pid" 2>/dev/null || true
+wait "$progress_pid" 2>/dev/null || true
+progress_pid=""
 
 step "Start the reference server" \
-	"An in-memory UFDL backend with the real lookup tables, on a free loopback port."
+	"An in-memory UFDL backend holding what \`make refserver\` serves: the real lookup tables and 23 images."
 password=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
-"$tmp/ufdl-refserver" -listen 127.0.0.1:0 -url-file "$tmp/url" -admin-password "$password" \
+"$tmp/ufdl-refserver" -samples -listen 127.0.0.1:0 -url-file "$tmp/url" -admin-password "$password" \
 	>"$tmp/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do
@@ -95,7 +152,7 @@ expect_plan() {
 }
 
 step "$tfname apply" \
-	"Creates the three images of examples/demo/main.tf on the server at UFDL_HOST=$url."
+	"Creates the three images of examples/demo/main.tf beside the 23 the server at UFDL_HOST=$url holds."
 "$tf" apply -auto-approve -compact-warnings "${color[@]}"
 
 step "$tfname plan (expect no changes)" \
@@ -111,7 +168,7 @@ token=$(curl -fsS -X POST -H 'Content-Type: application/json' \
 	-d "{\"username\": \"admin\", \"password\": \"$password\"}" "$url/v1/auth/obtain" |
 	sed -n 's/.*"access" *: *"\([^"]*\)".*/\1/p')
 [[ -n $token ]] || die "no access token from $url/v1/auth/obtain"
-new_url="public.aml-repo.cms.waikato.ac.nz:443/waikatodatamining/pytorch-yolov7:2022-10-08_cuda11.1-hotfix"
+new_url="registry.example.com/ml/pytorch-yolov7:2023-05-12_cuda11.6-hotfix"
 echo "    PATCH $url/v1/docker/$pk  {\"url\": \"$new_url\"}"
 status=$(curl -sS -o /dev/null -w '%{http_code}' -X PATCH \
 	-H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
@@ -124,7 +181,7 @@ step "$tfname plan (expect drift)" \
 expect_plan 2 "the plan should detect the drift" "drift detected"
 
 step "$tfname destroy" \
-	"Deletes the images; each delete is read back to make sure the server really removed it."
+	"Deletes the three images; each delete is read back to make sure the server really removed it."
 # The destroy plan repeats every attribute; the tour shows only the progress lines.
 "$tf" destroy -auto-approve -compact-warnings -no-color | grep -E 'Destroying|Destruction complete|Destroy complete'
 
@@ -133,4 +190,4 @@ step "Stop the server and clean up" \
 kill "$server_pid"
 wait "$server_pid" 2>/dev/null || true
 server_pid=""
-echo "    done: the provider created, checked, saw drift in and destroyed three images"
+echo "    [$(elapsed)] done: the provider created, checked, saw drift in and destroyed three images"

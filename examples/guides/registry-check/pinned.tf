@@ -38,7 +38,8 @@ data "ufdl_framework" "yolo" {
 resource "ufdl_dockerimage" "yolo" {
   for_each = local.yolo_tags
 
-  name = "yolo"
+  # Pinned entries beside the catalog's own "yolo" ones, which stay as they are.
+  name = "yolo_pinned"
   # A tag pushed again shows in the plan as a change of this url.
   version           = each.key
   url               = provider::ufdl::pin_image(each.value, data.ufdl_image_digest.yolo[each.key].digest)
