@@ -117,7 +117,7 @@ func (d *providerData) claimImageKey(p imagePlan) diag.Diagnostics {
 	case !p.creating:
 		owner, what = ownerOf(p.state.PK.ValueInt64()), fmt.Sprintf("docker image %d", p.state.PK.ValueInt64())
 	case p.replaces > 0:
-		owner = ownerOf(p.replaces)
+		owner, what = ownerOf(p.replaces), fmt.Sprintf("docker image %d, being replaced", p.replaces)
 	}
 	if other, ok := d.plans.claim(imageTable, name.ValueString()+":"+version.ValueString(), owner, what); !ok {
 		return diag.Diagnostics{diag.NewAttributeErrorDiagnostic(path.Root("name"), "Duplicate Docker Image",
@@ -256,10 +256,13 @@ func planFramework(p *imagePlan, lk *client.Lookups, book *planBook) diag.Diagno
 				"Write the framework one way: framework_name and framework_version (the same on every deployment), or framework.",
 				fw.pk.ValueInt64(), found.Name, found.Version, found.PK))}
 	}
-	if found.PK != 0 {
+	// Only what the configuration leaves out follows from what it says.
+	if fw.pk.IsNull() && found.PK != 0 {
 		plan.Framework = types.Int64Value(found.PK)
 	}
-	plan.FrameworkName, plan.FrameworkVersion = types.StringValue(found.Name), types.StringValue(found.Version)
+	if !fw.byName() {
+		plan.FrameworkName, plan.FrameworkVersion = types.StringValue(found.Name), types.StringValue(found.Version)
+	}
 	return nil
 }
 
