@@ -271,10 +271,11 @@ func (r *settingReader) str(v types.String, attr, env string) string {
 
 // required reads a setting the provider cannot do without.
 func (r *settingReader) required(v types.String, attr, env string) string {
-	if s := r.str(v, attr, env); s != "" || v.IsUnknown() {
+	explicitEmpty := !v.IsNull() && !v.IsUnknown() && strings.TrimSpace(v.ValueString()) == ""
+	if s := r.str(v, attr, env); (s != "" && !explicitEmpty) || v.IsUnknown() {
 		return s
 	}
-	if !v.IsNull() {
+	if explicitEmpty {
 		// An explicit "" would otherwise hide the environment variable and fail later
 		// with a message about something else.
 		r.diags.AddAttributeError(path.Root(attr), "Empty UFDL "+titleCase(attr),

@@ -311,6 +311,7 @@ func (r *dockerImageResource) Create(ctx context.Context, req resource.CreateReq
 
 	flattenImage(img, domains, &plan)
 	resp.Diagnostics.Append(saveImage(ctx, plan, &resp.State, resp.Identity)...)
+	resp.Diagnostics.Append(rememberPassword(ctx, plan, resp.Private, passwordDigest{}, img)...)
 }
 
 func (r *dockerImageResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -353,6 +354,9 @@ func (r *dockerImageResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	flattenImage(img, domains, &state)
 	resp.Diagnostics.Append(saveImage(ctx, state, &resp.State, resp.Identity)...)
+	old, diags := heldDigest(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(rememberPassword(ctx, state, resp.Private, old, img)...)
 }
 
 func (r *dockerImageResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -408,6 +412,9 @@ func (r *dockerImageResource) Update(ctx context.Context, req resource.UpdateReq
 
 	flattenImage(img, domains, &plan)
 	resp.Diagnostics.Append(saveImage(ctx, plan, &resp.State, resp.Identity)...)
+	old, diags := heldDigest(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(rememberPassword(ctx, plan, resp.Private, old, img)...)
 }
 
 func (r *dockerImageResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
