@@ -180,7 +180,11 @@ func TestPlannedPassword(t *testing.T) {
 	if again := digestPassword("public", ""); again.Hash == held.Hash {
 		t.Error("two digests of one password share a salt: equal passwords would show in state")
 	}
-	withState := func(pw types.String) dockerImageModel { m := modelFrom(sampleImage()); m.RegistryPassword = pw; return m }
+	withState := func(pw types.String) dockerImageModel {
+		m := modelFrom(sampleImage())
+		m.RegistryPassword = pw
+		return m
+	}
 	for _, tc := range []struct {
 		name string
 		p    imagePlan

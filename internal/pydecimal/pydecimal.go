@@ -154,7 +154,6 @@ func (d Dec) OneDecimal() string {
 	return text
 }
 
-
 // Canonical is the value as the shortest decimal text with at least one decimal place:
 // "11.10", "011.1" and "1.11e1" are all "11.1", "11" is "11.0". Two texts are the same
 // number exactly when their Canonical forms are equal, as a database compares them.
