@@ -98,7 +98,8 @@ func TestPasswordChanged(t *testing.T) {
 	}{
 		{"unchanged", func(_, _ *dockerImageModel) {}, false, ""},
 		{"configured, changed", func(p, _ *dockerImageModel) { p.RegistryPassword = s("new") }, true, ""},
-		{"configured, drifted on the server (state null)", func(_, st *dockerImageModel) { st.RegistryPassword = null }, true, ""},
+		{"configured, drifted on the server", func(_, st *dockerImageModel) { st.RegistryPassword = s(notStored) }, true, ""},
+		{"not stored: the server keeps its own", func(p, st *dockerImageModel) { p.RegistryPassword, st.RegistryPassword = s(notStored), s(notStored) }, false, ""},
 		{"omitted: the server keeps its own", func(p, _ *dockerImageModel) { p.RegistryPassword = null }, false, ""},
 		{"username removed: both cleared", func(p, _ *dockerImageModel) { p.RegistryUsername, p.RegistryPassword = null, null }, true, ""},
 		{"write-only version bumped", func(p, st *dockerImageModel) {
@@ -180,26 +181,32 @@ func TestPlannedPassword(t *testing.T) {
 	if again := digestPassword("public", ""); again.Hash == held.Hash {
 		t.Error("two digests of one password share a salt: equal passwords would show in state")
 	}
-	withState := func(pw types.String) dockerImageModel {
-		m := modelFrom(sampleImage())
-		m.RegistryPassword = pw
-		return m
-	}
+	image := func(pw types.String) dockerImageModel { m := modelFrom(sampleImage()); m.RegistryPassword = pw; return m }
+	plan := image(null) // username "public"
+	noUser := plan
+	noUser.RegistryUsername = null
+	wo := plan
+	wo.RegistryPasswordWOVersion = types.Int64Value(1)
 	for _, tc := range []struct {
 		name string
 		p    imagePlan
 		held passwordDigest
 		want types.String
 	}{
-		{"new image", imagePlan{creating: true, password: s("public")}, passwordDigest{}, s("public")},
-		{"as in state", imagePlan{state: withState(s("public")), password: s("public")}, held, s("public")},
-		// An import: state holds no password, the server holds the configured one.
-		{"imported, server holds the configured one", imagePlan{state: withState(null), password: s("public")}, held, null},
-		{"imported, server holds another", imagePlan{state: withState(null), password: s("rotated")}, held, s("rotated")},
-		{"imported, server's unknown", imagePlan{state: withState(null), password: s("public")}, passwordDigest{}, s("public")},
-		{"changed on the server (state null)", imagePlan{state: withState(null), password: s("public")}, digestPassword("other", ""), s("public")},
-		{"omitted", imagePlan{state: withState(s("public")), password: null}, held, null},
-		{"unknown until apply", imagePlan{state: withState(null), password: types.StringUnknown()}, held, types.StringUnknown()},
+		{"new image", imagePlan{plan: plan, creating: true, password: s("public")}, passwordDigest{}, s("public")},
+		{"new image without one", imagePlan{plan: plan, creating: true, password: null}, passwordDigest{}, null},
+		{"no username", imagePlan{plan: noUser, state: image(s("public")), password: null}, held, null},
+		{"write-only", imagePlan{plan: wo, state: image(null), password: null}, passwordDigest{}, null},
+		{"as in state", imagePlan{plan: plan, state: image(s("public")), password: s("public")}, held, s("public")},
+		// An import: state does not store the server's password, which is the configured one.
+		{"imported, server holds the configured one", imagePlan{plan: plan, state: image(s(notStored)), password: s("public")}, held, s(notStored)},
+		{"imported, server holds another", imagePlan{plan: plan, state: image(s(notStored)), password: s("rotated")}, held, s("rotated")},
+		{"imported, server's unknown", imagePlan{plan: plan, state: image(s(notStored)), password: s("public")}, passwordDigest{}, s("public")},
+		{"server holds none", imagePlan{plan: plan, state: image(null), password: s("public")}, passwordDigest{}, s("public")},
+		{"omitted: the server keeps its own", imagePlan{plan: plan, state: image(s("public")), password: null}, held, s(notStored)},
+		{"omitted, write-only before", imagePlan{plan: plan, state: wo, password: null}, passwordDigest{}, s(notStored)},
+		{"omitted, the server holds none", imagePlan{plan: plan, state: image(null), password: null}, passwordDigest{}, null},
+		{"unknown until apply", imagePlan{plan: plan, state: image(s(notStored)), password: types.StringUnknown()}, held, types.StringUnknown()},
 	} {
 		if got := plannedPassword(tc.p, tc.held); !got.Equal(tc.want) {
 			t.Errorf("%s: planned %v, want %v", tc.name, got, tc.want)
