@@ -104,7 +104,7 @@ fi
 checked=0 added=0
 missing=() other=()
 while IFS= read -r -d '' f; do
-	[[ -f $f ]] && is_source "$f" || continue
+	if [[ ! -f $f ]] || ! is_source "$f"; then continue; fi
 	checked=$((checked + 1))
 	case $(state "$f") in
 	ok | generated) ;;
