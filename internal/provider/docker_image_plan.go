@@ -54,11 +54,10 @@ func (r *dockerImageResource) ModifyPlan(ctx context.Context, req resource.Modif
 	d := r.data
 
 	resp.Diagnostics.Append(rememberReplaced(ctx, p, resp.Private)...)
-	p.plan.RegistryPassword = plannedPassword(p, held)
-	if !p.creating && !p.unchanged {
-		// The password the server holds already needs no change.
+	if password := plannedPassword(p, held); !password.Equal(p.plan.RegistryPassword) {
+		p.plan.RegistryPassword = password
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &p.plan)...)
-		p.unchanged = resp.Plan.Raw.Equal(req.State.Raw)
+		p.unchanged = !p.creating && resp.Plan.Raw.Equal(req.State.Raw)
 	}
 	resp.Diagnostics.Append(d.claimImageKey(p)...)
 	resp.Diagnostics.Append(d.checkRegistry(ctx, p)...)
