@@ -34,6 +34,10 @@ const maxBatchWindow = 25 * time.Millisecond
 
 type nameVersion struct{ name, version string }
 
+// maxBatchWait bounds how long a batch waits for the Client's other requests: longer than a
+// wave of ten writes takes on the real backend (about a second for ten destroys).
+const maxBatchWait = 2 * time.Second
+
 // imageReads coalesces the image reads of one Client.
 type imageReads struct {
 	byPK   *coalesce.Group[int64, Image]
@@ -41,13 +45,16 @@ type imageReads struct {
 }
 
 func newImageReads(c *Client) *imageReads {
-	// Announced read-backs (destroys) may keep a batch open for about one request more.
-	holdLimit := c.cfg.RequestTimeout
+	policy := coalesce.Policy{Window: c.lat.window, Busy: c.busy, MaxWait: maxBatchWait}
 	return &imageReads{
-		byPK:   coalesce.New(c.listByPK, c.lat.window, holdLimit),
-		byName: coalesce.New(c.listByNameVersion, c.lat.window, holdLimit),
+		byPK:   coalesce.New(c.listByPK, policy),
+		byName: coalesce.New(c.listByNameVersion, policy),
 	}
 }
+
+// busy reports whether the Client has a request under way: a server that answers one
+// request at a time would make a read wait for it anyway.
+func (c *Client) busy() bool { return c.inflight.Load() > 0 }
 
 // latency keeps the shortest round trip the Client has measured: what a list call costs
 // at least, without the queueing of a busy server.
@@ -106,19 +113,6 @@ func (c *Client) FindImage(ctx context.Context, name, version string) (*Image, e
 		return nil, err
 	}
 	return &img, nil
-}
-
-// holdRead announces a read of an image that will follow a write (a destroy's read-back),
-// so that the read-backs of one wave share a list however far apart their writes end. The
-// returned function reads; release must be called when done, read or not.
-func (c *Client) holdRead() (read func(context.Context, int64) (*Image, error), release func()) {
-	if c.reads == nil {
-		return c.GetImage, func() {}
-	}
-	h := c.reads.byPK.Hold()
-	return func(ctx context.Context, pk int64) (*Image, error) {
-		return notFoundIfMissing(pk)(h.Get(ctx, pk))
-	}, h.Release
 }
 
 // notFoundIfMissing turns a coalesced read's answer into ReadImage's: an image missing from

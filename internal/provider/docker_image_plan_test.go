@@ -181,7 +181,11 @@ func TestPlannedPassword(t *testing.T) {
 	if again := digestPassword("public", ""); again.Hash == held.Hash {
 		t.Error("two digests of one password share a salt: equal passwords would show in state")
 	}
-	image := func(pw types.String) dockerImageModel { m := modelFrom(sampleImage()); m.RegistryPassword = pw; return m }
+	image := func(pw types.String) dockerImageModel {
+		m := modelFrom(sampleImage())
+		m.RegistryPassword = pw
+		return m
+	}
 	plan := image(null) // username "public"
 	noUser := plan
 	noUser.RegistryUsername = null
