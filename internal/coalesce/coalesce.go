@@ -6,7 +6,7 @@
 // fetch starts) when one of these holds:
 //   - it has as many callers as the largest batch so far: callers tend to come in waves of
 //     the same size, and a full wave need not wait any longer;
-//   - its window has passed since it opened, and the caller's other requests are done
+//   - no key has joined it for a window, and the caller's other requests are done
 //     (Policy.Busy): while they run the server is busy anyway, so waiting costs nothing and
 //     lets the callers that come meanwhile join;
 //   - MaxWait has passed since it opened.
@@ -78,6 +78,9 @@ func (g *Group[K, V]) Get(ctx context.Context, key K) (V, bool, error) {
 	b.callers++
 	if g.largest > 1 && b.callers >= g.largest {
 		g.send(b)
+	} else if b.callers > 1 {
+		// A wave that trickles in stays together: the window counts from the last key.
+		b.timer.Reset(g.window(b))
 	}
 	g.mu.Unlock()
 
@@ -102,8 +105,14 @@ func (g *Group[K, V]) openBatch(ctx context.Context) *batch[K, V] {
 	fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	b := &batch[K, V]{keys: map[K]struct{}{}, opened: time.Now(), ctx: fctx, cancel: cancel, done: make(chan struct{})}
 	g.open = b
-	b.timer = time.AfterFunc(g.policy.Window(), func() { g.windowPassed(b) })
+	b.timer = time.AfterFunc(g.window(b), func() { g.windowPassed(b) })
 	return b
+}
+
+// window is how long b waits for its next key: the policy's window, within MaxWait of its
+// opening.
+func (g *Group[K, V]) window(b *batch[K, V]) time.Duration {
+	return max(min(g.policy.Window(), g.policy.MaxWait-time.Since(b.opened)), 0)
 }
 
 // windowPassed sends b, unless the caller's other requests are under way: then it looks
@@ -115,8 +124,8 @@ func (g *Group[K, V]) windowPassed(b *batch[K, V]) {
 		return // sent already, or abandoned
 	}
 	if g.policy.Busy != nil && g.policy.Busy() {
-		if rest := g.policy.MaxWait - time.Since(b.opened); rest > 0 {
-			b.timer = time.AfterFunc(min(max(g.policy.Window(), time.Millisecond), rest), func() { g.windowPassed(b) })
+		if wait := g.window(b); wait > 0 {
+			b.timer = time.AfterFunc(max(wait, time.Millisecond), func() { g.windowPassed(b) })
 			return
 		}
 	}

@@ -86,6 +86,27 @@ func TestKeysAskedWithinTheWindowShareOneFetch(t *testing.T) {
 	})
 }
 
+// A wave whose keys trickle in stays together: the window counts from the last key, up to
+// MaxWait from the first.
+func TestATricklingWaveStaysTogether(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := &recorder{}
+		g := New(r.fetch, Policy{Window: fixed(20 * time.Millisecond), MaxWait: 100 * time.Millisecond})
+		var answers []<-chan string
+		for k := range 8 { // a key every 15 ms: each within the window of the last
+			answers = append(answers, ask(t.Context(), g, k))
+			time.Sleep(15 * time.Millisecond)
+		}
+		for _, a := range answers {
+			<-a
+		}
+		// Keys 0..6 came within 100 ms of the first; key 7, at 105 ms, starts the next batch.
+		if got := r.batches(); !slices.EqualFunc(got, [][]int{{0, 1, 2, 3, 4, 5, 6}, {7}}, slices.Equal) {
+			t.Errorf("fetches %v", got)
+		}
+	})
+}
+
 func TestAFullWaveLeavesWithoutWaiting(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := &recorder{}
@@ -195,8 +216,8 @@ func TestABatchWaitsWhileTheCallerIsBusy(t *testing.T) {
 		start := time.Now()
 		a := ask(t.Context(), g, 1)
 		time.Sleep(35 * time.Millisecond)
-		b := ask(t.Context(), g, 2)
-		time.Sleep(30 * time.Millisecond)
+		b := ask(t.Context(), g, 2) // the window now counts from here: ticks at 45, 55, 65 ms
+		time.Sleep(25 * time.Millisecond)
 		if got := r.batches(); len(got) != 0 {
 			t.Fatalf("fetched %v while busy", got)
 		}
@@ -206,8 +227,8 @@ func TestABatchWaitsWhileTheCallerIsBusy(t *testing.T) {
 		if got := r.batches(); !slices.EqualFunc(got, [][]int{{1, 2}}, slices.Equal) {
 			t.Errorf("fetches %v, want the two reads in one", got)
 		}
-		if waited := time.Since(start); waited != 70*time.Millisecond {
-			t.Errorf("waited %v: want the first window tick after the caller was done (70ms)", waited)
+		if waited := time.Since(start); waited != 65*time.Millisecond {
+			t.Errorf("waited %v: want the first window tick after the caller was done (65ms)", waited)
 		}
 	})
 }
