@@ -256,7 +256,9 @@ func planFramework(p *imagePlan, lk *client.Lookups, book *planBook) diag.Diagno
 				"Write the framework one way: framework_name and framework_version (the same on every deployment), or framework.",
 				fw.pk.ValueInt64(), found.Name, found.Version, found.PK))}
 	}
-	if found.PK != 0 {
+	if found.PK != 0 && fw.pk.IsNull() {
+		// Only an unconfigured pk follows from the name: a configured one, unknown until
+		// apply, must stay unknown, and is compared with the name in the plan at apply.
 		plan.Framework = types.Int64Value(found.PK)
 	}
 	plan.FrameworkName, plan.FrameworkVersion = types.StringValue(found.Name), types.StringValue(found.Version)
