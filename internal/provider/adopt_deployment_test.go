@@ -80,6 +80,15 @@ func TestAccAdoptDeployment(t *testing.T) {
 	if writes := writeCalls(srv); len(writes) > 0 {
 		t.Errorf("the plan wrote to the server: %v", writes)
 	}
+	// The rows are imported and read from one list of each table, not one call each.
+	for _, table := range deploymentTables {
+		if n := srv.Calls("POST /v1/" + table.collection + "/list"); n != 1 {
+			t.Errorf("the plan listed %s %d times, want once", table.collection, n)
+		}
+		if n := srv.Calls("GET /v1/" + table.collection + "/{pk}"); n != 0 {
+			t.Errorf("the plan read %d %s one at a time", n, table.collection)
+		}
+	}
 
 	cli.Must("apply", "-auto-approve")
 	t.Cleanup(func() {
