@@ -245,7 +245,7 @@ func planFramework(p *imagePlan, lk *client.Lookups, book *planBook) diag.Diagno
 			}
 		}
 	case !fw.byName() && known(fw.pk):
-		found, ok = lk.FrameworkByPK(fw.pk.ValueInt64())
+		found, _ = lk.FrameworkByPK(fw.pk.ValueInt64()) // found.Name stays "" when there is none
 	}
 	if found.Name == "" {
 		return nil // not known until apply: the plan at apply resolves it
