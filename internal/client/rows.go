@@ -177,16 +177,26 @@ func GetRow[R Row](ctx context.Context, c *Client, pk int64) (*R, error) {
 // answer to the write. A missing row gives an error for which IsNotFound is true.
 func ReadRow[R Row](ctx context.Context, c *Client, pk int64) (*R, error) {
 	d := defOf[R]()
-	rows, err := c.table(ctx, d.table, false)
+	row, err := listedRow(ctx, c, func(r R) bool { return rowPK(r) == pk })
+	if err != nil || row != nil {
+		return row, err
+	}
+	return nil, &APIError{Method: http.MethodGet, Path: rowPath(d, pk), Status: http.StatusNotFound, Detail: "Not found."}
+}
+
+// listedRow is the first row of R's table, as listed once per Client, that match accepts;
+// nil when none does.
+func listedRow[R Row](ctx context.Context, c *Client, match func(R) bool) (*R, error) {
+	rows, err := c.table(ctx, defOf[R]().table, false)
 	if err != nil {
 		return nil, err
 	}
 	list, _ := rows.([]R)
-	if i := slices.IndexFunc(list, func(r R) bool { return rowPK(r) == pk }); i >= 0 {
+	if i := slices.IndexFunc(list, match); i >= 0 {
 		row := list[i]
 		return &row, nil
 	}
-	return nil, &APIError{Method: http.MethodGet, Path: rowPath(d, pk), Status: http.StatusNotFound, Detail: "Not found."}
+	return nil, nil
 }
 
 // CreateRow creates a row of R's table with one POST and returns the server's answer. When
@@ -272,6 +282,18 @@ func FindRow[R Row](ctx context.Context, c *Client, fields Fields) (*R, error) {
 		}
 	}
 	return nil, nil
+}
+
+// FindListedRow is FindRow through the table as listed once per Client (ReadRow's list): the
+// imports of a whole table by natural key then cost one list call, not one each. A key the
+// list lacks is asked of the server, which may have gained the row since.
+func FindListedRow[R Row](ctx context.Context, c *Client, fields Fields) (*R, error) {
+	d := defOf[R]()
+	row, err := listedRow(ctx, c, func(r R) bool { return len(keyDifferences(d, fields, r)) == 0 })
+	if err != nil || row != nil {
+		return row, err
+	}
+	return FindRow[R](ctx, c, fields)
 }
 
 // PatchRow sends a PATCH of fields to row pk of R's table and returns the server's answer.

@@ -110,6 +110,7 @@ func runExample(t *testing.T, dir string) {
 	cli := acctest.NewCLI(t, w, srv.Env(
 		"TF_VAR_registry_password=example-registry-pw",
 		"TF_VAR_catalog_dir="+absPath(t, seedImages),
+		"TF_VAR_seed_dir="+absPath(t, seedDir),
 		"TF_VAR_ufdl_host="+srv.URL,
 		"TF_VAR_ufdl_password="+srv.AdminPassword,
 	))
