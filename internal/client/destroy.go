@@ -46,22 +46,33 @@ func (c *Client) DestroyImage(ctx context.Context, pk int64, tasks []string) err
 		c.destroyProbe.Lock()
 		if !c.destroyLearned.Load() {
 			defer c.destroyProbe.Unlock()
-			return (&destroy{c: c, pk: pk}).probe(ctx)
+			d := c.newDestroy(pk)
+			defer d.release()
+			return d.probe(ctx)
 		}
 		c.destroyProbe.Unlock()
 	}
-	d := &destroy{c: c, pk: pk}
+	d := c.newDestroy(pk)
+	defer d.release()
 	if c.clearTasksFirst.Load() && len(tasks) > 0 {
 		return d.withoutTasks(ctx, tasks)
 	}
 	return d.probe(ctx)
 }
 
-// destroy is one DestroyImage under way. Its read-backs are reads like any other: while the
-// other destroys of a wave are under way they wait, and share one list.
+// destroy is one DestroyImage under way.
 type destroy struct {
 	c  *Client
 	pk int64
+	// readBack reads the image after a DELETE; announced in advance (holdRead), so that the
+	// read-backs of a wave of destroys share a list.
+	readBack func(context.Context, int64) (*Image, error)
+	release  func()
+}
+
+func (c *Client) newDestroy(pk int64) *destroy {
+	read, release := c.holdRead()
+	return &destroy{c: c, pk: pk, readBack: read, release: release}
 }
 
 // probe deletes the image, reads it back, and, when it survived with its tasks, retries
@@ -136,7 +147,7 @@ func (d *destroy) deleteAndCheck(ctx context.Context) (kept *Image, err error) {
 		return nil, err
 	}
 	deleteErr := err
-	kept, err = c.ReadImage(ctx, d.pk)
+	kept, err = d.readBack(ctx, d.pk)
 	if err != nil && !IsNotFound(err) && ctx.Err() != nil {
 		rctx, cancel := c.settleContext(ctx)
 		kept, err = c.GetImage(rctx, d.pk)

@@ -115,6 +115,19 @@ func (c *Client) FindImage(ctx context.Context, name, version string) (*Image, e
 	return &img, nil
 }
 
+// holdRead announces a read of an image that will follow a write (a destroy's read-back),
+// so that the read-backs of one wave share a list however far apart their writes end. The
+// returned function reads; release must be called when done, read or not.
+func (c *Client) holdRead() (read func(context.Context, int64) (*Image, error), release func()) {
+	if c.reads == nil {
+		return c.GetImage, func() {}
+	}
+	h := c.reads.byPK.Hold()
+	return func(ctx context.Context, pk int64) (*Image, error) {
+		return notFoundIfMissing(pk)(h.Get(ctx, pk))
+	}, h.Release
+}
+
 // notFoundIfMissing turns a coalesced read's answer into ReadImage's: an image missing from
 // the list that selected it does not exist.
 func notFoundIfMissing(pk int64) func(Image, bool, error) (*Image, error) {

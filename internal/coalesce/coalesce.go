@@ -6,9 +6,10 @@
 // fetch starts) when one of these holds:
 //   - it has as many callers as the largest batch so far: callers tend to come in waves of
 //     the same size, and a full wave need not wait any longer;
-//   - no key has joined it for a window, and the caller's other requests are done
-//     (Policy.Busy): while they run the server is busy anyway, so waiting costs nothing and
-//     lets the callers that come meanwhile join;
+//   - no key has joined it for a window, the caller's other requests are done (Policy.Busy:
+//     while they run the server is busy anyway, so waiting costs nothing and lets the
+//     callers that come meanwhile join), and every caller announced with Hold has asked
+//     or let go;
 //   - MaxWait has passed since it opened.
 //
 // Every answer is as fresh as the call that asked for it: a key asked for while a fetch is
@@ -44,6 +45,7 @@ type Group[K comparable, V any] struct {
 	mu      sync.Mutex
 	open    *batch[K, V] // the batch gathering keys, nil when none
 	largest int          // callers of the largest batch sent so far
+	holds   int          // callers announced by Hold that have neither asked nor let go
 }
 
 // batch is one fetch's worth of keys and the callers waiting for it.
@@ -70,20 +72,66 @@ func New[K comparable, V any](fetch Fetch[K, V], policy Policy) *Group[K, V] {
 // returns ctx's error when ctx ends first.
 func (g *Group[K, V]) Get(ctx context.Context, key K) (V, bool, error) {
 	g.mu.Lock()
+	b := g.join(ctx, key)
+	g.mu.Unlock()
+	return g.wait(ctx, b, key)
+}
+
+// Hold announces a caller that will call Get on the returned Holder soon, after a write of
+// its own (a destroy's read-back, say): until it does, or lets go with Release, batches wait
+// for it, so that the callers of one wave share one fetch however far apart their writes
+// end.
+func (g *Group[K, V]) Hold() *Holder[K, V] {
+	g.mu.Lock()
+	g.holds++
+	g.mu.Unlock()
+	return &Holder[K, V]{g: g}
+}
+
+// Holder is a caller announced by Hold.
+type Holder[K comparable, V any] struct {
+	g    *Group[K, V]
+	once sync.Once
+}
+
+// Get is Group.Get for the announced caller; the first call ends the hold.
+func (h *Holder[K, V]) Get(ctx context.Context, key K) (V, bool, error) {
+	g := h.g
+	g.mu.Lock()
+	h.once.Do(func() { g.holds-- })
+	b := g.join(ctx, key)
+	g.mu.Unlock()
+	return g.wait(ctx, b, key)
+}
+
+// Release ends the hold without asking; it is safe after Get, and more than once.
+func (h *Holder[K, V]) Release() {
+	g := h.g
+	g.mu.Lock()
+	h.once.Do(func() { g.holds-- })
+	g.mu.Unlock()
+}
+
+// join adds key to the open batch, opening one when none is, and sends the batch when it
+// is as full as the largest so far and nothing is held up. Called with g.mu held.
+func (g *Group[K, V]) join(ctx context.Context, key K) *batch[K, V] {
 	b := g.open
 	if b == nil {
 		b = g.openBatch(ctx)
 	}
 	b.keys[key] = struct{}{}
 	b.callers++
-	if g.largest > 1 && b.callers >= g.largest {
+	if g.largest > 1 && b.callers >= g.largest && g.holds == 0 {
 		g.send(b)
 	} else if b.callers > 1 {
 		// A wave that trickles in stays together: the window counts from the last key.
 		b.timer.Reset(g.window(b))
 	}
-	g.mu.Unlock()
+	return b
+}
 
+// wait waits for b's answer for key, or for ctx to end.
+func (g *Group[K, V]) wait(ctx context.Context, b *batch[K, V], key K) (V, bool, error) {
 	var zero V
 	select {
 	case <-b.done:
@@ -123,7 +171,7 @@ func (g *Group[K, V]) windowPassed(b *batch[K, V]) {
 	if g.open != b {
 		return // sent already, or abandoned
 	}
-	if g.policy.Busy != nil && g.policy.Busy() {
+	if g.holds > 0 || (g.policy.Busy != nil && g.policy.Busy()) {
 		if wait := g.window(b); wait > 0 {
 			b.timer = time.AfterFunc(max(wait, time.Millisecond), func() { g.windowPassed(b) })
 			return

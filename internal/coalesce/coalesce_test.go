@@ -233,6 +233,34 @@ func TestABatchWaitsWhileTheCallerIsBusy(t *testing.T) {
 	})
 }
 
+// A batch waits for the callers announced with Hold: the read-backs of a wave of destroys,
+// whose writes end one round trip apart on a server that answers one request at a time.
+func TestAnnouncedCallersKeepTheBatchOpen(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := &recorder{}
+		g := New(r.fetch, Policy{Window: fixed(10 * time.Millisecond), MaxWait: time.Minute})
+		h1, h2, h3 := g.Hold(), g.Hold(), g.Hold()
+		answers := make(chan string, 2)
+		for i, h := range []*Holder[int, int]{h1, h2} {
+			go func() {
+				time.Sleep(time.Duration(i+1) * 40 * time.Millisecond)
+				v, ok, err := h.Get(t.Context(), i+1)
+				answers <- fmt.Sprintf("%d %t %v", v, ok, err)
+			}()
+		}
+		go func() {
+			time.Sleep(120 * time.Millisecond)
+			h3.Release() // its write failed: it asks for nothing
+		}()
+		<-answers
+		<-answers
+		if got := r.batches(); !slices.EqualFunc(got, [][]int{{1, 2}}, slices.Equal) {
+			t.Errorf("fetches %v, want the two announced reads in one", got)
+		}
+		h1.Release() // after Get: no effect
+	})
+}
+
 func TestMaxWaitBoundsTheWaitWhileBusy(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := &recorder{}
