@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -53,13 +52,15 @@ func NewLicenceResource() resource.Resource {
 	names := func(description string) schema.SetAttribute {
 		return schema.SetAttribute{
 			MarkdownDescription: description + fmt.Sprintf(" A set of names of at most %d characters; defaults to none. ", client.MaxSubdescriptor) +
-				"The server keeps one list of names per kind for all licences, and adds a name it has not seen.",
+				"The server keeps one list of names per kind for all licences, and adds a name it has not seen. " +
+				"Names are exact: the server tells `Data` from `data`, and keeps surrounding spaces.",
 			ElementType: types.StringType,
 			Optional:    true,
 			Computed:    true,
 			Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{})),
-			Validators: []validator.Set{setvalidator.ValueStringsAre(
-				stringvalidator.UTF8LengthBetween(1, client.MaxSubdescriptor), noSurroundingSpace())},
+			// NOTE: unlike the licence's own text fields, names are stored as sent, not trimmed:
+			// a padded name reads back the same, so nothing here refuses one.
+			Validators: []validator.Set{setvalidator.ValueStringsAre(stringvalidator.UTF8LengthBetween(1, client.MaxSubdescriptor))},
 		}
 	}
 	return newCatalogResource(catalogSpec[licenceResourceModel, client.Licence]{
@@ -71,7 +72,7 @@ func NewLicenceResource() resource.Resource {
 		attributes: map[string]schema.Attribute{
 			"name": textAttribute("Licence name as images use it, e.g. `Apache 2.0`. Unique on the server.", client.MaxLicenceName),
 			"url": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("Where the licence's text is: an `http`, `https`, `ftp` or `ftps` URL. At most %d characters.", client.MaxLicenceURL),
+				MarkdownDescription: fmt.Sprintf("Where the licence's text is: an %s URL, e.g. `https://opensource.org/licenses/MIT`. At most %d characters.", docChoices(licenceSchemes), client.MaxLicenceURL),
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, client.MaxLicenceURL), noSurroundingSpace(), licenceURL()},
 			},
@@ -105,8 +106,9 @@ func NewLicenceResource() resource.Resource {
 
 // writeLicenceLists makes the server's lists of the licence those of plan: for each kind,
 // the names to remove and then the names to add, from what the server holds (row, its last
-// answer). It returns the licence as last answered, so that a failure halfway leaves state
-// holding what the server holds.
+// answer). It returns the licence as the server holds it, also on error (as far as the
+// client knows it: a call that failed without an answer is read back), so that a failure
+// halfway leaves state holding what the server holds.
 func writeLicenceLists(ctx context.Context, c *client.Client, plan, _ *licenceResourceModel, row client.Licence) (client.Licence, error) {
 	for _, kind := range client.AllSubdescriptors {
 		want := setStrings(*plan.list(kind))
@@ -122,16 +124,19 @@ func writeLicenceLists(ctx context.Context, c *client.Client, plan, _ *licenceRe
 				continue
 			}
 			lic, err := c.ChangeSubdescriptors(ctx, row.PK, kind, add, names)
+			if lic != nil {
+				row = *lic
+			}
 			if err != nil {
 				return row, err
 			}
-			row = *lic
 		}
 	}
 	return row, nil
 }
 
-// without lists the names of a that b lacks.
+// without lists the names of a that b lacks, sorted: a call's names read the same in every
+// run and log.
 func without(a, b []string) []string {
 	var out []string
 	for _, s := range a {
@@ -139,6 +144,7 @@ func without(a, b []string) []string {
 			out = append(out, s)
 		}
 	}
+	slices.Sort(out)
 	return out
 }
 
@@ -156,18 +162,47 @@ func checkLicenceDomains(m *licenceResourceModel, _ []client.Licence) diag.Diagn
 	return diags
 }
 
-// licenceURL checks what the server's URL check is sure to refuse: a scheme other than
-// http, https, ftp or ftps, or no host.
+// licenceSchemes are the URL schemes the server's URL check accepts, in any case.
+var licenceSchemes = []string{"http", "https", "ftp", "ftps"}
+
+// licenceURL refuses what the server's URL check (Django's URLValidator) is sure to refuse:
+// no "scheme://", a scheme other than licenceSchemes, no host, or white space. It stays on
+// the safe side of that check and never refuses a URL the server accepts; the rest of the
+// server's rules (a known top-level domain, a valid IP address, a port of at most 5 digits)
+// are left to it.
 func licenceURL() validator.String {
-	return stringRule{"value must be an http, https, ftp or ftps URL", func(p path.Path, s string) (string, string) {
-		u, err := url.Parse(strings.TrimSpace(s))
-		switch {
-		case err != nil:
-		case !slices.Contains([]string{"http", "https", "ftp", "ftps"}, strings.ToLower(u.Scheme)):
-		case u.Hostname() == "":
-		default:
-			return "", ""
+	return stringRule{"value must be an " + joinOr(licenceSchemes) + " URL with a host", func(p path.Path, s string) (string, string) {
+		if problem := licenceURLProblem(strings.TrimSpace(s)); problem != "" {
+			return "Invalid Licence URL", fmt.Sprintf("%s = %q is not a URL the server accepts: %s. Write it with its scheme and host, e.g. \"https://opensource.org/licenses/MIT\".", p, s, problem)
 		}
-		return "Invalid Licence URL", fmt.Sprintf("%s = %q is not a URL the server accepts: write it with its scheme and host, e.g. \"https://opensource.org/licenses/MIT\".", p, s)
+		return "", ""
 	}}
+}
+
+// licenceURLProblem says why the server is sure to refuse url, or "".
+func licenceURLProblem(url string) string {
+	if i := strings.IndexAny(url, " \t\n\v\f\r"); i >= 0 {
+		return "it holds white space"
+	}
+	scheme, rest, ok := strings.Cut(url, "://")
+	switch {
+	case !ok:
+		return "it does not begin with a scheme and \"://\""
+	case !slices.Contains(licenceSchemes, strings.ToLower(scheme)):
+		return fmt.Sprintf("the scheme %q is none of %s", scheme, joinOr(licenceSchemes))
+	}
+	host := rest
+	if i := strings.IndexAny(host, "/?#"); i >= 0 {
+		host = host[:i]
+	}
+	if i := strings.LastIndexByte(host, '@'); i >= 0 {
+		host = host[i+1:]
+	}
+	if !strings.HasPrefix(host, "[") {
+		host, _, _ = strings.Cut(host, ":")
+	}
+	if host == "" {
+		return "it names no host"
+	}
+	return ""
 }
