@@ -109,7 +109,7 @@ func NewLicenceResource() resource.Resource {
 // answer). It returns the licence as the server holds it, also on error (as far as the
 // client knows it: a call that failed without an answer is read back), so that a failure
 // halfway leaves state holding what the server holds.
-func writeLicenceLists(ctx context.Context, c *client.Client, plan, _ *licenceResourceModel, row client.Licence) (client.Licence, error) {
+func writeLicenceLists(ctx context.Context, c *client.Client, plan, state *licenceResourceModel, row client.Licence) (client.Licence, error) {
 	for _, kind := range client.AllSubdescriptors {
 		want := setStrings(*plan.list(kind))
 		have := row.Of(kind)
@@ -128,11 +128,27 @@ func writeLicenceLists(ctx context.Context, c *client.Client, plan, _ *licenceRe
 				row = *lic
 			}
 			if err != nil {
-				return row, err
+				return row, listsError(kind, add, names, row.PK, state.PK.IsNull(), err)
 			}
 		}
 	}
 	return row, nil
+}
+
+// listsError says which call of a licence's lists failed, and what the state then holds.
+// NOTE: it keeps err's text, not err itself (%v): the diagnostics of a bare API or connection
+// error say that nothing changed, and here the licence was written.
+func listsError(kind client.Subdescriptors, add bool, names []string, pk int64, creating bool, err error) error {
+	verb := "remove from"
+	if add {
+		verb = "add to"
+	}
+	after := "The state holds the lists as the server last answered them: run terraform apply again to write the rest."
+	if creating {
+		after = fmt.Sprintf("The licence was created (pk %d), and the state holds it with the lists as the server last answered them. "+
+			"Terraform marks it tainted: the next apply replaces it (or run terraform untaint, and the next apply writes the rest of its lists).", pk)
+	}
+	return fmt.Errorf("the server did not %s its %s %q: %s. %s", verb, kind, names, briefError(err), after)
 }
 
 // without lists the names of a that b lacks, sorted: a call's names read the same in every

@@ -326,6 +326,11 @@ func TestAccLicence_listsWithExactCalls(t *testing.T) {
 	})
 }
 
+// cliText matches text as the CLI prints it in a diagnostic, wrapped at any space.
+func cliText(text string) string {
+	return strings.ReplaceAll(regexp.QuoteMeta(text), " ", `\s+`)
+}
+
 // compareSame is the value comparer of statecheck.CompareValue that wants every value equal.
 var compareSame = sameValues{}
 
@@ -361,7 +366,7 @@ func TestAccLicence_invalidURLsFailAtPlan(t *testing.T) {
 		steps = append(steps, resource.TestStep{
 			Config:      licenceConfig(srv.ProviderConfig(), "tfacc-lic-"+acctest.RandomSuffix(), url, nil),
 			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`Invalid Licence URL[\s\S]*` + strings.ReplaceAll(cases[url], " ", `\s+`)), // the CLI wraps lines
+			ExpectError: regexp.MustCompile(`Invalid Licence URL[\s\S]*` + cliText(cases[url])),
 		})
 	}
 	acctest.Test(t, resource.TestCase{
@@ -374,4 +379,25 @@ func TestAccLicence_invalidURLsFailAtPlan(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// TestAccLicence_unusualDomainWarns plans a licence whose domains hold a data domain's code:
+// the plan warns once, naming it and the licence domains, and still plans the licence.
+func TestAccLicence_unusualDomainWarns(t *testing.T) {
+	t.Parallel()
+	srv := acctest.NewServer(t)
+	lists := licenceLists{"domains": {"Software", "od"}}
+	cfg := licenceConfig(queryProviderBlock, "tfacc-lic-"+acctest.RandomSuffix(), "https://example.com/licence", lists)
+	cli := acctest.NewCLI(t, acctest.NewWorkdir(t, cfg), srv.Env())
+	out := cli.Must("plan")
+	if n := strings.Count(out, "Warning: Unusual Licence Domain"); n != 1 {
+		t.Errorf("the plan warns %d times about an unusual licence domain, want once:\n%s", n, out)
+	}
+	if !regexp.MustCompile(cliText(`domains holds "od", which is none of the licence domains the API documents (Software, Models, Data)`)).MatchString(out) ||
+		!strings.Contains(out, "Plan: 1 to add, 0 to change, 0 to destroy.") {
+		t.Errorf("the plan does not name the unusual domain, or plans no licence:\n%s", out)
+	}
+	if w := licenceWrites(srv); len(w) > 0 {
+		t.Errorf("a plan wrote to the server: %q", w)
+	}
 }
