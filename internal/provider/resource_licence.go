@@ -48,7 +48,10 @@ func (m *licenceResourceModel) list(kind client.Subdescriptors) *types.Set {
 }
 
 // NewLicenceResource returns the ufdl_licence resource.
-func NewLicenceResource() resource.Resource {
+func NewLicenceResource() resource.Resource { return newCatalogResource(licenceSpec()) }
+
+// licenceSpec sets ufdl_licence apart from the other catalog resources; its list resource shares it.
+func licenceSpec() catalogSpec[licenceResourceModel, client.Licence] {
 	names := func(description string) schema.SetAttribute {
 		return schema.SetAttribute{
 			MarkdownDescription: description + fmt.Sprintf(" A set of names of at most %d characters; defaults to none. ", client.MaxSubdescriptor) +
@@ -63,7 +66,7 @@ func NewLicenceResource() resource.Resource {
 			Validators: []validator.Set{setvalidator.ValueStringsAre(stringvalidator.UTF8LengthBetween(1, client.MaxSubdescriptor))},
 		}
 	}
-	return newCatalogResource(catalogSpec[licenceResourceModel, client.Licence]{
+	return catalogSpec[licenceResourceModel, client.Licence]{
 		typeName: "_licence", kind: licenceKind,
 		description: "A licence of the UFDL catalog, with what it covers, permits, limits and requires. Images name it with `licence`: " +
 			"write `licence = ufdl_licence.x.name`, so that Terraform creates it before the images and destroys it after them. " +
@@ -101,7 +104,7 @@ func NewLicenceResource() resource.Resource {
 		},
 		check: checkLicenceDomains,
 		lists: writeLicenceLists,
-	})
+	}
 }
 
 // writeLicenceLists makes the server's lists of the licence those of plan: for each kind,
