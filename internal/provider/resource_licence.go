@@ -71,7 +71,7 @@ func licenceSpec() catalogSpec[licenceResourceModel, client.Licence] {
 		description: "A licence of the UFDL catalog, with what it covers, permits, limits and requires. Images name it with `licence`: " +
 			"write `licence = ufdl_licence.x.name`, so that Terraform creates it before the images and destroys it after them. " +
 			"The server ignores a licence's lists when it is created or changed, and writes them one kind at a time: a create or update " +
-			"makes one more call per kind that changes, and when one of them fails the state holds the lists the server has.",
+			"makes one more call for each kind that changes and each of add and remove, and when one of them fails the state holds the lists the server has.",
 		attributes: map[string]schema.Attribute{
 			"name": textAttribute("Licence name as images use it, e.g. `Apache 2.0`. Unique on the server.", client.MaxLicenceName),
 			"url": schema.StringAttribute{
