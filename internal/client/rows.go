@@ -382,6 +382,12 @@ var AllSubdescriptors = []Subdescriptors{SubDomains, SubPermissions, SubLimitati
 // ChangeSubdescriptors adds names to, or removes them from (add false), one list of licence
 // pk, and returns the licence as the server answers. The server takes one kind and one
 // method per call; a licence's create and updates ignore the lists.
+//
+// On failure it returns, with the error, the licence as the server holds it when that is
+// known: a call whose outcome is unknown (a 5xx, a connection lost after sending, an answer
+// that cannot be read) may have changed the list, wholly or in part (the real backend does
+// not change a list atomically), so the licence is read back. It returns nil with the error
+// when the server refused the call (nothing changed) or the read-back failed too.
 func (c *Client) ChangeSubdescriptors(ctx context.Context, pk int64, kind Subdescriptors, add bool, names []string) (*Licence, error) {
 	method := "remove"
 	if add {
@@ -392,12 +398,26 @@ func (c *Client) ChangeSubdescriptors(ctx context.Context, pk int64, kind Subdes
 		return nil, err
 	}
 	d := rowDefs[TableLicences]
-	lic, err := rowCall[Licence](ctx, c, &request{method: http.MethodPatch, path: rowPath(d, pk) + "/subdescriptors", body: body})
-	if err != nil {
+	path := rowPath(d, pk) + "/subdescriptors"
+	lic, err := rowCall[Licence](ctx, c, &request{method: http.MethodPatch, path: path, body: body})
+	if err == nil {
+		cacheRow(c, *lic)
+		return lic, nil
+	}
+	if !outcomeUnknown(err, path) {
 		return nil, err
 	}
-	cacheRow(c, *lic)
-	return lic, nil
+	rctx, cancel := ctx, context.CancelFunc(func() {})
+	if ctx.Err() != nil {
+		rctx, cancel = c.settleContext(ctx)
+	}
+	defer cancel()
+	held, rerr := GetRow[Licence](rctx, c, pk)
+	if rerr != nil {
+		return nil, fmt.Errorf("%w; reading the licence back to see which %s it holds also failed: %v", err, kind, rerr)
+	}
+	cacheRow(c, *held)
+	return held, err
 }
 
 // Of returns the list of kind.
