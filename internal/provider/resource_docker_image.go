@@ -188,7 +188,8 @@ func (r *dockerImageResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("registry_password_wo"))},
 			},
 			"tasks": schema.SetAttribute{
-				MarkdownDescription: "Names of the job contracts the image can be used with, e.g. `[\"Train\", \"Predict\"]`. A set: order does not matter. Defaults to none.",
+				MarkdownDescription: "Names of the job contracts the image can be used with, e.g. `[\"Train\", \"Predict\"]`. A set: order does not matter. " +
+					"Defaults to none, with a warning: UFDL never chooses an image without tasks for a job.",
 				ElementType:         types.StringType,
 				Optional:            true,
 				Computed:            true,
@@ -263,6 +264,11 @@ func (r *dockerImageResource) ValidateConfig(ctx context.Context, req resource.V
 		resp.Diagnostics.AddAttributeError(path.Root("min_hardware_generation"), "Missing Hardware Generation",
 			"A GPU image (cpu = false, the default) needs min_hardware_generation, the oldest GPU generation it runs on, e.g. \"Pascal\". "+
 				"Set min_hardware_generation, or set cpu = true if the image runs on CPU only.")
+	}
+	if cfg.Tasks.IsNull() || (!cfg.Tasks.IsUnknown() && len(cfg.Tasks.Elements()) == 0) {
+		resp.Diagnostics.AddAttributeWarning(path.Root("tasks"), "Docker Image Without Tasks",
+			"The image serves no job contract, so UFDL never chooses it for a job. List the contracts it serves, e.g. tasks = [\"Train\", \"Predict\"]; "+
+				"an image kept only for the record may stay without.")
 	}
 	if cfg.RegistryUsername.IsNull() {
 		for _, attr := range []string{"registry_password", "registry_password_wo"} {

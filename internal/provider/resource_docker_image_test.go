@@ -1040,3 +1040,51 @@ func TestAccDockerImage_frameworkByName(t *testing.T) {
 		},
 	})
 }
+
+// TestAccDockerImage_withoutTasksWarns: an image that serves no job contract is never chosen
+// for a job; the plan says so, whether tasks is omitted or empty, and only then.
+func TestAccDockerImage_withoutTasksWarns(t *testing.T) {
+	t.Parallel()
+	srv := acctest.NewServer(t)
+	base := gpuImage(t, srv, acctest.Name("notasks"))
+	for _, tc := range []struct {
+		name  string
+		attrs map[string]string
+		warns bool
+	}{
+		{"omitted", with(base, "tasks", ""), true},
+		{"empty", with(base, "tasks", "[]"), true},
+		{"listed", base, false},
+	} {
+		w := acctest.NewWorkdir(t, imageConfig(cliProviderBlock(srv), tc.attrs))
+		out, err := w.Run("plan", "-no-color")
+		if err != nil {
+			t.Fatalf("%s: plan: %v\n%s", tc.name, err, out)
+		}
+		if got := strings.Contains(out, "Warning: Docker Image Without Tasks") && strings.Contains(out, "UFDL never chooses it for a job"); got != tc.warns {
+			t.Errorf("%s: warned %t, want %t:\n%s", tc.name, got, tc.warns, out)
+		}
+	}
+}
+
+// TestAccDockerImage_sameNameInTwoBlocks: two blocks of one configuration that plan the same
+// (name, version) fail at plan, whichever Terraform plans first, and nothing is created. The
+// plan book of the provider process finds them (one process plans all blocks of a provider
+// configuration); also when one of the two is an image that exists already.
+func TestAccDockerImage_sameNameInTwoBlocks(t *testing.T) {
+	srv := acctest.NewServer(t)
+	attrs := gpuImage(t, srv, acctest.Name("twice"))
+	one := imageConfig(srv.ProviderConfig(), attrs)
+	two := one + strings.Replace(imageConfig("", with(attrs, "url", `"public.aml-repo.cms.waikato.ac.nz:443/team/other:v1"`)), `"test"`, `"again"`, 1)
+	acctest.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: two, PlanOnly: true, ExpectError: errorText("Duplicate Docker Image", "Another resource block of this configuration also plans a docker image named")},
+			{Config: one},
+			{Config: two, PlanOnly: true, ExpectError: errorText("Duplicate Docker Image", "also plans a docker image named")},
+		},
+	})
+	if n := srv.Calls("POST /v1/docker/create"); n != 1 {
+		t.Errorf("%d creates, want the one of the single block", n)
+	}
+}
