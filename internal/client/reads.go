@@ -52,6 +52,12 @@ func newImageReads(c *Client) *imageReads {
 	}
 }
 
+// wake lets batches that waited only for the Client's requests go.
+func (r *imageReads) wake() {
+	r.byPK.Wake()
+	r.byName.Wake()
+}
+
 // busy reports whether the Client has a request under way: a server that answers one
 // request at a time would make a read wait for it anyway.
 func (c *Client) busy() bool { return c.inflight.Load() > 0 }

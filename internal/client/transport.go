@@ -94,7 +94,9 @@ func (c *Client) send(ctx context.Context, req *request, token string) (*respons
 
 	c.inflight.Add(1)
 	resp, err := rc.Do(hreq)
-	c.inflight.Add(-1)
+	if c.inflight.Add(-1) == 0 && c.reads != nil {
+		c.reads.wake() // reads that waited for this request may go now
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, &canceledError{method: req.method, path: req.path, attempts: st.attempt, err: ctx.Err()}

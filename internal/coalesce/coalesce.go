@@ -8,8 +8,8 @@
 //     the same size, and a full wave need not wait any longer;
 //   - no key has joined it for a window, the caller's other requests are done (Policy.Busy:
 //     while they run the server is busy anyway, so waiting costs nothing and lets the
-//     callers that come meanwhile join), and every caller announced with Hold has asked
-//     or let go;
+//     callers that come meanwhile join; the caller calls Wake when they are), and every
+//     caller announced with Hold has asked or let go;
 //   - MaxWait has passed since it opened.
 //
 // Every answer is as fresh as the call that asked for it: a key asked for while a fetch is
@@ -51,8 +51,9 @@ type Group[K comparable, V any] struct {
 // batch is one fetch's worth of keys and the callers waiting for it.
 type batch[K comparable, V any] struct {
 	keys    map[K]struct{}
-	callers int // callers that asked
-	left    int // callers that stopped waiting
+	callers int  // callers that asked
+	left    int  // callers that stopped waiting
+	due     bool // its window has passed: it waits only for the caller's requests or holds
 	opened  time.Time
 	timer   *time.Timer
 
@@ -108,8 +109,34 @@ func (h *Holder[K, V]) Get(ctx context.Context, key K) (V, bool, error) {
 func (h *Holder[K, V]) Release() {
 	g := h.g
 	g.mu.Lock()
-	h.once.Do(func() { g.holds-- })
-	g.mu.Unlock()
+	defer g.mu.Unlock()
+	h.once.Do(func() {
+		g.holds--
+		g.sendIfFree()
+	})
+}
+
+// Wake sends the open batch if it waits only for the caller's other requests, and they are
+// done: the caller calls it when its last request ends, so that the batch leaves then, not
+// at its next look a window later.
+func (g *Group[K, V]) Wake() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.sendIfFree()
+}
+
+// sendIfFree sends the open batch when its window has passed and nothing holds it up any
+// longer. Called with g.mu held.
+func (g *Group[K, V]) sendIfFree() {
+	if b := g.open; b != nil && b.due && !g.heldUp() {
+		g.send(b)
+	}
+}
+
+// heldUp reports whether a batch must wait: for announced callers, or for the caller's
+// other requests. Called with g.mu held.
+func (g *Group[K, V]) heldUp() bool {
+	return g.holds > 0 || (g.policy.Busy != nil && g.policy.Busy())
 }
 
 // join adds key to the open batch, opening one when none is, and sends the batch when it
@@ -123,6 +150,8 @@ func (g *Group[K, V]) join(ctx context.Context, key K) *batch[K, V] {
 	b.callers++
 	if g.largest > 1 && b.callers >= g.largest && g.holds == 0 {
 		g.send(b)
+	} else if b.due {
+		g.sendIfFree() // the last announced caller, say
 	} else if b.callers > 1 {
 		// A wave that trickles in stays together: the window counts from the last key.
 		b.timer.Reset(g.window(b))
@@ -171,8 +200,11 @@ func (g *Group[K, V]) windowPassed(b *batch[K, V]) {
 	if g.open != b {
 		return // sent already, or abandoned
 	}
-	if g.holds > 0 || (g.policy.Busy != nil && g.policy.Busy()) {
+	if g.heldUp() {
 		if wait := g.window(b); wait > 0 {
+			// Wake or the last announced caller sends it when free; a look a window later
+			// covers a caller that does not call Wake.
+			b.due = true
 			b.timer = time.AfterFunc(max(wait, time.Millisecond), func() { g.windowPassed(b) })
 			return
 		}
