@@ -190,11 +190,11 @@ func (r *dockerImageResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"tasks": schema.SetAttribute{
 				MarkdownDescription: "Names of the job contracts the image can be used with, e.g. `[\"Train\", \"Predict\"]`. A set: order does not matter. " +
 					"Defaults to none, with a warning: UFDL never chooses an image without tasks for a job.",
-				ElementType:         types.StringType,
-				Optional:            true,
-				Computed:            true,
-				Default:             setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{})),
-				Validators:          []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+				ElementType: types.StringType,
+				Optional:    true,
+				Computed:    true,
+				Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{})),
+				Validators:  []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
 			},
 			"min_hardware_generation": schema.StringAttribute{
 				MarkdownDescription: "Oldest GPU generation the image runs on, e.g. `Pascal`; required unless `cpu = true`. Checked against the server's hardware table at plan time. The API documentation lets CPU images omit it, but the UFDL backend refuses a null here on create, PUT and PATCH: give CPU images one too (the oldest, `Fermi`, works on every server), and leave it out only to adopt a CPU image that the server already holds without one.",
