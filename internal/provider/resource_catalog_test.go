@@ -435,6 +435,8 @@ func TestAccCatalogResource_identity(t *testing.T) {
 				Check: k.expectWrites(srv),
 			},
 			resource.TestStep{
+				// The whole identity, as state holds it, in an import block of its own.
+				Config:          srv.ProviderConfig() + k.block("a", rowA) + k.block("b", rowB),
 				ResourceName:    a,
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithResourceIdentity,
