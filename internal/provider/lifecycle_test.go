@@ -137,10 +137,14 @@ func (k catalogKind) lifecycleObjects(t *testing.T, srv *acctest.Server, prefix 
 	}
 	// object is object label[i] under tag, as the block writes it.
 	object := func(label string, i int, tag string) fields {
+		own := ""
+		if i < len(per[label]) {
+			own = per[label][i]
+		}
 		f := fields{}
 		for a, tmpl := range life.attrs {
 			v := strings.NewReplacer("{prefix}", prefix, "{short}", short, "{label}", label, "{i}", strconv.Itoa(i), "{tag}", tag,
-				"{per}", strings.Join(per[label][i:min(i+1, len(per[label]))], "")).Replace(tmpl)
+				"{per}", own).Replace(tmpl)
 			if slices.Contains(life.numbers, a) {
 				n, err := strconv.ParseFloat(v, 64)
 				if err != nil {
