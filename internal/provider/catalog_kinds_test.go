@@ -242,15 +242,12 @@ func hcl(v any) string {
 	panic(fmt.Sprintf("no HCL for %T", v))
 }
 
-// block renders resource "<typ>" "<label>" with f's attributes and extra lines.
-func (k catalogKind) block(label string, f fields, extra ...string) string {
+// block renders resource "<typ>" "<label>" with f's attributes.
+func (k catalogKind) block(label string, f fields) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "resource %q %q {\n", k.typ, label)
 	for _, a := range slices.Sorted(maps.Keys(f)) {
 		fmt.Fprintf(&b, "  %s = %s\n", a, hcl(f[a]))
-	}
-	for _, e := range extra {
-		b.WriteString("  " + e + "\n")
 	}
 	return b.String() + "}\n"
 }

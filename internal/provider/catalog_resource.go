@@ -212,7 +212,7 @@ func (r *catalogResource[M, R]) ModifyPlan(ctx context.Context, req resource.Mod
 		}
 		for i, key := range r.spec.rowKeys(row) {
 			if i < len(keys) && key == keys[i] {
-				resp.Diagnostics.Append(r.rowExists(row, i))
+				resp.Diagnostics.Append(r.rowExists(row, i, creating))
 			}
 		}
 	}
@@ -228,13 +228,20 @@ func keySpace(i int) string {
 }
 
 // rowExists is the diagnostic for a unique key (the i-th of keys) that another row holds.
-func (r *catalogResource[M, R]) rowExists(row R, i int) diag.Diagnostic {
-	detail := fmt.Sprintf("The server already holds %s %d with %s, which must be unique. ", r.spec.kind.noun, client.PKOf(row), r.describeKey(r.rowFields(row), i))
+// creating adds the one cause only a create can have: the create half of a replacement with
+// create_before_destroy, planned again at apply, while the row it replaces still holds the key.
+func (r *catalogResource[M, R]) rowExists(row R, i int, creating bool) diag.Diagnostic {
+	noun := r.spec.kind.noun
+	detail := fmt.Sprintf("The server already holds %s %d with %s, which must be unique. ", noun, client.PKOf(row), r.describeKey(r.rowFields(row), i))
 	if i == 0 {
 		detail += fmt.Sprintf("Choose another, or bring that %s under Terraform with an import block (id = %q). ",
-			r.spec.kind.noun, strings.Join(r.importParts(row), ":"))
+			noun, strings.Join(r.importParts(row), ":"))
 	}
 	detail += "If another block of this configuration manages it, change or remove one of the two."
+	if creating {
+		detail += fmt.Sprintf(" If this block replaces that %s with lifecycle { create_before_destroy = true }, the two cannot exist at once: "+
+			"give the replacement other values. The existing %s was not changed.", noun, noun)
+	}
 	return diag.NewAttributeErrorDiagnostic(path.Root(r.spec.uniqueAttrs[i]), titleCase(r.spec.kind.noun)+" Already Exists", detail)
 }
 
@@ -516,6 +523,12 @@ func (r *catalogResource[M, R]) setIdentity(ctx context.Context, id *tfsdk.Resou
 // attributes, the rest with what to do.
 func (r *catalogResource[M, R]) addError(diags *diag.Diagnostics, action string, err error) {
 	var ae *client.APIError
+	if client.IsForbidden(err) && errors.As(err, &ae) {
+		diags.AddError("Permission Denied",
+			fmt.Sprintf("Could not %s: the server refused (%s). Writing the catalog's %ss needs an admin (is_staff) user; configure the provider with one (username / %s).",
+				action, ae.Detail, r.spec.kind.noun, envUsername))
+		return
+	}
 	if errors.As(err, &ae) && len(ae.FieldErrors) > 0 {
 		for _, f := range slices.Sorted(maps.Keys(ae.FieldErrors)) {
 			detail := fmt.Sprintf("Could not %s: the server rejected %s: %s", action, f, strings.Join(ae.FieldErrors[f], " "))
@@ -543,7 +556,7 @@ func (r *catalogResource[M, R]) addUpdateError(ctx context.Context, diags *diag.
 	old, _ := r.spec.keys(&state)
 	if client.IsServerError(err) && !slices.Equal(keys, old) {
 		if row, ferr := client.FindRow[R](ctx, r.data.client, r.spec.fields(&plan)); ferr == nil && row != nil && client.PKOf(*row) != ids(&state).PK.ValueInt64() {
-			diags.Append(r.rowExists(*row, 0))
+			diags.Append(r.rowExists(*row, 0, false))
 			return
 		}
 	}

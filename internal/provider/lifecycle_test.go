@@ -38,8 +38,9 @@ type lifecycleObjects struct {
 	env  []string
 	// block renders <typ>.<label> with count objects named after the prefix, the label and
 	// count.index, whose attribute tagged follows var.tag, plus extra lines (a lifecycle
-	// block, say).
-	block func(label string, count int, extra string) string
+	// block, say); rekeyed renders the same block with objects of other natural keys.
+	block   func(label string, count int, extra string) string
+	rekeyed func(label string, count int, extra string) string
 	// owned lists the pks of the run's objects on the server.
 	owned func() ([]int64, error)
 	// tagged is the attribute var.tag sets; tags are var.tag's two values, the first the
@@ -92,6 +93,9 @@ func imageObjects(t *testing.T, srv *acctest.Server, prefix string) *lifecycleOb
 		vars:  "variable \"framework\" {\n  type = number\n}\n",
 		env:   []string{fmt.Sprintf("TF_VAR_framework=%d", yoloV7(t, srv))},
 		block: image,
+		rekeyed: func(label string, count int, extra string) string {
+			return strings.Replace(image(label, count, extra), `version                 = "v1"`, `version                 = "v2"`, 1)
+		},
 		owned: func() ([]int64, error) {
 			images, err := srv.ImagesNamed(prefix)
 			pks := make([]int64, len(images))
@@ -117,9 +121,9 @@ func imageObjects(t *testing.T, srv *acctest.Server, prefix string) *lifecycleOb
 	}
 }
 
-// lifecycleCounts are the blocks the scenarios write and their most objects: per-object values
-// are drawn for these.
-var lifecycleCounts = map[string]int{"x": 2, "kept": 1}
+// lifecycleCounts are the names the scenarios give objects (a block's label, or x2 for x
+// rekeyed) and the most objects of each: per-object values are drawn for these.
+var lifecycleCounts = map[string]int{"x": 2, "x2": 1, "kept": 1}
 
 // lifecycleObjects are rows of k written from k.life's templates.
 func (k catalogKind) lifecycleObjects(t *testing.T, srv *acctest.Server, prefix string) *lifecycleObjects {
@@ -157,22 +161,27 @@ func (k catalogKind) lifecycleObjects(t *testing.T, srv *acctest.Server, prefix 
 		}
 		return f
 	}
+	// blockNamed renders resource <typ>.<label> whose objects are named after name.
+	blockNamed := func(label, name string, count int, extra string) string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "\nresource %q %q {\n  count = %d\n", k.typ, label, count)
+		for _, a := range slices.Sorted(maps.Keys(life.attrs)) {
+			v := strings.NewReplacer("{prefix}", "${var.prefix}", "{short}", "${var.short}", "{label}", name, "{i}", "${count.index}",
+				"{tag}", "${var.tag}", "{per}", fmt.Sprintf("${var.per[%q][count.index]}", name)).Replace(life.attrs[a])
+			fmt.Fprintf(&b, "  %s = \"%s\"\n", a, v) // a template: its quotes are not escaped
+		}
+		return b.String() + extra + "\n}\n"
+	}
 	owner, _, _ := strings.Cut(life.attrs[k.tagField], "{label}")
 	owner = strings.NewReplacer("{prefix}", prefix, "{short}", short).Replace(owner)
 	srv.RemoveRowsAtEnd(t, k.path, k.tagField, owner)
 	return &lifecycleObjects{
-		typ:  k.typ,
-		vars: "variable \"short\" {\n  type = string\n}\nvariable \"per\" {\n  type    = map(list(string))\n  default = {}\n}\n",
-		env:  []string{"TF_VAR_short=" + short, "TF_VAR_per={" + strings.Join(perHCL, ", ") + "}", "TF_VAR_tag=" + life.tags[0]},
-		block: func(label string, count int, extra string) string {
-			var b strings.Builder
-			fmt.Fprintf(&b, "\nresource %q %q {\n  count = %d\n", k.typ, label, count)
-			for _, a := range slices.Sorted(maps.Keys(life.attrs)) {
-				v := strings.NewReplacer("{prefix}", "${var.prefix}", "{short}", "${var.short}", "{label}", label, "{i}", "${count.index}",
-					"{tag}", "${var.tag}", "{per}", fmt.Sprintf("${var.per[%q][count.index]}", label)).Replace(life.attrs[a])
-				fmt.Fprintf(&b, "  %s = \"%s\"\n", a, v) // a template: its quotes are not escaped
-			}
-			return b.String() + extra + "\n}\n"
+		typ:   k.typ,
+		vars:  "variable \"short\" {\n  type = string\n}\nvariable \"per\" {\n  type    = map(list(string))\n  default = {}\n}\n",
+		env:   []string{"TF_VAR_short=" + short, "TF_VAR_per={" + strings.Join(perHCL, ", ") + "}", "TF_VAR_tag=" + life.tags[0]},
+		block: func(label string, count int, extra string) string { return blockNamed(label, label, count, extra) },
+		rekeyed: func(label string, count int, extra string) string {
+			return blockNamed(label, label+"2", count, extra)
 		},
 		owned: func() ([]int64, error) {
 			rows, err := srv.RowsWhere(k.path, k.tagField, owner)
@@ -359,28 +368,25 @@ func (r *lifecycleRun) converged(unmanaged ...int64) {
 	r.ExpectEmptyPlan("after the scenario")
 }
 
-// lifecycleScenarios are the subtests of TestAccLifecycle: each runs for every subject on a
-// lifecycleRun of its own, on the CLIs that pass needs; imagesOnly ones for docker images alone.
+// lifecycleScenarios are the subtests of TestAccLifecycle: each runs for every subject, each
+// on a lifecycleRun of its own, on the CLIs that pass needs.
 var lifecycleScenarios = []struct {
-	name       string
-	needs      []tfversion.TerraformVersionCheck
-	imagesOnly bool
-	run        func(t *testing.T, r *lifecycleRun)
+	name  string
+	needs []tfversion.TerraformVersionCheck
+	run   func(t *testing.T, r *lifecycleRun)
 }{
-	{"replace", nil, false, lifecycleReplace},
-	{"taint", nil, false, lifecycleTaint},
-	{"replace_triggered_by", nil, false, lifecycleReplaceTriggeredBy},
-	// A catalog row's replacement holds the natural key of the row it replaces, which a
-	// create before the destroy cannot have; images test the message that says so.
-	{"create_before_destroy", nil, true, lifecycleCreateBeforeDestroy},
-	{"prevent_destroy", nil, false, lifecyclePreventDestroy},
-	{"ignore_changes", nil, false, lifecycleIgnoreChanges},
-	{"moved", nil, false, lifecycleMoved},
+	{"replace", nil, lifecycleReplace},
+	{"taint", nil, lifecycleTaint},
+	{"replace_triggered_by", nil, lifecycleReplaceTriggeredBy},
+	{"create_before_destroy", nil, lifecycleCreateBeforeDestroy},
+	{"prevent_destroy", nil, lifecyclePreventDestroy},
+	{"ignore_changes", nil, lifecycleIgnoreChanges},
+	{"moved", nil, lifecycleMoved},
 	// removed blocks came with Terraform 1.7 and OpenTofu 1.7.
-	{"removed", []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_7_0)}, false, lifecycleRemoved},
-	{"import_block", nil, false, lifecycleImportBlock},
-	{"target", nil, false, lifecycleTarget},
-	{"refresh_only", nil, false, lifecycleRefreshOnly},
+	{"removed", []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_7_0)}, lifecycleRemoved},
+	{"import_block", nil, lifecycleImportBlock},
+	{"target", nil, lifecycleTarget},
+	{"refresh_only", nil, lifecycleRefreshOnly},
 }
 
 func TestAccLifecycle(t *testing.T) {
@@ -392,9 +398,6 @@ func TestAccLifecycle(t *testing.T) {
 				acctest.CheckCLI(t, sc.needs...)
 			}
 			for _, subject := range lifecycleSubjects() {
-				if sc.imagesOnly && subject.name != "image" {
-					continue
-				}
 				t.Run(subject.name, func(t *testing.T) {
 					t.Parallel()
 					sc.run(t, newLifecycleRun(t, subject))
@@ -444,29 +447,29 @@ func lifecycleReplaceTriggeredBy(t *testing.T, r *lifecycleRun) {
 }
 
 func lifecycleCreateBeforeDestroy(t *testing.T, r *lifecycleRun) {
-	cbd := r.block("x", 1, "  lifecycle {\n    create_before_destroy = true\n  }")
-	r.applyConfig(cbd)
+	cbd := "  lifecycle {\n    create_before_destroy = true\n  }"
+	r.applyConfig(r.block("x", 1, cbd))
 	before := r.pk("x[0]")
-	out := r.MustFail("apply", "-auto-approve", "-replace="+r.addr("x[0]"))
-	for _, want := range []string{"Docker Image Already Exists", "create_before_destroy", "The existing image was not changed"} {
-		if !strings.Contains(strings.Join(strings.Fields(out), " "), want) {
+	// The replacement holds the natural key the old object holds: the server cannot have both.
+	out := oneLine(r.MustFail("apply", "-auto-approve", "-replace="+r.addr("x[0]")))
+	for _, want := range []string{"Already Exists", "with lifecycle { create_before_destroy = true }, the two cannot exist at once", "was not changed."} {
+		if !strings.Contains(out, want) {
 			t.Errorf("the refused replacement does not say %q:\n%s", want, out)
 		}
 	}
 	if after := r.pk("x[0]"); after != before {
-		t.Errorf("state lost the image: before %d, after %d", before, after)
+		t.Errorf("state lost the object: before %d, after %d", before, after)
 	}
-	img, err := r.srv.Image(before)
-	if err != nil || img["url"] != "registry.example.com:443/team/x-0:v1" {
-		t.Errorf("the old image changed: %v %v", img, err)
+	if got, err := r.obj.read(before); err != nil || !sameJSONValue(got, r.obj.tagFor("x", 0, r.obj.tags[0])) {
+		t.Errorf("the old object changed: %s = %v (%v)", r.obj.tagged, got, err)
 	}
 	if got := r.serverPKs(); !slices.Equal(got, []int64{before}) {
-		t.Errorf("server holds %v, want only the old image %d", got, before)
+		t.Errorf("server holds %v, want only the old object %d", got, before)
 	}
-	// Terraform keeps the old image as a deposed object, to be destroyed after its
-	// replacement exists: a replacement with another version goes through.
-	r.configure(strings.Replace(cbd, `version                 = "v1"`, `version                 = "v2"`, 1))
-	r.expectIn(r.apply(), "1 added, 0 changed, 1 destroyed", "the replacement with another version")
+	// Terraform keeps the old object as a deposed one, to be destroyed after its replacement
+	// exists: a replacement with other keys goes through.
+	r.configure(r.obj.rekeyed("x", 1, cbd))
+	r.expectIn(r.apply(), "1 added, 0 changed, 1 destroyed", "the replacement with other keys")
 	r.converged()
 }
 

@@ -545,3 +545,23 @@ func TestAccCatalogResource_textLimits(t *testing.T) {
 		acctest.Test(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
 	})
 }
+
+// TestAccCatalogResource_nonAdmin: an ordinary user's create is refused by the server; the
+// error says an admin is needed.
+func TestAccCatalogResource_nonAdmin(t *testing.T) {
+	forEachKind(t, func(t *testing.T, k catalogKind) {
+		srv := acctest.NewServer(t)
+		srv.RequireUser(t)
+		row, _ := k.newRow(t, srv)
+		acctest.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      srv.ProviderConfigAs(srv.User, srv.Password) + k.block("test", row),
+				ExpectError: errorText("Permission Denied", fmt.Sprintf("Writing the catalog's %ss needs an admin (is_staff) user", k.noun)),
+			}},
+		})
+		if rows, err := srv.RowsWhere(k.path, k.tagField, row[k.tagField].(string)); err != nil || len(rows) != 0 {
+			t.Errorf("the server holds %v (%v), want nothing created", rows, err)
+		}
+	})
+}

@@ -54,15 +54,15 @@ func TestAccHardwareGeneration_overlapWarns(t *testing.T) {
 	free := acctest.ComputeRange()
 	cli := acctest.NewCLI(t, acctest.NewWorkdir(t, queryProviderBlock), srv.Env())
 	warning := fmt.Sprintf("overlaps %s [%g, %g) (pk %d)", other["generation"], lo, lo+0.5, otherPK)
-	apply := func(min, max float64, warns bool) {
+	apply := func(from, to float64, warns bool) {
 		t.Helper()
-		writeConfig(t, cli.Dir, queryProviderBlock+hardwareKind.block("test", row.with(fields{"min_compute_capability": min, "max_compute_capability": max})))
+		writeConfig(t, cli.Dir, queryProviderBlock+hardwareKind.block("test", row.with(fields{"min_compute_capability": from, "max_compute_capability": to})))
 		out := oneLine(cli.Must("apply", "-auto-approve"))
-		said := strings.Contains(out, "Warning: Overlapping Compute Capability Ranges") && strings.Contains(out, fmt.Sprintf("[%g, %g) ", min, max)+warning)
+		said := strings.Contains(out, "Warning: Overlapping Compute Capability Ranges") && strings.Contains(out, fmt.Sprintf("[%g, %g) ", from, to)+warning)
 		if said != warns || strings.Contains(out, "Overlapping") != warns {
-			t.Errorf("apply of [%g, %g) next to %s [%g, %g): warned %v, want %v:\n%s", min, max, other["generation"], lo, lo+0.5, said, warns, out)
+			t.Errorf("apply of [%g, %g) next to %s [%g, %g): warned %v, want %v:\n%s", from, to, other["generation"], lo, lo+0.5, said, warns, out)
 		}
-		cli.ExpectEmptyPlan(fmt.Sprintf("after [%g, %g)", min, max))
+		cli.ExpectEmptyPlan(fmt.Sprintf("after [%g, %g)", from, to))
 	}
 	apply(lo+0.25, lo+0.75, true) // created overlapping
 	apply(free, free+0.5, false)  // moved out
