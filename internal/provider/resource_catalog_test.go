@@ -301,7 +301,8 @@ func TestAccCatalogResource_destroyWhileUsedByAnImage(t *testing.T) {
 
 // TestAccCatalogResource_newImageFamily creates a row of every catalog table and an image
 // that uses them all in one apply, the image referring to the rows' resources; one apply that
-// removes them all from the configuration destroys the image before the rows.
+// removes them all from the configuration, and terraform destroy, destroy the image before
+// the rows.
 func TestAccCatalogResource_newImageFamily(t *testing.T) {
 	srv := acctest.NewServer(t)
 	tag := acctest.RandomSuffix()
@@ -317,57 +318,61 @@ func TestAccCatalogResource_newImageFamily(t *testing.T) {
 	image := "ufdl_dockerimage.family"
 	all := append([]string{image}, kindAddrs("family")...)
 	var pks map[string]int64
+	created := resource.TestStep{
+		PreConfig: srv.ResetCalls,
+		Config:    family + vars,
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply:             expectActions(plancheck.ResourceActionCreate, all...),
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.CompareValuePairs(image, tfjsonpath.New("framework"), frameworkKind.addr("family"), tfjsonpath.New("pk"), compare.ValuesSame()),
+			statecheck.ExpectKnownValue(image, tfjsonpath.New("cuda_version"), knownvalue.StringExact(cuda)),
+			statecheck.ExpectKnownValue(image, tfjsonpath.New("cuda_full_version"), knownvalue.StringExact("tf-"+tag)),
+			statecheck.ExpectKnownValue(image, tfjsonpath.New("min_hardware_generation"), knownvalue.StringExact("tfacc-hw-"+tag)),
+			statecheck.ExpectKnownValue(image, tfjsonpath.New("licence"), knownvalue.StringExact("tfacc-lic-"+tag)),
+			statecheck.ExpectKnownValue(image, tfjsonpath.New("tasks"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("tfacc-jc-" + tag)})),
+		},
+		Check: func(s *terraform.State) error {
+			pks = map[string]int64{}
+			for _, a := range all {
+				pk, err := statePKOf(s, a)
+				if err != nil {
+					return err
+				}
+				pks[a] = pk
+			}
+			return imageCreatedAfterItsRows(requestsOf(srv, "/v1/"))
+		},
+	}
+	allGone := func(*terraform.State) error {
+		if n := srv.CountImagesNamed(t, name); n != 0 {
+			return fmt.Errorf("the server still holds the image %s", name)
+		}
+		for _, k := range catalogKinds {
+			pk := pks[k.addr("family")]
+			if err := k.expectGone(srv, &pk); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	acctest.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
-			{
-				PreConfig: srv.ResetCalls,
-				Config:    family + vars,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             expectActions(plancheck.ResourceActionCreate, all...),
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.CompareValuePairs(image, tfjsonpath.New("framework"), frameworkKind.addr("family"), tfjsonpath.New("pk"), compare.ValuesSame()),
-					statecheck.ExpectKnownValue(image, tfjsonpath.New("cuda_version"), knownvalue.StringExact(cuda)),
-					statecheck.ExpectKnownValue(image, tfjsonpath.New("cuda_full_version"), knownvalue.StringExact("tf-"+tag)),
-					statecheck.ExpectKnownValue(image, tfjsonpath.New("min_hardware_generation"), knownvalue.StringExact("tfacc-hw-"+tag)),
-					statecheck.ExpectKnownValue(image, tfjsonpath.New("licence"), knownvalue.StringExact("tfacc-lic-"+tag)),
-					statecheck.ExpectKnownValue(image, tfjsonpath.New("tasks"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("tfacc-jc-" + tag)})),
-				},
-				Check: func(s *terraform.State) error {
-					pks = map[string]int64{}
-					for _, a := range all {
-						pk, err := statePKOf(s, a)
-						if err != nil {
-							return err
-						}
-						pks[a] = pk
-					}
-					return imageCreatedAfterItsRows(requestsOf(srv, "/v1/"))
-				},
-			},
+			created,
 			{
 				// Everything removed from the configuration: one apply destroys it all.
-				PreConfig: srv.ResetCalls,
-				Config:    srv.ProviderConfig(),
+				Config: srv.ProviderConfig(),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: expectActions(plancheck.ResourceActionDestroy, all...),
 				},
-				Check: func(*terraform.State) error {
-					if n := srv.CountImagesNamed(t, name); n != 0 {
-						return fmt.Errorf("the server still holds the image %s", name)
-					}
-					for _, k := range catalogKinds {
-						pk := pks[k.addr("family")]
-						if err := k.expectGone(srv, &pk); err != nil {
-							return err
-						}
-					}
-					return nil
-				},
+				Check: allGone,
 			},
+			// And once more, for terraform destroy.
+			created,
 		},
+		CheckDestroy: allGone,
 	})
 }
 
