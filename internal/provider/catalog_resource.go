@@ -175,17 +175,22 @@ func (r *catalogResource[M, R]) ModifyPlan(ctx context.Context, req resource.Mod
 	for i, key := range keys {
 		if _, ok := r.data.plans.claim(r.spec.kind.noun+keySpace(i), key, owner, r.spec.planned(&plan)); !ok {
 			resp.Diagnostics.AddAttributeError(path.Root(r.spec.uniqueAttrs[i]), "Duplicate "+titleCase(r.spec.kind.noun),
-				fmt.Sprintf("Another resource block of this configuration also plans the %s %s, which must be unique on the server. Change or remove one of the two.",
-					r.spec.kind.noun, strconv.Quote(key)))
+				fmt.Sprintf("Another resource block of this configuration also plans a %s with %s, which must be unique on the server. Change or remove one of the two.",
+					r.spec.kind.noun, r.describeKey(r.spec.fields(&plan), i)))
 		}
 	}
 	if resp.Diagnostics.HasError() || (!creating && req.Plan.Raw.Equal(req.State.Raw)) {
 		return
 	}
+	// A change that keeps the keys needs only the table's rules (a hardware generation's range
+	// moved onto another's); a new key must also be free on the server.
+	keyChanged := creating
 	if !creating {
-		if old, _ := r.spec.keys(&state); slices.Equal(old, keys) {
-			return // its own key, which the server has
-		}
+		old, _ := r.spec.keys(&state)
+		keyChanged = !slices.Equal(old, keys)
+	}
+	if !keyChanged && r.spec.check == nil {
+		return
 	}
 	table, err := r.data.client.LookupsWith(ctx, func(*client.Lookups) bool { return true }, r.spec.kind.table)
 	if err != nil {
@@ -196,6 +201,9 @@ func (r *catalogResource[M, R]) ModifyPlan(ctx context.Context, req resource.Mod
 	if r.spec.check != nil {
 		resp.Diagnostics.Append(r.spec.check(&plan, rows)...)
 	}
+	if !keyChanged {
+		return // its own keys, which the server has
+	}
 	self := ids(&state).PK.ValueInt64()
 	for _, row := range rows {
 		pk := client.PKOf(row)
@@ -204,7 +212,7 @@ func (r *catalogResource[M, R]) ModifyPlan(ctx context.Context, req resource.Mod
 		}
 		for i, key := range r.spec.rowKeys(row) {
 			if i < len(keys) && key == keys[i] {
-				resp.Diagnostics.Append(r.rowExists(pk, key, i))
+				resp.Diagnostics.Append(r.rowExists(row, i, creating))
 			}
 		}
 	}
@@ -219,15 +227,37 @@ func keySpace(i int) string {
 	return " key " + strconv.Itoa(i)
 }
 
-// rowExists is the diagnostic for a natural key that another row holds.
-func (r *catalogResource[M, R]) rowExists(pk int64, key string, i int) diag.Diagnostic {
-	attr := r.spec.uniqueAttrs[i]
-	detail := fmt.Sprintf("The server already holds %s %d with %s %q, which must be unique. ", r.spec.kind.noun, pk, attr, key)
+// rowExists is the diagnostic for a unique key (the i-th of keys) that another row holds.
+// creating adds the one cause only a create can have: the create half of a replacement with
+// create_before_destroy, planned again at apply, while the row it replaces still holds the key.
+func (r *catalogResource[M, R]) rowExists(row R, i int, creating bool) diag.Diagnostic {
+	noun := r.spec.kind.noun
+	detail := fmt.Sprintf("The server already holds %s %d with %s, which must be unique. ", noun, client.PKOf(row), r.describeKey(r.rowFields(row), i))
 	if i == 0 {
-		detail += fmt.Sprintf("Choose another, or bring that %s under Terraform with an import block (id = %q). ", r.spec.kind.noun, key)
+		detail += fmt.Sprintf("Choose another, or bring that %s under Terraform with an import block (id = %q). ",
+			noun, strings.Join(r.importParts(row), ":"))
 	}
 	detail += "If another block of this configuration manages it, change or remove one of the two."
-	return diag.NewAttributeErrorDiagnostic(path.Root(attr), titleCase(r.spec.kind.noun)+" Already Exists", detail)
+	if creating {
+		detail += fmt.Sprintf(" If this block replaces that %s with lifecycle { create_before_destroy = true }, the two cannot exist at once: "+
+			"give the replacement other values. The existing %s was not changed.", noun, noun)
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root(r.spec.uniqueAttrs[i]), titleCase(r.spec.kind.noun)+" Already Exists", detail)
+}
+
+// describeKey names the values of the i-th unique key in f as messages write them: the
+// natural key's attributes for the first (`name "yolo" and version "v7"`), the attribute of
+// another (`cls "..."`).
+func (r *catalogResource[M, R]) describeKey(f client.Fields, i int) string {
+	attrs := r.spec.keyAttrs
+	if i > 0 {
+		attrs = r.spec.uniqueAttrs[i : i+1]
+	}
+	parts := make([]string, len(attrs))
+	for j, a := range attrs {
+		parts[j] = fmt.Sprintf("%s %q", a, fmt.Sprint(f[a]))
+	}
+	return strings.Join(parts, " and ")
 }
 
 func (r *catalogResource[M, R]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -367,6 +397,11 @@ func (r *catalogResource[M, R]) ImportState(ctx context.Context, req resource.Im
 			resp.Diagnostics.AddError("Invalid Import ID",
 				fmt.Sprintf("The import ID %q is neither a primary key (e.g. \"12\") nor %s.", req.ID, r.importForm()))
 			return
+		} else if problem := cudaVersionProblem(req.ID); r.numericKey() && problem != "" {
+			// The real backend answers a list filtered by a non-number with a bare 500.
+			resp.Diagnostics.AddError("Invalid Import ID",
+				fmt.Sprintf("The import ID %q is not a CUDA version: %s Import a CUDA version by its version (e.g. \"12.4\"), or by its pk with an identity.", req.ID, problem))
+			return
 		}
 	case req.Identity != nil:
 		var idPK types.Int64
@@ -448,14 +483,19 @@ func (r *catalogResource[M, R]) notFound(ctx context.Context, parts []string) st
 
 // importParts is a row's natural key as an import ID writes it.
 func (r *catalogResource[M, R]) importParts(row R) []string {
-	var m M
-	r.spec.fill(&m, row)
 	parts := make([]string, len(r.spec.keyAttrs))
-	f := r.spec.fields(&m)
+	f := r.rowFields(row)
 	for i, a := range r.spec.keyAttrs {
 		parts[i] = fmt.Sprint(f[a])
 	}
 	return parts
+}
+
+// rowFields are a row's fields in request form.
+func (r *catalogResource[M, R]) rowFields(row R) client.Fields {
+	var m M
+	r.spec.fill(&m, row)
+	return r.spec.fields(&m)
 }
 
 // save fills m from row and writes it to the state and the identity.
@@ -487,6 +527,12 @@ func (r *catalogResource[M, R]) setIdentity(ctx context.Context, id *tfsdk.Resou
 // attributes, the rest with what to do.
 func (r *catalogResource[M, R]) addError(diags *diag.Diagnostics, action string, err error) {
 	var ae *client.APIError
+	if client.IsForbidden(err) && errors.As(err, &ae) {
+		diags.AddError("Permission Denied",
+			fmt.Sprintf("Could not %s: the server refused (%s). Writing the catalog's %ss needs an admin (is_staff) user; configure the provider with one (username / %s).",
+				action, ae.Detail, r.spec.kind.noun, envUsername))
+		return
+	}
 	if errors.As(err, &ae) && len(ae.FieldErrors) > 0 {
 		for _, f := range slices.Sorted(maps.Keys(ae.FieldErrors)) {
 			detail := fmt.Sprintf("Could not %s: the server rejected %s: %s", action, f, strings.Join(ae.FieldErrors[f], " "))
@@ -514,7 +560,7 @@ func (r *catalogResource[M, R]) addUpdateError(ctx context.Context, diags *diag.
 	old, _ := r.spec.keys(&state)
 	if client.IsServerError(err) && !slices.Equal(keys, old) {
 		if row, ferr := client.FindRow[R](ctx, r.data.client, r.spec.fields(&plan)); ferr == nil && row != nil && client.PKOf(*row) != ids(&state).PK.ValueInt64() {
-			diags.Append(r.rowExists(client.PKOf(*row), r.spec.rowKeys(*row)[0], 0))
+			diags.Append(r.rowExists(*row, 0, false))
 			return
 		}
 	}

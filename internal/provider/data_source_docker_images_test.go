@@ -29,11 +29,7 @@ import (
 // spaces matching any white space.
 func errorText(parts ...string) *regexp.Regexp {
 	for i, p := range parts {
-		words := strings.Fields(p)
-		for j, w := range words {
-			words[j] = regexp.QuoteMeta(w)
-		}
-		parts[i] = strings.Join(words, `\s+`)
+		parts[i] = loose(p)
 	}
 	return regexp.MustCompile(`(?s)` + strings.Join(parts, `.*`))
 }

@@ -33,7 +33,8 @@ func cudaVersionSpec() catalogSpec[cudaVersionResourceModel, client.CUDAVersion]
 		attributes: map[string]schema.Attribute{
 			"version": schema.StringAttribute{
 				MarkdownDescription: "The version as images name it, e.g. `12.4`: a decimal of at most 4 digits, 3 before the point and 1 after it " +
-					"(the server's column). Unique on the server, compared as a number: `12.4` and `12.40` are one version, `12` is `12.0`.",
+					"(the server's column). Unique on the server, compared as a number: `12.4` and `12.40` are one version, `12` is `12.0`. " +
+					"The provider sends it in the server's form (`12.4`); state keeps it as written.",
 				Required:   true,
 				CustomType: cudaVersionType{},
 			},
@@ -46,9 +47,11 @@ func cudaVersionSpec() catalogSpec[cudaVersionResourceModel, client.CUDAVersion]
 			return []string{client.CUDAVersionKey(m.Version.ValueString()), m.FullVersion.ValueString()}, known(m.Version) && known(m.FullVersion)
 		},
 		rowKeys:   func(r client.CUDAVersion) []string { return []string{client.CUDAVersionKey(r.Version), r.FullVersion} },
-		importKey: func(p []string) client.Fields { return client.Fields{client.FieldVersion: p[0]} },
+		importKey: func(p []string) client.Fields { return client.Fields{client.FieldVersion: client.CUDAVersionKey(p[0])} },
+		// The version is sent in the server's form: its column refuses "12.40" and "012.4" as
+		// written (too many digits), although they are the decimal it stores as "12.4".
 		fields: func(m *cudaVersionResourceModel) client.Fields {
-			return client.Fields{client.FieldVersion: m.Version.ValueString(), client.FieldFullVersion: m.FullVersion.ValueString(),
+			return client.Fields{client.FieldVersion: client.CUDAVersionKey(m.Version.ValueString()), client.FieldFullVersion: m.FullVersion.ValueString(),
 				client.FieldMinDriverVersion: m.MinDriverVersion.ValueString()}
 		},
 		fill: func(m *cudaVersionResourceModel, r client.CUDAVersion) {
@@ -62,7 +65,7 @@ func cudaVersionSpec() catalogSpec[cudaVersionResourceModel, client.CUDAVersion]
 			if !known(m.Version) {
 				return nil
 			}
-			if problem := client.CUDAVersionProblem(m.Version.ValueString()); problem != "" {
+			if problem := cudaVersionProblem(m.Version.ValueString()); problem != "" {
 				return diag.Diagnostics{diag.NewAttributeErrorDiagnostic(path.Root("version"), "Invalid CUDA Version",
 					fmt.Sprintf("version = %q is not a version the server can store: %s. Write it as digits with at most one decimal place, e.g. %q.",
 						m.Version.ValueString(), strings.TrimSuffix(problem, "."), "12.4"))}
@@ -70,4 +73,17 @@ func cudaVersionSpec() catalogSpec[cudaVersionResourceModel, client.CUDAVersion]
 			return nil
 		},
 	}
+}
+
+// cudaVersionProblem says, in the server's words for the version as written, why version is
+// no decimal the server's column can hold; "" when it is one. A version is sent in the
+// server's form, so "12.40" is fine although the column refuses it as written.
+func cudaVersionProblem(version string) string {
+	if client.CUDAVersionProblem(client.CUDAVersionKey(version)) == "" {
+		return ""
+	}
+	if problem := client.CUDAVersionProblem(version); problem != "" {
+		return problem
+	}
+	return client.CUDAVersionProblem(client.CUDAVersionKey(version))
 }

@@ -401,3 +401,24 @@ func TestAccLicence_unusualDomainWarns(t *testing.T) {
 		t.Errorf("a plan wrote to the server: %q", w)
 	}
 }
+
+// TestAccLicence_urlTheServerRefuses applies a URL that passes the plan's check and that the
+// server still refuses (a host without a dot): the apply fails at url, in the server's words,
+// after the one create the server refused, and creates nothing.
+func TestAccLicence_urlTheServerRefuses(t *testing.T) {
+	srv := acctest.NewServer(t)
+	row, _ := licenceKind.newRow(t, srv)
+	acctest.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      licenceKind.config(srv, row.with(fields{"url": "http://example/LICENSE"})),
+			ExpectError: errorText("Invalid Licence URL", "Could not create the licence: the server rejected url: Enter a valid URL."),
+		}},
+	})
+	if got := licenceKind.writes(srv); len(got) != 1 || got[0].call != "POST create" {
+		t.Errorf("the refused licence wrote %v, want the one create the server refused", got)
+	}
+	if rows, err := srv.RowsWhere(licenceKind.path, "name", row["name"].(string)); err != nil || len(rows) != 0 {
+		t.Errorf("the server holds %v (%v), want no licence", rows, err)
+	}
+}
