@@ -163,10 +163,7 @@ func (r *dockerImageResource) Schema(_ context.Context, _ resource.SchemaRequest
 					"generated configurations (which cannot contain the secret) plan cleanly. While it is set, a change made outside Terraform shows as a diff. At most %d characters.", maxCredential),
 				Optional:  true,
 				Sensitive: true,
-				Validators: []validator.String{
-					notEmpty(), stringvalidator.UTF8LengthAtMost(maxCredential), noSurroundingSpaceSecret(),
-					stringvalidator.ConflictsWith(path.MatchRoot("registry_password_wo")),
-				},
+				// Checked in ValidateConfig, by errors that do not show the configuration line.
 			},
 			"registry_password_wo": schema.StringAttribute{
 				MarkdownDescription: "Write-only registry password (Terraform 1.11 and later): sent to the server but never stored in state or plan. " +
@@ -174,10 +171,7 @@ func (r *dockerImageResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Optional:  true,
 				Sensitive: true,
 				WriteOnly: true,
-				Validators: []validator.String{
-					notEmpty(), stringvalidator.UTF8LengthAtMost(maxCredential), noSurroundingSpaceSecret(),
-					stringvalidator.AlsoRequires(path.MatchRoot("registry_password_wo_version")),
-				},
+				// Checked in ValidateConfig, by errors that do not show the configuration line.
 			},
 			"registry_password_wo_version": schema.Int64Attribute{
 				MarkdownDescription: "Any number; change it to send `registry_password_wo` to the server again. Required with `registry_password_wo`.",
@@ -248,7 +242,7 @@ func (r *dockerImageResource) ConfigValidators(_ context.Context) []resource.Con
 }
 
 // ValidateConfig checks the rules that need no server: a GPU image needs a hardware
-// generation, and a registry password needs a registry user.
+// generation, and the registry passwords (see validateRegistryPasswords).
 func (r *dockerImageResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg dockerImageModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -261,17 +255,7 @@ func (r *dockerImageResource) ValidateConfig(ctx context.Context, req resource.V
 			"A GPU image (cpu = false, the default) needs min_hardware_generation, the oldest GPU generation it runs on, e.g. \"Pascal\". "+
 				"Set min_hardware_generation, or set cpu = true if the image runs on CPU only.")
 	}
-	if cfg.RegistryUsername.IsNull() {
-		for _, attr := range []string{"registry_password", "registry_password_wo"} {
-			var v types.String
-			resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attr), &v)...)
-			if !v.IsNull() {
-				resp.Diagnostics.AddAttributeError(path.Root(attr), "Registry Password Without Username",
-					attr+" is set but registry_username is not. Workers log in to the registry only with a username, and an image without one "+
-						"keeps no password on the server. Set registry_username, or remove "+attr+" if the registry needs no login.")
-			}
-		}
-	}
+	validateRegistryPasswords(cfg, &resp.Diagnostics)
 }
 
 func (r *dockerImageResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -484,6 +468,9 @@ func (r *dockerImageResource) ImportState(ctx context.Context, req resource.Impo
 			return
 		}
 		switch {
+		case !id.PK.IsNull() && id.PK.ValueInt64() < 1:
+			resp.Diagnostics.AddError("Invalid Import Identity",
+				fmt.Sprintf("The identity's pk is %d, which is no primary key: primary keys are whole numbers from 1, e.g. identity = { pk = 12 }.", id.PK.ValueInt64()))
 		case !id.PK.IsNull():
 			pk = id.PK.ValueInt64()
 		case !id.Name.IsNull() && !id.Version.IsNull():
@@ -559,10 +546,27 @@ func (r *dockerImageResource) pkByName(ctx context.Context, name, version string
 	}
 	if img == nil {
 		diags.AddError("Docker Image Not Found",
-			fmt.Sprintf("The server holds no docker image named %q with version %q. Check the spelling, or import by primary key.", name, version))
+			fmt.Sprintf("The server holds no docker image named %q with version %q. %s", name, version, r.versionsUnder(ctx, name)))
 		return 0
 	}
 	return img.PK
+}
+
+// versionsUnder says which versions of the image named name the server holds, for an import
+// that named a missing one; a failed look-up only makes the message vaguer.
+func (r *dockerImageResource) versionsUnder(ctx context.Context, name string) string {
+	images, err := r.data.client.ListImages(ctx, &client.Filter{
+		Expressions: []client.Expression{{Type: client.ExprExact, Field: client.FieldName, Value: name}},
+		OrderBy:     []client.Ordering{{Field: client.FieldVersion, Ascending: true}},
+	})
+	if err != nil || len(images) == 0 {
+		return "Check the spelling, or import by primary key."
+	}
+	ids := make([]string, len(images))
+	for i, img := range images {
+		ids[i] = strconv.Quote(img.Name + ":" + img.Version)
+	}
+	return fmt.Sprintf("Under that name it holds %s: import one of them, or by primary key.", strings.Join(ids, ", "))
 }
 
 // saveImage writes m to the state and the identity: how every successful create, read and

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -81,6 +82,10 @@ func TestAccSecretsStayOutOfOutputLogsAndState(t *testing.T) {
 	checkClean("TRACE log", string(logs))
 }
 
+// secretLine matches the configuration excerpt under a diagnostic ("  12:   password = ...")
+// when it is the line of a secret attribute.
+var secretLine = regexp.MustCompile(`(?m)^[\s│]*\d+:\s*(registry_password|registry_password_wo|password)\s*=`)
+
 // TestAccSecretsNeverInDiagnostics runs every check that sees a sensitive value with a value
 // that fails it, through the real CLI with TRACE logging, and looks for the value in the
 // output and the log: no diagnostic may quote a secret, whatever the check.
@@ -106,10 +111,37 @@ variable "wo" {
 	image := func(kv ...string) string {
 		return imageConfig("", with(gpuImage(t, srv, acctest.Name("diag")), append([]string{"registry_password", ""}, kv...)...))
 	}
+	// A literal secret is in the configuration itself: a diagnostic attached to its attribute
+	// would print its line.
+	literal := func(s string) string { return strconv.Quote(s) }
+	ok := providerWith(strconv.Quote(srv.AdminPassword))
+	digest := func(kv string) string {
+		return "data \"ufdl_image_digest\" \"d\" {\n  url = \"registry.example.com/team/app:v1\"\n  " + kv + "\n}\n"
+	}
 	for _, tc := range []struct {
 		name, config string
 		want         []string
 	}{
+		{"literal password with a trailing space", ok + image("registry_password", literal(secret+" ")),
+			[]string{"Surrounding White Space", "registry_password begins or ends with white space"}},
+		{"literal write-only password with a trailing space", ok + image("registry_password_wo", literal(secret+" "), "registry_password_wo_version", "1"),
+			[]string{"Surrounding White Space", "registry_password_wo begins or ends with white space"}},
+		{"literal password too long", ok + image("registry_password", literal(strings.Repeat(secret, 5))),
+			[]string{"Invalid Attribute Value Length", "registry_password is 75 characters long; the server holds at most 64"}},
+		{"literal write-only password too long", ok + image("registry_password_wo", literal(strings.Repeat(secret, 5)), "registry_password_wo_version", "1"),
+			[]string{"Invalid Attribute Value Length", "registry_password_wo is 75 characters long"}},
+		{"literal passwords in both attributes", ok + image("registry_password", literal(secret), "registry_password_wo", literal(secret), "registry_password_wo_version", "1"),
+			[]string{"Conflicting Registry Passwords", "registry_password and registry_password_wo are both set"}},
+		{"literal write-only password without a version", ok + image("registry_password_wo", literal(secret)),
+			[]string{"Missing Write-Only Password Version", "registry_password_wo is set but registry_password_wo_version is not"}},
+		{"literal password without a username", ok + image("registry_username", "", "registry_password", literal(secret)),
+			[]string{"Registry Password Without Username", "registry_password is set but registry_username is not"}},
+		{"literal write-only password without a username", ok + image("registry_username", "", "registry_password_wo", literal(secret), "registry_password_wo_version", "1"),
+			[]string{"Registry Password Without Username", "registry_password_wo is set but registry_username is not"}},
+		{"literal digest password without a username", ok + digest("registry_password = "+literal(secret)),
+			[]string{"Registry Password Without Username", "registry_password is set but registry_username is not"}},
+		{"literal provider password refused", providerWith(literal(secret+" ")) + image(),
+			[]string{"UFDL Login Failed", "white space"}},
 		{"password from a file with a newline", providerWith(strconv.Quote(srv.AdminPassword)) + image("registry_password", `file("pw.txt")`),
 			[]string{"Surrounding White Space", "trimspace(file("}},
 		{"write-only password from an ephemeral variable", providerWith(strconv.Quote(srv.AdminPassword)) + image("registry_password_wo", "var.wo", "registry_password_wo_version", "1"),
@@ -145,10 +177,15 @@ variable "wo" {
 			if strings.Contains(out, secret) {
 				t.Errorf("the output holds the secret:\n%s", out)
 			}
+			// No diagnostic points at a line of the configuration that holds a secret.
+			if secretLine.MatchString(out) {
+				t.Errorf("a diagnostic shows the configuration line of a secret:\n%s", out)
+			}
 			if strings.Contains(string(logs), secret) {
 				t.Errorf("the TRACE log holds the secret")
 			}
-			if !strings.Contains(string(logs), "ValidateResourceConfig") && !strings.Contains(string(logs), "ConfigureProvider") {
+			if !strings.Contains(string(logs), "ValidateResourceConfig") && !strings.Contains(string(logs), "ValidateDataResourceConfig") &&
+				!strings.Contains(string(logs), "ConfigureProvider") {
 				t.Errorf("the TRACE log holds no provider calls; the check above proves nothing")
 			}
 		})
