@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/big"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/pydecimal"
 )
 
 // CUDAVersion is a row of /v1/cuda.
@@ -323,59 +323,22 @@ func (l *Lookups) CUDAByVersion(version string) (CUDAVersion, bool) {
 // point), in the server's words; "" when it would store it. The digits are counted as
 // written: "11.10" has two decimal places, although it names the row "11.1".
 func CUDAVersionProblem(version string) string {
-	m := reDecimal.FindStringSubmatch(strings.ReplaceAll(strings.TrimSpace(version), "_", ""))
-	if m == nil || m[1]+m[2] == "" {
+	d, ok := pydecimal.Parse(version)
+	if !ok {
 		return "A valid number is required."
 	}
-	digits := strings.TrimLeft(m[1]+m[2], "0")
-	if digits == "" {
-		digits = "0"
-	}
-	exp := -len(m[2])
-	if m[3] != "" {
-		e, err := strconv.Atoi(m[3])
-		if err != nil {
-			return "A valid number is required."
-		}
-		exp += e
-	}
-	var total, whole, places int
-	switch {
-	case exp >= 0:
-		total, whole = len(digits)+exp, len(digits)+exp
-	case len(digits) > -exp:
-		total, whole, places = len(digits), len(digits)+exp, -exp
-	default:
-		total, places = -exp, -exp
-	}
-	switch {
-	case total > 4:
-		return "Ensure that there are no more than 4 digits in total."
-	case places > 1:
-		return "Ensure that there are no more than 1 decimal places."
-	case whole > 3:
-		return "Ensure that there are no more than 3 digits before the decimal point."
-	}
-	return ""
+	return d.Precision(4, 1)
 }
 
-// reDecimal is a decimal as Python reads one: sign, digits, point, digits, exponent.
-var reDecimal = regexp.MustCompile(`^[+-]?([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?$`)
-
-// CUDAVersionKey is a CUDA version in the form the server stores it: the column is a decimal
-// with one decimal place, so "11.10", "011.1" and "11.1" are all "11.1", and "11" is "11.0".
-// A version that is no such decimal is returned as it is: it can name no row.
+// CUDAVersionKey is a CUDA version as the server compares them: as decimals, so that
+// "11.10", "011.1" and "11.1" are all "11.1", and "11" is "11.0". A version that is no
+// decimal is returned as it is.
 func CUDAVersionKey(version string) string {
-	// Python's Decimal, which the server parses with, also takes "1e1" and "1_0".
-	v := strings.ReplaceAll(strings.TrimSpace(version), "_", "")
-	r, ok := new(big.Rat).SetString(v)
-	if !ok || strings.Contains(v, "/") {
+	d, ok := pydecimal.Parse(version)
+	if !ok {
 		return version
 	}
-	if tenths := new(big.Rat).Mul(r, big.NewRat(10, 1)); !tenths.IsInt() {
-		return version
-	}
-	return r.FloatString(1)
+	return d.Canonical()
 }
 
 // FrameworkByPK finds a framework by primary key.

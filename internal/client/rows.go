@@ -202,7 +202,7 @@ func CreateRow[R Row](ctx context.Context, c *Client, fields Fields) (*R, error)
 	req := &request{method: http.MethodPost, path: d.path + "/create", body: body, once: true}
 	row, err := rowCall[R](ctx, c, req)
 	if err == nil {
-		c.cacheRow(d.table, *row)
+		cacheRow(c, *row)
 		return row, nil
 	}
 	if !outcomeUnknown(err, req.path) {
@@ -226,7 +226,7 @@ func CreateRow[R Row](ctx context.Context, c *Client, fields Fields) (*R, error)
 	c.log.Warn(ctx, "UFDL create outcome was unknown; adopted the matching row found on the server", map[string]any{
 		"table": d.noun, "pk": rowPK(*found), "error": err.Error(),
 	})
-	c.cacheRow(d.table, *found)
+	cacheRow(c, *found)
 	return found, nil
 }
 
@@ -285,7 +285,7 @@ func PatchRow[R Row](ctx context.Context, c *Client, pk int64, fields Fields) (*
 	if err != nil {
 		return nil, err
 	}
-	c.cacheRow(d.table, *row)
+	cacheRow(c, *row)
 	return row, nil
 }
 
@@ -317,7 +317,7 @@ func DeleteRow[R Row](ctx context.Context, c *Client, pk int64) error {
 	err := c.call(ctx, &request{method: http.MethodDelete, path: rowPath(d, pk)}, "", nil)
 	switch {
 	case IsNotFound(err):
-		c.uncacheRow(d.table, pk)
+		uncacheRow[R](c, pk)
 		return nil
 	case err != nil && !outcomeUnknown(err, rowPath(d, pk)):
 		return err
@@ -331,7 +331,7 @@ func DeleteRow[R Row](ctx context.Context, c *Client, pk int64) error {
 	kept, err := GetRow[R](rctx, c, pk)
 	switch {
 	case IsNotFound(err):
-		c.uncacheRow(d.table, pk)
+		uncacheRow[R](c, pk)
 		return nil
 	case err != nil:
 		return errOr(deleteErr, err)
@@ -374,7 +374,7 @@ func (c *Client) ChangeSubdescriptors(ctx context.Context, pk int64, kind Subdes
 	if err != nil {
 		return nil, err
 	}
-	c.cacheRow(d.table, *lic)
+	cacheRow(c, *lic)
 	return lic, nil
 }
 
@@ -393,69 +393,33 @@ func (l Licence) Of(kind Subdescriptors) []string {
 
 // cacheRow puts a row the server just answered with into the Client's copy of its table,
 // when that table was loaded: later reads and plan checks in the process see the write.
-func (c *Client) cacheRow(t Table, row any) {
-	c.editTable(t, func(rows any) any {
-		switch list := rows.(type) {
-		case []Framework:
-			return replaceRow(list, row)
-		case []CUDAVersion:
-			return replaceRow(list, row)
-		case []HardwareGeneration:
-			return replaceRow(list, row)
-		case []Licence:
-			return replaceRow(list, row)
-		case []JobContract:
-			return replaceRow(list, row)
+func cacheRow[R Row](c *Client, row R) {
+	editTable(c, func(list []R) []R {
+		out := slices.Clone(list)
+		if i := slices.IndexFunc(out, func(x R) bool { return rowPK(x) == rowPK(row) }); i >= 0 {
+			out[i] = row
+			return out
 		}
-		return rows
+		return append(out, row)
 	})
 }
 
-// uncacheRow drops row pk from the Client's copy of table t.
-func (c *Client) uncacheRow(t Table, pk int64) {
-	c.editTable(t, func(rows any) any {
-		switch list := rows.(type) {
-		case []Framework:
-			return dropRow(list, pk)
-		case []CUDAVersion:
-			return dropRow(list, pk)
-		case []HardwareGeneration:
-			return dropRow(list, pk)
-		case []Licence:
-			return dropRow(list, pk)
-		case []JobContract:
-			return dropRow(list, pk)
-		}
-		return rows
+// uncacheRow drops row pk from the Client's copy of R's table.
+func uncacheRow[R Row](c *Client, pk int64) {
+	editTable(c, func(list []R) []R {
+		return slices.DeleteFunc(slices.Clone(list), func(x R) bool { return rowPK(x) == pk })
 	})
 }
 
-// editTable replaces the cached rows of t with edit's result, when t is loaded. The slices
-// handed out before are left as they were: Lookups are shared read-only.
-func (c *Client) editTable(t Table, edit func(rows any) any) {
-	tc := &c.tables[t]
+// editTable replaces the cached rows of R's table with edit's result, when the table is
+// loaded. The slices handed out before are left as they were: Lookups are shared read-only.
+func editTable[R Row](c *Client, edit func([]R) []R) {
+	tc := &c.tables[TableOf[R]()]
 	tc.mu.Lock()
 	defer tc.mu.Unlock()
-	if tc.rows != nil {
-		tc.rows = edit(tc.rows)
+	if rows, ok := tc.rows.([]R); ok {
+		tc.rows = edit(rows)
 	}
-}
-
-func replaceRow[R any](list []R, row any) []R {
-	r, ok := row.(R)
-	if !ok {
-		return list
-	}
-	out := slices.Clone(list)
-	if i := slices.IndexFunc(out, func(x R) bool { return rowPK(x) == rowPK(r) }); i >= 0 {
-		out[i] = r
-		return out
-	}
-	return append(out, r)
-}
-
-func dropRow[R any](list []R, pk int64) []R {
-	return slices.DeleteFunc(slices.Clone(list), func(x R) bool { return rowPK(x) == pk })
 }
 
 // keyDifferences compares the natural key in fields with row's.

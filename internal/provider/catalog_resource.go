@@ -325,24 +325,28 @@ func (r *catalogResource[M, R]) Delete(ctx context.Context, req resource.DeleteR
 	var used *client.StillUsedError
 	switch {
 	case err == nil:
-	case errors.As(err, &used) && len(used.Images) > 0:
-		names := make([]string, len(used.Images))
-		for i, img := range used.Images {
-			names[i] = fmt.Sprintf("%s:%s (pk %d)", img.Name, img.Version, img.PK)
-		}
-		resp.Diagnostics.AddError(titleCase(r.spec.kind.noun)+" Still In Use",
-			fmt.Sprintf("The server kept %s %d: docker images still use it: %s. Nothing was changed. "+
-				"Change or destroy those images first; in this configuration, refer to this resource from them, so that Terraform destroys them before it. "+
-				"Or stop managing the %s with a removed block (lifecycle { destroy = false }).",
-				r.spec.kind.noun, pk, strings.Join(names, ", "), r.spec.kind.noun))
 	case errors.As(err, &used):
-		resp.Diagnostics.AddError(titleCase(r.spec.kind.noun)+" Still In Use",
-			fmt.Sprintf("The server kept %s %d after the delete, although no docker image uses it: something else on the server (a job or job template) still refers to it. "+
-				"Nothing was changed. Remove that reference on the server and run terraform destroy again, or stop managing the %s with a removed block (lifecycle { destroy = false }).",
-				r.spec.kind.noun, pk, r.spec.kind.noun))
+		resp.Diagnostics.AddError(titleCase(r.spec.kind.noun)+" Still In Use", r.stillUsed(used))
 	default:
 		r.addError(&resp.Diagnostics, fmt.Sprintf("delete %s %d", r.spec.kind.noun, pk), err)
 	}
+}
+
+// stillUsed says why the server kept a row it was asked to delete, and what to do.
+func (r *catalogResource[M, R]) stillUsed(used *client.StillUsedError) string {
+	noun := r.spec.kind.noun
+	letGo := fmt.Sprintf(" Or stop managing the %s with a removed block (lifecycle { destroy = false }).", noun)
+	if len(used.Images) == 0 {
+		return fmt.Sprintf("The server kept %s %d after the delete, although no docker image uses it: something else on the server (a job or job template) still refers to it. "+
+			"Nothing was changed. Remove that reference on the server and run terraform destroy again.", noun, used.PK) + letGo
+	}
+	names := make([]string, len(used.Images))
+	for i, img := range used.Images {
+		names[i] = fmt.Sprintf("%s:%s (pk %d)", img.Name, img.Version, img.PK)
+	}
+	return fmt.Sprintf("The server kept %s %d: docker images still use it: %s. Nothing was changed. "+
+		"Change or destroy those images first; in this configuration, refer to this resource from them, so that Terraform destroys them before it.",
+		noun, used.PK, strings.Join(names, ", ")) + letGo
 }
 
 // ImportState accepts a primary key ("12") or the natural key ("name:version", "name") as

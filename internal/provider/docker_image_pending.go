@@ -74,6 +74,7 @@ func (r *dockerImageResource) resolvePendingCreate(ctx context.Context, state do
 	flattenImage(img, domains, &state)
 	resp.Diagnostics.Append(saveImage(ctx, state, &resp.State, resp.Identity)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatePending, nil)...)
+	resp.Diagnostics.Append(rememberPassword(ctx, state, resp.Private, passwordDigest{}, img)...)
 }
 
 // sentDifferences lists where img differs from what the create recorded in state sent. A

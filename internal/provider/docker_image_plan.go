@@ -46,12 +46,20 @@ func (r *dockerImageResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	p, diags := readImagePlan(ctx, req)
 	resp.Diagnostics.Append(diags...)
+	held, diags := heldDigest(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	d := r.data
 
 	resp.Diagnostics.Append(rememberReplaced(ctx, p, resp.Private)...)
+	p.plan.RegistryPassword = plannedPassword(p, held)
+	if !p.creating && !p.unchanged {
+		// The password the server holds already needs no change.
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &p.plan)...)
+		p.unchanged = resp.Plan.Raw.Equal(req.State.Raw)
+	}
 	resp.Diagnostics.Append(d.claimImageKey(p)...)
 	resp.Diagnostics.Append(d.checkRegistry(ctx, p)...)
 	if p.unchanged || resp.Diagnostics.HasError() {

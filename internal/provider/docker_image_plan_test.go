@@ -170,3 +170,39 @@ func TestClaimImageKey(t *testing.T) {
 		t.Errorf("unknown name: %v", diags)
 	}
 }
+
+func TestPlannedPassword(t *testing.T) {
+	s, null := types.StringValue, types.StringNull()
+	held := digestPassword("public", "")
+	if !held.matches("public") || held.matches("Public") || held.matches("") || (passwordDigest{}).matches("") {
+		t.Fatal("digests do not tell passwords apart")
+	}
+	if again := digestPassword("public", ""); again.Hash == held.Hash {
+		t.Error("two digests of one password share a salt: equal passwords would show in state")
+	}
+	withState := func(pw types.String) dockerImageModel {
+		m := modelFrom(sampleImage())
+		m.RegistryPassword = pw
+		return m
+	}
+	for _, tc := range []struct {
+		name string
+		p    imagePlan
+		held passwordDigest
+		want types.String
+	}{
+		{"new image", imagePlan{creating: true, password: s("public")}, passwordDigest{}, s("public")},
+		{"as in state", imagePlan{state: withState(s("public")), password: s("public")}, held, s("public")},
+		// An import: state holds no password, the server holds the configured one.
+		{"imported, server holds the configured one", imagePlan{state: withState(null), password: s("public")}, held, null},
+		{"imported, server holds another", imagePlan{state: withState(null), password: s("rotated")}, held, s("rotated")},
+		{"imported, server's unknown", imagePlan{state: withState(null), password: s("public")}, passwordDigest{}, s("public")},
+		{"changed on the server (state null)", imagePlan{state: withState(null), password: s("public")}, digestPassword("other", ""), s("public")},
+		{"omitted", imagePlan{state: withState(s("public")), password: null}, held, null},
+		{"unknown until apply", imagePlan{state: withState(null), password: types.StringUnknown()}, held, types.StringUnknown()},
+	} {
+		if got := plannedPassword(tc.p, tc.held); !got.Equal(tc.want) {
+			t.Errorf("%s: planned %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -142,8 +142,9 @@ func (p *ufdlProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Validators:          []validator.String{stringvalidator.OneOf(updateMethods...)},
 			},
 			"batch_reads": schema.BoolAttribute{
-				MarkdownDescription: "Refresh images with list calls instead of one GET per image: each wave of reads that Terraform runs at once (`-parallelism`, 10 by default) shares one list of exactly its images. " +
-					"Turn off only to compare. Defaults to `true`. Environment variable: `" + envBatchReads + "`.",
+				MarkdownDescription: "Share list calls among the reads of images that Terraform makes at the same time (`-parallelism`, 10 by default): " +
+					"each list selects exactly the images asked for, and is sent once the reads made together have joined it, or after a short wait sized by the server's measured round trip. " +
+					"`false` reads every image with its own GET; only to compare. Defaults to `true`. Environment variable: `" + envBatchReads + "`.",
 				Optional: true,
 			},
 		},
@@ -282,10 +283,11 @@ func (r *settingReader) str(v types.String, attr, env string) string {
 
 // required reads a setting the provider cannot do without.
 func (r *settingReader) required(v types.String, attr, env string) string {
-	if s := r.str(v, attr, env); s != "" || v.IsUnknown() {
+	explicitEmpty := !v.IsNull() && !v.IsUnknown() && strings.TrimSpace(v.ValueString()) == ""
+	if s := r.str(v, attr, env); (s != "" && !explicitEmpty) || v.IsUnknown() {
 		return s
 	}
-	if !v.IsNull() {
+	if explicitEmpty {
 		// An explicit "" would otherwise hide the environment variable and fail later
 		// with a message about something else.
 		r.attrError(attr, "Empty UFDL "+titleCase(attr),

@@ -65,12 +65,19 @@ func TestAccRegistryOffline(t *testing.T) {
 				"Registry Username Without Password", `registry_username = "public" is set, but the server would hold no registry password`),
 			{
 				// The server keeps the password of an existing image when registry_password
-				// is omitted: that is not a username without a password.
+				// is omitted: that is not a username without a password. Only state lets go
+				// of it.
 				Config: imageConfig(srv.ProviderConfig(), base),
 			},
 			{
-				Config:           imageConfig(srv.ProviderConfig(), with(base, "registry_password", "")),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Config: imageConfig(srv.ProviderConfig(), with(base, "registry_password", "")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("ufdl_dockerimage.test", plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue("ufdl_dockerimage.test", tfjsonpath.New("registry_password"), knownvalue.Null()),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
 			},
 		},
 	})

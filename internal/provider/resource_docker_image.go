@@ -158,9 +158,11 @@ func (r *dockerImageResource) Schema(_ context.Context, _ resource.SchemaRequest
 				},
 			},
 			"registry_password": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("Password for the registry. Sensitive: never shown in plans, but kept in state; use `registry_password_wo` to keep it out of state. "+
-					"When omitted, a new image gets no password and an existing one keeps the password the server holds: this is what lets imported and "+
-					"generated configurations (which cannot contain the secret) plan cleanly. While it is set, a change made outside Terraform shows as a diff. At most %d characters.", maxCredential),
+				MarkdownDescription: fmt.Sprintf("Password for the registry. Sensitive: never shown in plans, but kept in state as written; use `registry_password_wo` to keep it out of state. "+
+					"When omitted, a new image gets no password and an existing one keeps the password the server holds, which Terraform never reads into state: "+
+					"imported and generated configurations (which cannot contain the secret) plan cleanly. An imported image whose configuration writes the password "+
+					"the server holds plans no change either: a salted digest of the server's password in private state tells, not the secret. "+
+					"While it is set, a password changed outside Terraform shows as a change. At most %d characters.", maxCredential),
 				Optional:  true,
 				Sensitive: true,
 				// Checked in ValidateConfig, by errors that do not show the configuration line.
@@ -295,6 +297,7 @@ func (r *dockerImageResource) Create(ctx context.Context, req resource.CreateReq
 
 	flattenImage(img, domains, &plan)
 	resp.Diagnostics.Append(saveImage(ctx, plan, &resp.State, resp.Identity)...)
+	resp.Diagnostics.Append(rememberPassword(ctx, plan, resp.Private, passwordDigest{}, img)...)
 }
 
 func (r *dockerImageResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -337,6 +340,9 @@ func (r *dockerImageResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	flattenImage(img, domains, &state)
 	resp.Diagnostics.Append(saveImage(ctx, state, &resp.State, resp.Identity)...)
+	old, diags := heldDigest(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(rememberPassword(ctx, state, resp.Private, old, img)...)
 }
 
 func (r *dockerImageResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -392,6 +398,9 @@ func (r *dockerImageResource) Update(ctx context.Context, req resource.UpdateReq
 
 	flattenImage(img, domains, &plan)
 	resp.Diagnostics.Append(saveImage(ctx, plan, &resp.State, resp.Identity)...)
+	old, diags := heldDigest(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(rememberPassword(ctx, plan, resp.Private, old, img)...)
 }
 
 func (r *dockerImageResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -1,6 +1,8 @@
 package provider_test
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -36,7 +38,9 @@ func TestAccSecretsStayOutOfOutputLogsAndState(t *testing.T) {
 				t.Errorf("%s contains the %s", what, label)
 			}
 		}
-		for _, marker := range []string{"eyJ", "Bearer "} {
+		// A JWT starts with its base64 header, {"alg" or {"typ"; private state is base64
+		// JSON too ({"...), and is decoded and checked on its own.
+		for _, marker := range []string{"eyJhbGci", "eyJ0eXAi", "Bearer "} {
 			if strings.Contains(text, marker) {
 				t.Errorf("%s contains a token (%q)", what, marker)
 			}
@@ -67,6 +71,9 @@ func TestAccSecretsStayOutOfOutputLogsAndState(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkClean("state after switching to registry_password_wo", string(state))
+	for _, private := range privateStates(t, state) {
+		checkClean("private state after switching to registry_password_wo", private)
+	}
 	if img, err := srv.ImagesNamed(name); err != nil || len(img) != 1 || img[0]["registry_password"] != woPW {
 		t.Errorf("server did not receive the write-only password (%v)", err)
 	}
@@ -190,4 +197,33 @@ variable "wo" {
 			}
 		})
 	}
+}
+
+// privateStates are the decoded private states of the resource instances in a state file.
+func privateStates(t *testing.T, state []byte) []string {
+	t.Helper()
+	var st struct {
+		Resources []struct {
+			Instances []struct {
+				Private string `json:"private"`
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(state, &st); err != nil {
+		t.Fatalf("state file: %v", err)
+	}
+	var out []string
+	for _, r := range st.Resources {
+		for _, i := range r.Instances {
+			if i.Private == "" {
+				continue
+			}
+			b, err := base64.StdEncoding.DecodeString(i.Private)
+			if err != nil {
+				t.Fatalf("private state %q: %v", i.Private, err)
+			}
+			out = append(out, string(b))
+		}
+	}
+	return out
 }

@@ -63,10 +63,13 @@ output "od_trainers" {
 # Results use the forms of the ufdl_dockerimage resource, so they can be copied into one:
 # here a mirror of every GPU build of yolo. The query must not match the copies it makes
 # (name = "yolo" does not match "mirror-yolo"), or every apply would copy the copies.
-# for_each keys must not be sensitive: key by version, not by the whole image.
+# for_each keys must not be sensitive: key by version, not by the whole image. The copies
+# need the registry passwords, which a data source reads only when asked to (they then
+# reach this configuration's state, marked sensitive).
 data "ufdl_dockerimages" "yolo_gpu" {
-  name = "yolo"
-  cpu  = false
+  name                    = "yolo"
+  cpu                     = false
+  read_registry_passwords = true
 }
 
 resource "ufdl_dockerimage" "mirror" {

@@ -4,8 +4,9 @@ variable "mirror_name" {
   type = string
 }
 data "ufdl_dockerimages" "yolo_gpu" {
-  name = "yolo"
-  cpu  = false
+  name                    = "yolo"
+  cpu                     = false
+  read_registry_passwords = true
 }
 resource "ufdl_dockerimage" "mirror" {
   for_each = { for img in data.ufdl_dockerimages.yolo_gpu.images : img.version => img }

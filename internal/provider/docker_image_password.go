@@ -1,0 +1,113 @@
+package provider
+
+import (
+	"context"
+	"crypto/pbkdf2"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/client"
+)
+
+// The registry password the server holds is a secret of the server's: state keeps a
+// registry password only where the configuration writes one. Private state keeps a salted,
+// slow digest of the server's password instead, so that a plan can tell, without the secret,
+// whether the server holds the configured password already: an imported image whose
+// configuration writes its password plans no change, and a password changed on the server
+// shows as one.
+
+// privatePasswordDigest is the private state key of the digest.
+const privatePasswordDigest = "registry_password_digest"
+
+// digestIterations makes a digest cost about a millisecond: cheap for a plan, slow for a
+// search of likely passwords.
+const digestIterations = 4096
+
+// passwordDigest is a salted digest of a registry password, as private state keeps it.
+type passwordDigest struct {
+	Salt string `json:"salt"`
+	Hash string `json:"hash"`
+}
+
+// digestPassword digests password with salt, or with a new salt when salt is empty.
+func digestPassword(password, salt string) passwordDigest {
+	if salt == "" {
+		b := make([]byte, 16)
+		_, _ = rand.Read(b)
+		salt = base64.RawStdEncoding.EncodeToString(b)
+	}
+	key, err := pbkdf2.Key(sha256.New, password, []byte(salt), digestIterations, 32)
+	if err != nil {
+		return passwordDigest{} // never: the parameters are fixed and valid
+	}
+	return passwordDigest{Salt: salt, Hash: base64.RawStdEncoding.EncodeToString(key)}
+}
+
+// matches reports whether d is a digest of password.
+func (d passwordDigest) matches(password string) bool {
+	if d.Hash == "" {
+		return false
+	}
+	got := digestPassword(password, d.Salt)
+	return subtle.ConstantTimeCompare([]byte(got.Hash), []byte(d.Hash)) == 1
+}
+
+// heldDigest is the digest of the password the server holds, as private state keeps it;
+// the zero digest when it keeps none.
+func heldDigest(ctx context.Context, private interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+}) (passwordDigest, diag.Diagnostics) {
+	var d passwordDigest
+	b, diags := private.GetKey(ctx, privatePasswordDigest)
+	if len(b) > 0 {
+		_ = json.Unmarshal(b, &d) // an unreadable digest matches nothing: the plan sends the password
+	}
+	return d, diags
+}
+
+// rememberHeld records in private state the digest of the password the server holds (nil
+// for none), keeping the salt of the old digest when it still matches, so that a refresh
+// without change leaves private state as it was.
+func rememberHeld(ctx context.Context, private privateSetter, old passwordDigest, held *string) diag.Diagnostics {
+	if held == nil {
+		return private.SetKey(ctx, privatePasswordDigest, nil)
+	}
+	d := old
+	if !old.matches(*held) {
+		d = digestPassword(*held, "")
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		return nil
+	}
+	return private.SetKey(ctx, privatePasswordDigest, b)
+}
+
+// rememberPassword records the digest of the registry password img holds, for the image m
+// describes; none while the write-only password is in use: its secret stays out of state
+// altogether, digested or not.
+func rememberPassword(ctx context.Context, m dockerImageModel, private privateSetter, old passwordDigest, img *client.Image) diag.Diagnostics {
+	if !m.RegistryPasswordWOVersion.IsNull() {
+		return private.SetKey(ctx, privatePasswordDigest, nil)
+	}
+	return rememberHeld(ctx, private, old, img.RegistryPassword)
+}
+
+// plannedPassword is the registry password the plan puts into state: the configured one,
+// or state's (null, or another) where the server holds the configured one already (an
+// imported image whose configuration writes its password), so that nothing changes.
+func plannedPassword(p imagePlan, held passwordDigest) types.String {
+	switch {
+	case p.creating, !known(p.password), p.password.Equal(p.state.RegistryPassword):
+		return p.password
+	case held.matches(p.password.ValueString()):
+		return p.state.RegistryPassword
+	}
+	return p.password
+}
