@@ -28,10 +28,13 @@ type apiSession struct {
 // tokenLifetime stays below the real backend's 5-minute access tokens.
 const tokenLifetime = 4 * time.Minute
 
-// directURL is the server itself, bypassing the recording proxy.
+// directURL is the server itself, bypassing the proxy.
 func (s *Server) directURL() string {
-	if s.Ref == nil {
+	switch {
+	case s.Ref == nil:
 		return os.Getenv("UFDL_HOST")
+	case s.direct != "":
+		return s.direct
 	}
 	return s.URL
 }
@@ -264,4 +267,41 @@ func PK(img map[string]any) int64 {
 		return n
 	}
 	return 0
+}
+
+// Rows returns the rows of a catalog table ("hardware", "frameworks", ...) whose field
+// begins with prefix, as the server answers them.
+func (s *Server) Rows(table, field, prefix string) ([]map[string]any, error) {
+	if prefix == "" {
+		return nil, fmt.Errorf("Rows needs a prefix: the catalog may be shared")
+	}
+	var all []map[string]any
+	f := map[string]any{"expressions": []any{map[string]any{"type": "contains", "field": field, "sub_string": prefix}}}
+	if err := s.API(http.MethodPost, "/v1/"+table+"/list", f, &all); err != nil {
+		return nil, err
+	}
+	var out []map[string]any
+	for _, row := range all {
+		if v, _ := row[field].(string); strings.HasPrefix(v, prefix) {
+			out = append(out, row)
+		}
+	}
+	return out, nil
+}
+
+// RemoveRowsAtEnd deletes, when t ends, the rows of table whose field begins with prefix.
+// Cleanups run last first: call it before RemoveAtEnd of the images that use the rows.
+func (s *Server) RemoveRowsAtEnd(t *testing.T, table, field, prefix string) {
+	t.Cleanup(func() {
+		rows, err := s.Rows(table, field, prefix)
+		if err != nil {
+			t.Errorf("clean-up: listing the %s rows named %s*: %v", table, prefix, err)
+			return
+		}
+		for _, row := range rows {
+			if err := s.API(http.MethodDelete, fmt.Sprintf("/v1/%s/%d", table, PK(row)), nil, nil); err != nil {
+				t.Errorf("clean-up: deleting %s row %d: %v", table, PK(row), err)
+			}
+		}
+	})
 }
