@@ -52,7 +52,7 @@ type Server struct {
 	// Proxy is the proxy between the provider and the server, which injects faults: always
 	// there in front of an external deployment, and in front of the reference server of
 	// NewServerBehindProxy; nil otherwise.
-	Proxy *Proxy
+	Proxy   *Proxy
 	session apiSession
 	lookups lookupOnce
 	direct  string // the reference server itself, when URL is a proxy in front of it
