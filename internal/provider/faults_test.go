@@ -80,7 +80,8 @@ func skipUnlessAcc(t *testing.T) {
 // returns its output and exit code. Output is checked for crashes and secrets every time.
 func (r *tfRun) run(env []string, args ...string) (string, int) {
 	r.t.Helper()
-	args = append(args, "-no-color", "-input=false")
+	// The flags go before any plan file: the CLI takes positional arguments last.
+	args = append([]string{args[0], "-no-color", "-input=false"}, args[1:]...)
 	out, err := r.w.RunEnv(append(slices.Clone(r.env), env...), args...)
 	code := 0
 	var ee *exec.ExitError
