@@ -17,6 +17,7 @@ import (
 
 	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/provider"
 	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/refserver"
+	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/stablestate"
 )
 
 // Environment switches of the acceptance suite.
@@ -30,9 +31,13 @@ const (
 	EnvUserPassword = "UFDL_ACC_USER_PASSWORD"
 )
 
-// ProviderFactories serve a fresh provider in-process for every Terraform command.
+// ProviderFactories serve a fresh provider in-process for every Terraform command, as the
+// provider's binary serves it.
 var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"ufdl": providerserver.NewProtocol6WithError(provider.New("acctest")()),
+	"ufdl": func() (tfprotov6.ProviderServer, error) {
+		s, err := providerserver.NewProtocol6WithError(provider.New("acctest")())()
+		return stablestate.Wrap(s), err
+	},
 }
 
 // Server is the UFDL server one test talks to.

@@ -132,7 +132,7 @@ func (p *ufdlProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Validators:          []validator.Int64{int64validator.Between(minRequestTimeoutSeconds, maxRequestTimeoutSeconds)},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How often a failed request (connection error, 429 or 5xx) is retried, with jittered exponential back-off. Defaults to `%d`. Environment variable: `%s`.", defaultMaxRetries, envMaxRetries),
+				MarkdownDescription: fmt.Sprintf("How often a failed request (connection error, 429 or 5xx) is retried, with jittered exponential back-off; a change (PATCH, PUT, DELETE) that the server answers with 500 is retried once, as the server most likely fails on it again. Defaults to `%d`. Environment variable: `%s`.", defaultMaxRetries, envMaxRetries),
 				Optional:            true,
 				Validators:          []validator.Int64{int64validator.Between(0, maxMaxRetries)},
 			},

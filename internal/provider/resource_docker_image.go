@@ -168,10 +168,14 @@ func (r *dockerImageResource) Schema(_ context.Context, _ resource.SchemaRequest
 				// Checked in ValidateConfig, by errors that do not show the configuration line.
 			},
 			"registry_password_wo": schema.StringAttribute{
-				MarkdownDescription: "Write-only registry password (Terraform 1.11 and later): sent to the server but never stored in state or plan. " +
-					"Terraform cannot tell when it changes, so bump `registry_password_wo_version` to send a new one. Conflicts with `registry_password`.",
-				Optional:  true,
-				Sensitive: true,
+				MarkdownDescription: "Write-only registry password (Terraform 1.11 and later): sent to the server but never stored in state or plan, " +
+					"and never shown (plans say `(write-only attribute)`). Terraform cannot tell when it changes, so bump `registry_password_wo_version` " +
+					"to send a new one. Conflicts with `registry_password`.",
+				Optional: true,
+				// NOTE: not Sensitive: Terraform neither stores nor shows a write-only value, and
+				// a second sensitive attribute made Terraform before 1.16 store the two paths in
+				// an order that changed from one refresh to the next, so that every drift job
+				// (plan -refresh-only -detailed-exitcode) reported a change.
 				WriteOnly: true,
 				// Checked in ValidateConfig, by errors that do not show the configuration line.
 			},
