@@ -30,6 +30,8 @@ type Client struct {
 	reads *imageReads
 	// lat is the shortest round trip measured, which sizes the coalescing window.
 	lat latency
+	// inflight counts the requests under way, which coalesced reads wait for.
+	inflight atomic.Int64
 
 	// clearTasksFirst remembers, for this process, that the server keeps an image whose
 	// tasks are set (the real backend counts its own task links as references);

@@ -34,6 +34,10 @@ const maxBatchWindow = 25 * time.Millisecond
 
 type nameVersion struct{ name, version string }
 
+// maxBatchWait bounds how long a batch waits for the Client's other requests: longer than a
+// wave of ten writes takes on the real backend (about a second for ten destroys).
+const maxBatchWait = 2 * time.Second
+
 // imageReads coalesces the image reads of one Client.
 type imageReads struct {
 	byPK   *coalesce.Group[int64, Image]
@@ -41,13 +45,16 @@ type imageReads struct {
 }
 
 func newImageReads(c *Client) *imageReads {
-	// Announced read-backs (destroys) may keep a batch open for about one request more.
-	holdLimit := c.cfg.RequestTimeout
+	policy := coalesce.Policy{Window: c.lat.window, Busy: c.busy, MaxWait: maxBatchWait}
 	return &imageReads{
-		byPK:   coalesce.New(c.listByPK, c.lat.window, holdLimit),
-		byName: coalesce.New(c.listByNameVersion, c.lat.window, holdLimit),
+		byPK:   coalesce.New(c.listByPK, policy),
+		byName: coalesce.New(c.listByNameVersion, policy),
 	}
 }
+
+// busy reports whether the Client has a request under way: a server that answers one
+// request at a time would make a read wait for it anyway.
+func (c *Client) busy() bool { return c.inflight.Load() > 0 }
 
 // latency keeps the shortest round trip the Client has measured: what a list call costs
 // at least, without the queueing of a busy server.

@@ -177,16 +177,26 @@ func GetRow[R Row](ctx context.Context, c *Client, pk int64) (*R, error) {
 // answer to the write. A missing row gives an error for which IsNotFound is true.
 func ReadRow[R Row](ctx context.Context, c *Client, pk int64) (*R, error) {
 	d := defOf[R]()
-	rows, err := c.table(ctx, d.table, false)
+	row, err := listedRow(ctx, c, func(r R) bool { return rowPK(r) == pk })
+	if err != nil || row != nil {
+		return row, err
+	}
+	return nil, &APIError{Method: http.MethodGet, Path: rowPath(d, pk), Status: http.StatusNotFound, Detail: "Not found."}
+}
+
+// listedRow is the first row of R's table, as listed once per Client, that match accepts;
+// nil when none does.
+func listedRow[R Row](ctx context.Context, c *Client, match func(R) bool) (*R, error) {
+	rows, err := c.table(ctx, defOf[R]().table, false)
 	if err != nil {
 		return nil, err
 	}
 	list, _ := rows.([]R)
-	if i := slices.IndexFunc(list, func(r R) bool { return rowPK(r) == pk }); i >= 0 {
+	if i := slices.IndexFunc(list, match); i >= 0 {
 		row := list[i]
 		return &row, nil
 	}
-	return nil, &APIError{Method: http.MethodGet, Path: rowPath(d, pk), Status: http.StatusNotFound, Detail: "Not found."}
+	return nil, nil
 }
 
 // CreateRow creates a row of R's table with one POST and returns the server's answer. When
@@ -272,6 +282,18 @@ func FindRow[R Row](ctx context.Context, c *Client, fields Fields) (*R, error) {
 		}
 	}
 	return nil, nil
+}
+
+// FindListedRow is FindRow through the table as listed once per Client (ReadRow's list): the
+// imports of a whole table by natural key then cost one list call, not one each. A key the
+// list lacks is asked of the server, which may have gained the row since.
+func FindListedRow[R Row](ctx context.Context, c *Client, fields Fields) (*R, error) {
+	d := defOf[R]()
+	row, err := listedRow(ctx, c, func(r R) bool { return len(keyDifferences(d, fields, r)) == 0 })
+	if err != nil || row != nil {
+		return row, err
+	}
+	return FindRow[R](ctx, c, fields)
 }
 
 // PatchRow sends a PATCH of fields to row pk of R's table and returns the server's answer.
@@ -360,6 +382,12 @@ var AllSubdescriptors = []Subdescriptors{SubDomains, SubPermissions, SubLimitati
 // ChangeSubdescriptors adds names to, or removes them from (add false), one list of licence
 // pk, and returns the licence as the server answers. The server takes one kind and one
 // method per call; a licence's create and updates ignore the lists.
+//
+// On failure it returns, with the error, the licence as the server holds it when that is
+// known: a call whose outcome is unknown (a 5xx, a connection lost after sending, an answer
+// that cannot be read) may have changed the list, wholly or in part (the real backend does
+// not change a list atomically), so the licence is read back. It returns nil with the error
+// when the server refused the call (nothing changed) or the read-back failed too.
 func (c *Client) ChangeSubdescriptors(ctx context.Context, pk int64, kind Subdescriptors, add bool, names []string) (*Licence, error) {
 	method := "remove"
 	if add {
@@ -370,12 +398,26 @@ func (c *Client) ChangeSubdescriptors(ctx context.Context, pk int64, kind Subdes
 		return nil, err
 	}
 	d := rowDefs[TableLicences]
-	lic, err := rowCall[Licence](ctx, c, &request{method: http.MethodPatch, path: rowPath(d, pk) + "/subdescriptors", body: body})
-	if err != nil {
+	path := rowPath(d, pk) + "/subdescriptors"
+	lic, err := rowCall[Licence](ctx, c, &request{method: http.MethodPatch, path: path, body: body})
+	if err == nil {
+		cacheRow(c, *lic)
+		return lic, nil
+	}
+	if !outcomeUnknown(err, path) {
 		return nil, err
 	}
-	cacheRow(c, *lic)
-	return lic, nil
+	rctx, cancel := ctx, context.CancelFunc(func() {})
+	if ctx.Err() != nil {
+		rctx, cancel = c.settleContext(ctx)
+	}
+	defer cancel()
+	held, rerr := GetRow[Licence](rctx, c, pk)
+	if rerr != nil {
+		return nil, fmt.Errorf("%w; reading the licence back to see which %s it holds also failed: %v", err, kind, rerr)
+	}
+	cacheRow(c, *held)
+	return held, err
 }
 
 // Of returns the list of kind.

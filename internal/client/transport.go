@@ -104,7 +104,9 @@ func (c *Client) send(ctx context.Context, req *request, token string) (*respons
 		hreq.Header.Set("Authorization", "Bearer "+token)
 	}
 
+	c.inflight.Add(1)
 	resp, err := rc.Do(hreq)
+	c.inflight.Add(-1)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, &canceledError{method: req.method, path: req.path, attempts: st.attempt, err: ctx.Err()}

@@ -4,9 +4,13 @@
 //
 // A batch opens with its first key and gathers the keys asked for after it. It leaves (its
 // fetch starts) when one of these holds:
-//   - it has as many callers as the largest batch so far (callers tend to come in waves of the
-//     same size, and a full wave need not wait any longer);
-//   - its window has passed since it opened, and no announced caller (Hold) is still to come.
+//   - it has as many callers as the largest batch so far: callers tend to come in waves of
+//     the same size, and a full wave need not wait any longer;
+//   - no key has joined it for a window, the caller's other requests are done (Policy.Busy:
+//     while they run the server is busy anyway, so waiting costs nothing and lets the
+//     callers that come meanwhile join), and every caller announced with Hold has asked
+//     or let go;
+//   - MaxWait has passed since it opened.
 //
 // Every answer is as fresh as the call that asked for it: a key asked for while a fetch is
 // under way joins the next batch, whose fetch starts after it was asked. A batch that all
@@ -22,18 +26,26 @@ import (
 // Fetch looks up keys and returns what it found; a key missing from the map was not found.
 type Fetch[K comparable, V any] func(ctx context.Context, keys []K) (map[K]V, error)
 
+// Policy says how long a batch gathers keys.
+type Policy struct {
+	// Window is how long a batch waits for more keys after its first, read when the batch
+	// opens, so that it can follow what the caller measures.
+	Window func() time.Duration
+	// Busy reports whether the caller has other requests under way; nil: never.
+	Busy func() bool
+	// MaxWait bounds how long a batch waits in all.
+	MaxWait time.Duration
+}
+
 // Group coalesces the look-ups of one kind. Its zero value is not usable: call New.
 type Group[K comparable, V any] struct {
-	fetch Fetch[K, V]
-	// window is read when a batch opens, so that it can follow what the caller measures.
-	window func() time.Duration
-	// holdLimit bounds how long announced callers may keep a batch whose window has passed.
-	holdLimit time.Duration
+	fetch  Fetch[K, V]
+	policy Policy
 
 	mu      sync.Mutex
 	open    *batch[K, V] // the batch gathering keys, nil when none
-	holds   int          // callers announced by Hold that have neither asked nor let go
 	largest int          // callers of the largest batch sent so far
+	holds   int          // callers announced by Hold that have neither asked nor let go
 }
 
 // batch is one fetch's worth of keys and the callers waiting for it.
@@ -41,7 +53,7 @@ type batch[K comparable, V any] struct {
 	keys    map[K]struct{}
 	callers int // callers that asked
 	left    int // callers that stopped waiting
-	due     bool
+	opened  time.Time
 	timer   *time.Timer
 
 	ctx    context.Context
@@ -51,10 +63,9 @@ type batch[K comparable, V any] struct {
 	err    error
 }
 
-// New returns a Group that fetches with fetch. window says how long a batch waits for more
-// keys after its first; holdLimit how much longer callers announced with Hold may keep it.
-func New[K comparable, V any](fetch Fetch[K, V], window func() time.Duration, holdLimit time.Duration) *Group[K, V] {
-	return &Group[K, V]{fetch: fetch, window: window, holdLimit: holdLimit}
+// New returns a Group that fetches with fetch, gathering keys as policy says.
+func New[K comparable, V any](fetch Fetch[K, V], policy Policy) *Group[K, V] {
+	return &Group[K, V]{fetch: fetch, policy: policy}
 }
 
 // Get returns the value for key from the next fetch, and whether the fetch found it. It
@@ -66,9 +77,10 @@ func (g *Group[K, V]) Get(ctx context.Context, key K) (V, bool, error) {
 	return g.wait(ctx, b, key)
 }
 
-// Hold announces a caller that will call Get on the returned Holder soon (after a write,
-// say): until it does, or lets go with Release, the open batch waits for it, so that the
-// callers of one wave share one fetch however far apart their writes end.
+// Hold announces a caller that will call Get on the returned Holder soon, after a write of
+// its own (a destroy's read-back, say): until it does, or lets go with Release, batches wait
+// for it, so that the callers of one wave share one fetch however far apart their writes
+// end.
 func (g *Group[K, V]) Hold() *Holder[K, V] {
 	g.mu.Lock()
 	g.holds++
@@ -82,7 +94,7 @@ type Holder[K comparable, V any] struct {
 	once sync.Once
 }
 
-// Get is Group.Get for the announced caller; it ends the hold.
+// Get is Group.Get for the announced caller; the first call ends the hold.
 func (h *Holder[K, V]) Get(ctx context.Context, key K) (V, bool, error) {
 	g := h.g
 	g.mu.Lock()
@@ -92,21 +104,16 @@ func (h *Holder[K, V]) Get(ctx context.Context, key K) (V, bool, error) {
 	return g.wait(ctx, b, key)
 }
 
-// Release ends the hold without asking; it is safe to call after Get, and more than once.
+// Release ends the hold without asking; it is safe after Get, and more than once.
 func (h *Holder[K, V]) Release() {
 	g := h.g
 	g.mu.Lock()
-	defer g.mu.Unlock()
-	h.once.Do(func() {
-		g.holds--
-		if g.open != nil && g.open.due && g.holds == 0 {
-			g.send(g.open)
-		}
-	})
+	h.once.Do(func() { g.holds-- })
+	g.mu.Unlock()
 }
 
-// join adds key to the open batch (opening one if needed) and sends the batch when it is
-// ready. Called with g.mu held.
+// join adds key to the open batch, opening one when none is, and sends the batch when it
+// is as full as the largest so far and nothing is held up. Called with g.mu held.
 func (g *Group[K, V]) join(ctx context.Context, key K) *batch[K, V] {
 	b := g.open
 	if b == nil {
@@ -114,44 +121,63 @@ func (g *Group[K, V]) join(ctx context.Context, key K) *batch[K, V] {
 	}
 	b.keys[key] = struct{}{}
 	b.callers++
-	if g.holds == 0 && (b.due || (g.largest > 1 && b.callers >= g.largest)) {
+	if g.largest > 1 && b.callers >= g.largest && g.holds == 0 {
 		g.send(b)
+	} else if b.callers > 1 {
+		// A wave that trickles in stays together: the window counts from the last key.
+		b.timer.Reset(g.window(b))
 	}
 	return b
 }
 
+// wait waits for b's answer for key, or for ctx to end.
+func (g *Group[K, V]) wait(ctx context.Context, b *batch[K, V], key K) (V, bool, error) {
+	var zero V
+	select {
+	case <-b.done:
+		if b.err != nil {
+			return zero, false, b.err
+		}
+		v, ok := b.found[key]
+		return v, ok, nil
+	case <-ctx.Done():
+		g.leave(b)
+		return zero, false, ctx.Err()
+	}
+}
+
 // openBatch starts a batch and its window. The fetch runs with the values of the first
-// caller's context (its logger) but not its cancellation: it serves every caller.
+// caller's context (its logger) but not its cancellation: it serves every caller. Called
+// with g.mu held.
 func (g *Group[K, V]) openBatch(ctx context.Context) *batch[K, V] {
 	fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	b := &batch[K, V]{keys: map[K]struct{}{}, ctx: fctx, cancel: cancel, done: make(chan struct{})}
+	b := &batch[K, V]{keys: map[K]struct{}{}, opened: time.Now(), ctx: fctx, cancel: cancel, done: make(chan struct{})}
 	g.open = b
-	b.timer = time.AfterFunc(g.window(), func() { g.windowPassed(b) })
+	b.timer = time.AfterFunc(g.window(b), func() { g.windowPassed(b) })
 	return b
 }
 
-// windowPassed sends b, or, while announced callers are still to come, gives them up to
-// holdLimit more.
+// window is how long b waits for its next key: the policy's window, within MaxWait of its
+// opening.
+func (g *Group[K, V]) window(b *batch[K, V]) time.Duration {
+	return max(min(g.policy.Window(), g.policy.MaxWait-time.Since(b.opened)), 0)
+}
+
+// windowPassed sends b, unless the caller's other requests are under way: then it looks
+// again a window later, up to MaxWait.
 func (g *Group[K, V]) windowPassed(b *batch[K, V]) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.open != b {
 		return // sent already, or abandoned
 	}
-	if g.holds > 0 && !b.due {
-		b.due = true
-		b.timer = time.AfterFunc(g.holdLimit, func() { g.holdLimitPassed(b) })
-		return
+	if g.holds > 0 || (g.policy.Busy != nil && g.policy.Busy()) {
+		if wait := g.window(b); wait > 0 {
+			b.timer = time.AfterFunc(max(wait, time.Millisecond), func() { g.windowPassed(b) })
+			return
+		}
 	}
 	g.send(b)
-}
-
-func (g *Group[K, V]) holdLimitPassed(b *batch[K, V]) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.open == b {
-		g.send(b)
-	}
 }
 
 // send closes b to new keys and starts its fetch. Called with g.mu held.
@@ -171,22 +197,6 @@ func (g *Group[K, V]) send(b *batch[K, V]) {
 	}()
 }
 
-// wait waits for b's answer for key, or for ctx to end.
-func (g *Group[K, V]) wait(ctx context.Context, b *batch[K, V], key K) (V, bool, error) {
-	var zero V
-	select {
-	case <-b.done:
-		if b.err != nil {
-			return zero, false, b.err
-		}
-		v, ok := b.found[key]
-		return v, ok, nil
-	case <-ctx.Done():
-		g.leave(b)
-		return zero, false, ctx.Err()
-	}
-}
-
 // leave records that a caller of b stopped waiting: once none is left, b is not sent, or
 // its fetch is cancelled.
 func (g *Group[K, V]) leave(b *batch[K, V]) {
@@ -199,8 +209,6 @@ func (g *Group[K, V]) leave(b *batch[K, V]) {
 	if g.open == b {
 		g.open = nil
 		b.timer.Stop()
-		b.cancel()
-		return
 	}
 	b.cancel()
 }

@@ -67,7 +67,7 @@ func ask(ctx context.Context, g *Group[int, int], key int) <-chan string {
 func TestKeysAskedWithinTheWindowShareOneFetch(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := &recorder{}
-		g := New(r.fetch, fixed(20*time.Millisecond), time.Second)
+		g := New(r.fetch, Policy{Window: fixed(20 * time.Millisecond), MaxWait: time.Second})
 		a := ask(t.Context(), g, 1)
 		time.Sleep(5 * time.Millisecond)
 		b := ask(t.Context(), g, 2)
@@ -86,10 +86,31 @@ func TestKeysAskedWithinTheWindowShareOneFetch(t *testing.T) {
 	})
 }
 
+// A wave whose keys trickle in stays together: the window counts from the last key, up to
+// MaxWait from the first.
+func TestATricklingWaveStaysTogether(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := &recorder{}
+		g := New(r.fetch, Policy{Window: fixed(20 * time.Millisecond), MaxWait: 100 * time.Millisecond})
+		var answers []<-chan string
+		for k := range 8 { // a key every 15 ms: each within the window of the last
+			answers = append(answers, ask(t.Context(), g, k))
+			time.Sleep(15 * time.Millisecond)
+		}
+		for _, a := range answers {
+			<-a
+		}
+		// Keys 0..6 came within 100 ms of the first; key 7, at 105 ms, starts the next batch.
+		if got := r.batches(); !slices.EqualFunc(got, [][]int{{0, 1, 2, 3, 4, 5, 6}, {7}}, slices.Equal) {
+			t.Errorf("fetches %v", got)
+		}
+	})
+}
+
 func TestAFullWaveLeavesWithoutWaiting(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := &recorder{}
-		g := New(r.fetch, fixed(time.Hour), time.Second)
+		g := New(r.fetch, Policy{Window: fixed(time.Hour), MaxWait: 2 * time.Hour})
 		// The first wave has nothing to go by: it waits its window out.
 		first := []<-chan string{ask(t.Context(), g, 1), ask(t.Context(), g, 2), ask(t.Context(), g, 3)}
 		time.Sleep(time.Hour)
@@ -113,7 +134,7 @@ func TestAFullWaveLeavesWithoutWaiting(t *testing.T) {
 func TestKeysAskedDuringAFetchGoToTheNextOne(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := &recorder{delay: 50 * time.Millisecond}
-		g := New(r.fetch, fixed(10*time.Millisecond), time.Second)
+		g := New(r.fetch, Policy{Window: fixed(10 * time.Millisecond), MaxWait: time.Second})
 		a := ask(t.Context(), g, 1)
 		time.Sleep(20 * time.Millisecond) // the first fetch is under way
 		b := ask(t.Context(), g, 1)
@@ -128,7 +149,7 @@ func TestKeysAskedDuringAFetchGoToTheNextOne(t *testing.T) {
 func TestABatchAllOfWhoseCallersLeftIsNotSent(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := &recorder{}
-		g := New(r.fetch, fixed(20*time.Millisecond), time.Second)
+		g := New(r.fetch, Policy{Window: fixed(20 * time.Millisecond), MaxWait: time.Second})
 		ctx, cancel := context.WithCancel(t.Context())
 		a := ask(ctx, g, 1)
 		b := ask(ctx, g, 2)
@@ -151,7 +172,7 @@ func TestABatchAllOfWhoseCallersLeftIsNotSent(t *testing.T) {
 func TestAFetchAllOfWhoseCallersLeftIsCancelled(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := &recorder{delay: time.Hour}
-		g := New(r.fetch, fixed(time.Millisecond), time.Second)
+		g := New(r.fetch, Policy{Window: fixed(time.Millisecond), MaxWait: time.Second})
 		ctx1, cancel1 := context.WithCancel(t.Context())
 		ctx2, cancel2 := context.WithCancel(t.Context())
 		a := ask(ctx1, g, 1)
@@ -175,7 +196,7 @@ func TestAFetchAllOfWhoseCallersLeftIsCancelled(t *testing.T) {
 func TestAFetchErrorReachesEveryCaller(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := &recorder{err: errors.New("server down")}
-		g := New(r.fetch, fixed(time.Millisecond), time.Second)
+		g := New(r.fetch, Policy{Window: fixed(time.Millisecond), MaxWait: time.Second})
 		a, b := ask(t.Context(), g, 1), ask(t.Context(), g, 2)
 		if got := [2]string{<-a, <-b}; got != [2]string{"0 false server down", "0 false server down"} {
 			t.Errorf("answers %q", got)
@@ -183,13 +204,43 @@ func TestAFetchErrorReachesEveryCaller(t *testing.T) {
 	})
 }
 
+// A batch waits, past its window, while the caller's other requests are under way: on a
+// server that answers one at a time they would hold it up anyway, and the reads that come
+// meanwhile (the read-backs of a wave of destroys, say) join it.
+func TestABatchWaitsWhileTheCallerIsBusy(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := &recorder{}
+		var busy atomic.Bool
+		busy.Store(true)
+		g := New(r.fetch, Policy{Window: fixed(10 * time.Millisecond), Busy: busy.Load, MaxWait: time.Minute})
+		start := time.Now()
+		a := ask(t.Context(), g, 1)
+		time.Sleep(35 * time.Millisecond)
+		b := ask(t.Context(), g, 2) // the window now counts from here: ticks at 45, 55, 65 ms
+		time.Sleep(25 * time.Millisecond)
+		if got := r.batches(); len(got) != 0 {
+			t.Fatalf("fetched %v while busy", got)
+		}
+		busy.Store(false)
+		<-a
+		<-b
+		if got := r.batches(); !slices.EqualFunc(got, [][]int{{1, 2}}, slices.Equal) {
+			t.Errorf("fetches %v, want the two reads in one", got)
+		}
+		if waited := time.Since(start); waited != 65*time.Millisecond {
+			t.Errorf("waited %v: want the first window tick after the caller was done (65ms)", waited)
+		}
+	})
+}
+
+// A batch waits for the callers announced with Hold: the read-backs of a wave of destroys,
+// whose writes end one round trip apart on a server that answers one request at a time.
 func TestAnnouncedCallersKeepTheBatchOpen(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := &recorder{}
-		g := New(r.fetch, fixed(10*time.Millisecond), time.Minute)
+		g := New(r.fetch, Policy{Window: fixed(10 * time.Millisecond), MaxWait: time.Minute})
 		h1, h2, h3 := g.Hold(), g.Hold(), g.Hold()
-		// Three writes that end 40 ms apart, as on a server that answers one at a time.
-		answers := make(chan string, 3)
+		answers := make(chan string, 2)
 		for i, h := range []*Holder[int, int]{h1, h2} {
 			go func() {
 				time.Sleep(time.Duration(i+1) * 40 * time.Millisecond)
@@ -210,16 +261,14 @@ func TestAnnouncedCallersKeepTheBatchOpen(t *testing.T) {
 	})
 }
 
-func TestAHoldKeepsABatchAtMostItsLimit(t *testing.T) {
+func TestMaxWaitBoundsTheWaitWhileBusy(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := &recorder{}
-		g := New(r.fetch, fixed(10*time.Millisecond), 100*time.Millisecond)
-		h := g.Hold()
-		defer h.Release()
+		g := New(r.fetch, Policy{Window: fixed(10 * time.Millisecond), Busy: func() bool { return true }, MaxWait: 100 * time.Millisecond})
 		start := time.Now()
 		<-ask(t.Context(), g, 1)
-		if waited := time.Since(start); waited != 110*time.Millisecond {
-			t.Errorf("waited %v for a caller that never came, want the window and the hold limit (110ms)", waited)
+		if waited := time.Since(start); waited != 100*time.Millisecond {
+			t.Errorf("waited %v for a caller busy for ever, want MaxWait (100ms)", waited)
 		}
 	})
 }
@@ -229,7 +278,7 @@ func TestTheWindowIsReadWhenABatchOpens(t *testing.T) {
 		r := &recorder{}
 		var window atomic.Int64
 		window.Store(int64(30 * time.Millisecond))
-		g := New(r.fetch, func() time.Duration { return time.Duration(window.Load()) }, time.Second)
+		g := New(r.fetch, Policy{Window: func() time.Duration { return time.Duration(window.Load()) }, MaxWait: time.Second})
 		start := time.Now()
 		<-ask(t.Context(), g, 1)
 		first := time.Since(start)
@@ -243,7 +292,7 @@ func TestTheWindowIsReadWhenABatchOpens(t *testing.T) {
 }
 
 // TestUnderLoad asks for random keys from many goroutines at once, with callers giving up
-// at random, and checks what holds under any scheduling: every caller gets an answer (the
+// at random and others keeping the caller busy, and checks what holds under any scheduling: every caller gets an answer (the
 // right one, or its own cancellation), no fetch is made for nothing, and there are never
 // more fetches than callers.
 func TestUnderLoad(t *testing.T) {
@@ -261,7 +310,8 @@ func TestUnderLoad(t *testing.T) {
 		}
 		return out, ctx.Err()
 	}
-	g := New(fetch, fixed(200*time.Microsecond), 5*time.Millisecond)
+	var inflight atomic.Int64
+	g := New(fetch, Policy{Window: fixed(200 * time.Microsecond), Busy: func() bool { return inflight.Load() > 0 }, MaxWait: 5 * time.Millisecond})
 	const callers = 2000
 	var wg sync.WaitGroup
 	var answered atomic.Int64
@@ -271,22 +321,13 @@ func TestUnderLoad(t *testing.T) {
 			defer wg.Done()
 			ctx, cancel := context.WithTimeout(context.Background(), time.Duration(rand.IntN(2000))*time.Microsecond)
 			defer cancel()
-			key := rand.IntN(50)
-			var v int
-			var ok bool
-			var err error
-			if i%7 == 0 {
-				h := g.Hold()
+			if i%7 == 0 { // a write of its own first, which keeps the others' batches waiting
+				inflight.Add(1)
 				time.Sleep(time.Duration(rand.IntN(100)) * time.Microsecond)
-				if i%2 == 0 {
-					h.Release()
-					answered.Add(1)
-					return
-				}
-				v, ok, err = h.Get(ctx, key)
-			} else {
-				v, ok, err = g.Get(ctx, key)
+				inflight.Add(-1)
 			}
+			key := rand.IntN(50)
+			v, ok, err := g.Get(ctx, key)
 			switch {
 			case err != nil && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled):
 				t.Errorf("key %d: %v", key, err)

@@ -389,7 +389,7 @@ func (r *catalogResource[M, R]) ImportState(ctx context.Context, req resource.Im
 		return
 	}
 	if pk < 1 {
-		row, err := client.FindRow[R](ctx, r.data.client, r.spec.importKey(parts))
+		row, err := client.FindListedRow[R](ctx, r.data.client, r.spec.importKey(parts))
 		if err != nil {
 			r.addError(&resp.Diagnostics, "look up the "+r.spec.kind.noun+" "+strconv.Quote(strings.Join(parts, ":")), err)
 			return

@@ -219,6 +219,7 @@ func (d *providerData) imageResults(ctx context.Context, images []client.Image, 
 func imageResult(img *client.Image, lk *client.Lookups, withPassword bool) imageResultModel {
 	var m dockerImageModel
 	flattenImage(img, lk, &m)
+	m.RegistryPassword = types.StringNull() // not read
 	if withPassword {
 		m.RegistryPassword = types.StringPointerValue(img.RegistryPassword)
 	}

@@ -229,7 +229,10 @@ type domainModel struct {
 func NewDomainDataSource() datasource.DataSource {
 	return newLookupDataSource(lookupSpec[domainModel, client.Domain]{
 		typeName: "_domain", kind: domainKind, key: "code",
-		description: "Finds a data domain of the UFDL server by its two-letter code.",
+		description: "Finds a data domain of the UFDL server by its two-letter code: what kind of data an image works on, e.g. `od` for object detection. " +
+			"Domains are read-only: the UFDL backend answers 403 to every write of its domain table, an admin's too, so the provider has no " +
+			"`ufdl_domain` resource; a deployment's domains come with its installation. They are not a licence's `domains` " +
+			"(" + docChoices(licenceDomains) + "), which say what a licence covers.",
 		attributes: map[string]schema.Attribute{
 			"code":        schema.StringAttribute{MarkdownDescription: "Two-letter domain code as images use it in `domain`, e.g. `od`.", Required: true},
 			"description": schema.StringAttribute{MarkdownDescription: "Long name of the domain, e.g. `Object Detection`.", Computed: true},

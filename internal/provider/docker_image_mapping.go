@@ -27,7 +27,7 @@ func imageSpecFromModel(m dockerImageModel, wo types.String) client.ImageSpec {
 		URL:              m.URL.ValueString(),
 		RegistryURL:      m.RegistryURL.ValueString(),
 		RegistryUsername: m.RegistryUsername.ValueStringPointer(),
-		RegistryPassword: knownStringPointer(m.RegistryPassword),
+		RegistryPassword: sendablePassword(m.RegistryPassword),
 		CUDAVersion:      m.CUDAVersion.ValueString(),
 		Framework:        m.Framework.ValueInt64(),
 		Domain:           m.Domain.ValueString(),
@@ -75,9 +75,7 @@ func flattenImage(img *client.Image, lk *client.Lookups, m *dockerImageModel) {
 	if m.RegistryPasswordWOVersion.IsUnknown() {
 		m.RegistryPasswordWOVersion = types.Int64Null()
 	}
-	if !known(m.RegistryPassword) || img.RegistryPassword == nil || *img.RegistryPassword != m.RegistryPassword.ValueString() {
-		m.RegistryPassword = types.StringNull()
-	}
+	m.RegistryPassword = storedPassword(*m, img.RegistryPassword)
 	m.CUDAVersion = cudaVersion(img.CUDAVersion.Version)
 	m.CUDAFullVersion = types.StringValue(img.CUDAVersion.FullVersion)
 	m.Framework = types.Int64Value(img.Framework.PK)
@@ -126,9 +124,10 @@ func stringSet(s []string) types.Set {
 	return types.SetValueMust(types.StringType, elems)
 }
 
-// knownStringPointer is v as a pointer, nil when v is null or unknown.
-func knownStringPointer(v types.String) *string {
-	if v.IsNull() || v.IsUnknown() {
+// sendablePassword is the registry password of a model as a request sends it: nil when
+// the model holds none, or only notStored.
+func sendablePassword(v types.String) *string {
+	if !known(v) || v.ValueString() == notStored {
 		return nil
 	}
 	return v.ValueStringPointer()
@@ -160,15 +159,15 @@ func changedFields(plan, state dockerImageModel) []string {
 
 // passwordChanged says whether an update must send the registry password: the write-only
 // one when its version changes; a null when the username goes (the server may hold a
-// password); the configured one when it differs from state's (a null there says the
-// server's differs). An omitted password is the server's to keep.
+// password); the configured one when it differs from state's. A password the plan does
+// not hold (omitted, or notStored) is the server's to keep.
 func passwordChanged(plan, state dockerImageModel) bool {
 	switch {
 	case !plan.RegistryPasswordWOVersion.IsNull():
 		return !plan.RegistryPasswordWOVersion.Equal(state.RegistryPasswordWOVersion)
 	case plan.RegistryUsername.IsNull():
 		return !state.RegistryUsername.IsNull()
-	case plan.RegistryPassword.IsNull():
+	case sendablePassword(plan.RegistryPassword) == nil:
 		return false
 	}
 	return !plan.RegistryPassword.Equal(state.RegistryPassword)

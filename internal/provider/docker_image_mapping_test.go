@@ -82,17 +82,17 @@ func TestFlattenImageNullsAndWriteOnly(t *testing.T) {
 }
 
 // TestFlattenImageKeepsSecretsOutOfState: the registry password the server echoes reaches
-// the model only where the model holds the same one (the configured value); a different one
-// is a difference to show (null), never a value to store.
+// the model only where the model holds the same one (the configured value); any other is
+// notStored, never the secret.
 func TestFlattenImageKeepsSecretsOutOfState(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
 		configured types.String
 		want       types.String
 	}{
-		{"not configured", types.StringNull(), types.StringNull()},
+		{"not configured", types.StringNull(), types.StringValue(notStored)},
 		{"configured, as on the server", types.StringValue("pw"), types.StringValue("pw")},
-		{"configured, changed on the server", types.StringValue("old-pw"), types.StringNull()},
+		{"configured, changed on the server", types.StringValue("old-pw"), types.StringValue(notStored)},
 	} {
 		m := dockerImageModel{RegistryPasswordWOVersion: types.Int64Null(), RegistryPassword: tc.configured}
 		flattenImage(sampleImage(), testLookups(), &m)

@@ -99,15 +99,44 @@ func rememberPassword(ctx context.Context, m dockerImageModel, private privateSe
 	return rememberHeld(ctx, private, old, img.RegistryPassword)
 }
 
-// plannedPassword is the registry password the plan puts into state: the configured one,
-// or state's (null, or another) where the server holds the configured one already (an
-// imported image whose configuration writes its password), so that nothing changes.
-func plannedPassword(p imagePlan, held passwordDigest) types.String {
+// notStored is what state holds for a registry password that the server holds and state
+// does not keep: not the secret, and not null, which says the server holds none.
+const notStored = ""
+
+// storedPassword is what state keeps of held, the registry password the server holds (nil
+// for none), for the image m describes: the same password where m holds it (as configured),
+// null where the server holds none or the write-only password is in use, else notStored.
+func storedPassword(m dockerImageModel, held *string) types.String {
 	switch {
-	case p.creating, !known(p.password), p.password.Equal(p.state.RegistryPassword):
-		return p.password
-	case held.matches(p.password.ValueString()):
-		return p.state.RegistryPassword
+	case !m.RegistryPasswordWOVersion.IsNull() || held == nil:
+		return types.StringNull()
+	case known(m.RegistryPassword) && m.RegistryPassword.ValueString() == *held:
+		return m.RegistryPassword
 	}
-	return p.password
+	return types.StringValue(notStored)
+}
+
+// plannedPassword is the registry password the plan puts into state: null without a
+// username or with the write-only password; the configured one, or state's where the server
+// holds the configured one already (an imported image whose configuration writes its
+// password: nothing changes); for an omitted one, what state says of the password the
+// server keeps.
+func plannedPassword(p imagePlan, held passwordDigest) types.String {
+	configured, state := p.password, p.state.RegistryPassword
+	switch {
+	case p.plan.RegistryUsername.IsNull() || !p.plan.RegistryPasswordWOVersion.IsNull():
+		return types.StringNull()
+	case configured.IsUnknown():
+		return configured
+	case !configured.IsNull():
+		if !p.creating && !configured.Equal(state) && !state.IsNull() && held.matches(configured.ValueString()) {
+			return state // the server holds it: keep state as it is
+		}
+		return configured
+	case p.creating:
+		return types.StringNull() // a new image gets no password
+	case !p.state.RegistryPasswordWOVersion.IsNull() || !state.IsNull():
+		return types.StringValue(notStored) // the server keeps the one it holds
+	}
+	return types.StringNull() // the server holds none
 }

@@ -83,7 +83,7 @@ func sentDifferences(state dockerImageModel, img *client.Image, domains *client.
 	spec := imageSpecFromModel(state, types.StringNull())
 	var out []string
 	for _, d := range client.Differences(spec, img, domains) {
-		if strings.HasPrefix(d, client.FieldRegistryPassword+":") && !known(state.RegistryPassword) {
+		if strings.HasPrefix(d, client.FieldRegistryPassword+":") && sendablePassword(state.RegistryPassword) == nil {
 			continue
 		}
 		out = append(out, d)

@@ -54,11 +54,10 @@ func (r *dockerImageResource) ModifyPlan(ctx context.Context, req resource.Modif
 	d := r.data
 
 	resp.Diagnostics.Append(rememberReplaced(ctx, p, resp.Private)...)
-	p.plan.RegistryPassword = plannedPassword(p, held)
-	if !p.creating && !p.unchanged {
-		// The password the server holds already needs no change.
+	if password := plannedPassword(p, held); !password.Equal(p.plan.RegistryPassword) {
+		p.plan.RegistryPassword = password
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &p.plan)...)
-		p.unchanged = resp.Plan.Raw.Equal(req.State.Raw)
+		p.unchanged = !p.creating && resp.Plan.Raw.Equal(req.State.Raw)
 	}
 	resp.Diagnostics.Append(d.claimImageKey(p)...)
 	resp.Diagnostics.Append(d.checkRegistry(ctx, p)...)
@@ -253,7 +252,7 @@ func planFramework(p *imagePlan, lk *client.Lookups, book *planBook) diag.Diagno
 			}
 		}
 	case !fw.byName() && known(fw.pk):
-		found, ok = lk.FrameworkByPK(fw.pk.ValueInt64())
+		found, _ = lk.FrameworkByPK(fw.pk.ValueInt64()) // found.Name stays "" when there is none
 	}
 	if found.Name == "" {
 		return nil // not known until apply: the plan at apply resolves it
@@ -264,7 +263,8 @@ func planFramework(p *imagePlan, lk *client.Lookups, book *planBook) diag.Diagno
 				"Write the framework one way: framework_name and framework_version (the same on every deployment), or framework.",
 				fw.pk.ValueInt64(), found.Name, found.Version, found.PK))}
 	}
-	// Only what the configuration leaves out follows from what it says.
+	// Only what the configuration leaves out follows from what it says: a configured pk,
+	// unknown until apply, stays unknown and is compared with the name in the plan at apply.
 	if fw.pk.IsNull() && found.PK != 0 {
 		plan.Framework = types.Int64Value(found.PK)
 	}

@@ -6,86 +6,11 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/client"
 )
 
 // The plan decisions of ufdl_dockerimage as tables, without Terraform: each is a function of
 // the request (plan, state, configuration, private state), the server's tables and the plan
 // book.
-
-func fw(pk types.Int64, name, version types.String) frameworkConfig {
-	return frameworkConfig{pk: pk, name: name, version: version}
-}
-
-var (
-	nullName = types.StringNull()
-	nullPK   = types.Int64Null()
-)
-
-func TestPlanFramework(t *testing.T) {
-	lk := testLookups() // yolo v7 is framework 18
-	book := newPlanBook()
-	book.claim(frameworkKind.noun, frameworkKey("yolo", "v8"), "new 1", client.Framework{Name: "yolo", Version: "v8"})
-	state := modelFrom(sampleImage())
-	unknownS, unknownI := types.StringUnknown(), types.Int64Unknown()
-	s := types.StringValue
-	for _, tc := range []struct {
-		name     string
-		creating bool
-		fw       frameworkConfig
-		// the planned framework, framework_name and framework_version; "?" for unknown
-		want    [3]string
-		wantErr string
-	}{
-		{"by pk", true, fw(types.Int64Value(18), nullName, nullName), [3]string{"18", "yolo", "v7"}, ""},
-		{"by name", true, fw(nullPK, s("yolo"), s("v7")), [3]string{"18", "yolo", "v7"}, ""},
-		{"both ways, agreeing", true, fw(types.Int64Value(18), s("yolo"), s("v7")), [3]string{"18", "yolo", "v7"}, ""},
-		{"both ways, disagreeing", true, fw(types.Int64Value(3), s("yolo"), s("v7")), [3]string{}, "Framework Written Two Ways"},
-		{"pk unknown", true, fw(unknownI, nullName, nullName), [3]string{"?", "?", "?"}, ""},
-		{"name unknown", true, fw(nullPK, unknownS, s("v7")), [3]string{"?", "?", "v7"}, ""},
-		// A configured attribute keeps its configured value, known or not: the other side
-		// follows at apply.
-		{"pk known, name unknown", true, fw(types.Int64Value(18), unknownS, s("v7")), [3]string{"18", "?", "v7"}, ""},
-		{"pk unknown, name known", true, fw(unknownI, s("yolo"), s("v7")), [3]string{"?", "yolo", "v7"}, ""},
-		{"pk null, name known, version unknown", true, fw(nullPK, s("yolo"), unknownS), [3]string{"?", "yolo", "?"}, ""},
-		// Created by this plan: its pk is known after apply.
-		{"planned by another resource", true, fw(nullPK, s("yolo"), s("v8")), [3]string{"?", "yolo", "v8"}, ""},
-		{"unchanged update", false, fw(types.Int64Value(18), nullName, nullName), [3]string{"18", "yolo", "v7"}, ""},
-		{"update keeping the name, another pk", false, fw(types.Int64Value(3), s("yolo"), s("v7")), [3]string{}, "Framework Written Two Ways"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			p := imagePlan{plan: state, state: state, creating: tc.creating, framework: tc.fw}
-			if tc.creating {
-				p.state = dockerImageModel{}
-			}
-			diags := planFramework(&p, lk, book)
-			if tc.wantErr != "" {
-				if !diags.HasError() || !strings.Contains(diags.Errors()[0].Summary(), tc.wantErr) {
-					t.Fatalf("want %q, got %v", tc.wantErr, diags)
-				}
-				return
-			}
-			if diags.HasError() {
-				t.Fatal(diags)
-			}
-			show := func(known bool, v string) string {
-				if !known {
-					return "?"
-				}
-				return v
-			}
-			got := [3]string{
-				show(!p.plan.Framework.IsUnknown(), p.plan.Framework.String()),
-				show(!p.plan.FrameworkName.IsUnknown(), p.plan.FrameworkName.ValueString()),
-				show(!p.plan.FrameworkVersion.IsUnknown(), p.plan.FrameworkVersion.ValueString()),
-			}
-			if got != tc.want {
-				t.Errorf("planned %v, want %v", got, tc.want)
-			}
-		})
-	}
-}
 
 func TestPasswordChanged(t *testing.T) {
 	s, null := types.StringValue, types.StringNull()
@@ -98,7 +23,8 @@ func TestPasswordChanged(t *testing.T) {
 	}{
 		{"unchanged", func(_, _ *dockerImageModel) {}, false, ""},
 		{"configured, changed", func(p, _ *dockerImageModel) { p.RegistryPassword = s("new") }, true, ""},
-		{"configured, drifted on the server (state null)", func(_, st *dockerImageModel) { st.RegistryPassword = null }, true, ""},
+		{"configured, drifted on the server", func(_, st *dockerImageModel) { st.RegistryPassword = s(notStored) }, true, ""},
+		{"not stored: the server keeps its own", func(p, st *dockerImageModel) { p.RegistryPassword, st.RegistryPassword = s(notStored), s(notStored) }, false, ""},
 		{"omitted: the server keeps its own", func(p, _ *dockerImageModel) { p.RegistryPassword = null }, false, ""},
 		{"username removed: both cleared", func(p, _ *dockerImageModel) { p.RegistryUsername, p.RegistryPassword = null, null }, true, ""},
 		{"write-only version bumped", func(p, st *dockerImageModel) {
@@ -180,26 +106,36 @@ func TestPlannedPassword(t *testing.T) {
 	if again := digestPassword("public", ""); again.Hash == held.Hash {
 		t.Error("two digests of one password share a salt: equal passwords would show in state")
 	}
-	withState := func(pw types.String) dockerImageModel {
+	image := func(pw types.String) dockerImageModel {
 		m := modelFrom(sampleImage())
 		m.RegistryPassword = pw
 		return m
 	}
+	plan := image(null) // username "public"
+	noUser := plan
+	noUser.RegistryUsername = null
+	wo := plan
+	wo.RegistryPasswordWOVersion = types.Int64Value(1)
 	for _, tc := range []struct {
 		name string
 		p    imagePlan
 		held passwordDigest
 		want types.String
 	}{
-		{"new image", imagePlan{creating: true, password: s("public")}, passwordDigest{}, s("public")},
-		{"as in state", imagePlan{state: withState(s("public")), password: s("public")}, held, s("public")},
-		// An import: state holds no password, the server holds the configured one.
-		{"imported, server holds the configured one", imagePlan{state: withState(null), password: s("public")}, held, null},
-		{"imported, server holds another", imagePlan{state: withState(null), password: s("rotated")}, held, s("rotated")},
-		{"imported, server's unknown", imagePlan{state: withState(null), password: s("public")}, passwordDigest{}, s("public")},
-		{"changed on the server (state null)", imagePlan{state: withState(null), password: s("public")}, digestPassword("other", ""), s("public")},
-		{"omitted", imagePlan{state: withState(s("public")), password: null}, held, null},
-		{"unknown until apply", imagePlan{state: withState(null), password: types.StringUnknown()}, held, types.StringUnknown()},
+		{"new image", imagePlan{plan: plan, creating: true, password: s("public")}, passwordDigest{}, s("public")},
+		{"new image without one", imagePlan{plan: plan, creating: true, password: null}, passwordDigest{}, null},
+		{"no username", imagePlan{plan: noUser, state: image(s("public")), password: null}, held, null},
+		{"write-only", imagePlan{plan: wo, state: image(null), password: null}, passwordDigest{}, null},
+		{"as in state", imagePlan{plan: plan, state: image(s("public")), password: s("public")}, held, s("public")},
+		// An import: state does not store the server's password, which is the configured one.
+		{"imported, server holds the configured one", imagePlan{plan: plan, state: image(s(notStored)), password: s("public")}, held, s(notStored)},
+		{"imported, server holds another", imagePlan{plan: plan, state: image(s(notStored)), password: s("rotated")}, held, s("rotated")},
+		{"imported, server's unknown", imagePlan{plan: plan, state: image(s(notStored)), password: s("public")}, passwordDigest{}, s("public")},
+		{"server holds none", imagePlan{plan: plan, state: image(null), password: s("public")}, passwordDigest{}, s("public")},
+		{"omitted: the server keeps its own", imagePlan{plan: plan, state: image(s("public")), password: null}, held, s(notStored)},
+		{"omitted, write-only before", imagePlan{plan: plan, state: wo, password: null}, passwordDigest{}, s(notStored)},
+		{"omitted, the server holds none", imagePlan{plan: plan, state: image(null), password: null}, passwordDigest{}, null},
+		{"unknown until apply", imagePlan{plan: plan, state: image(s(notStored)), password: types.StringUnknown()}, held, types.StringUnknown()},
 	} {
 		if got := plannedPassword(tc.p, tc.held); !got.Equal(tc.want) {
 			t.Errorf("%s: planned %v, want %v", tc.name, got, tc.want)

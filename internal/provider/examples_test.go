@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/acctest"
@@ -110,17 +111,23 @@ func runExample(t *testing.T, dir string) {
 	cli := acctest.NewCLI(t, w, srv.Env(
 		"TF_VAR_registry_password=example-registry-pw",
 		"TF_VAR_catalog_dir="+absPath(t, seedImages),
+		"TF_VAR_seed_dir="+absPath(t, seedDir),
 		"TF_VAR_ufdl_host="+srv.URL,
 		"TF_VAR_ufdl_password="+srv.AdminPassword,
 	))
 
-	if _, err := os.Stat(filepath.Join(dir, "import.sh")); err == nil {
-		runImportScript(t, cli, dir, before)
+	tablesBefore := snapshotCatalog(t, srv)
+	script := importScript(t, dir)
+	if script.imagesOnly {
+		runImportScript(t, cli, dir, script, before)
 	}
 
 	cli.Must("apply", "-auto-approve")
 	if _, empty := cli.ExpectEmptyPlan("after applying the example"); !empty {
 		t.FailNow() // the example does not converge
+	}
+	if len(script.commands) > 0 && !script.imagesOnly {
+		reimportWithScript(t, cli, dir, script)
 	}
 	managed := showPKs(t, cli.Must("show", "-json"))
 	for addr, pk := range managed {
@@ -167,6 +174,13 @@ func runExample(t *testing.T, dir string) {
 	if len(left) > 0 {
 		t.Errorf("the example left images behind: %s", strings.Join(left, ", "))
 	}
+	// The images are checked above, by what the example adopts; the tables must be as they were.
+	tablesAfter := snapshotCatalog(t, srv)
+	for _, table := range catalogTables {
+		if table != "docker" && !maps.Equal(tablesAfter[table], tablesBefore[table]) {
+			t.Errorf("after destroy the server's %s table differs from the sample catalog's:\nbefore %v\nafter  %v", table, tablesBefore[table], tablesAfter[table])
+		}
+	}
 }
 
 // catalogByPK indexes the reference server's images (response form) by pk.
@@ -186,20 +200,92 @@ func catalogByPK(t *testing.T, images []map[string]any) map[int64]map[string]any
 // importCommand matches a `terraform import ADDRESS ID` line of an import.sh.
 var importCommand = regexp.MustCompile(`(?m)^terraform import (\S+) (\S+)$`)
 
-// runImportScript runs dir's import.sh with bash in the example's working directory, with the
-// CLI under test as `terraform` on PATH, and checks that every address it names now holds
-// the sample image its ID names. It then forgets them again (state rm, which leaves the
-// server alone), so that the example's own apply adopts them as it would without the script.
-func runImportScript(t *testing.T, cli *acctest.CLI, dir string, catalog map[int64]map[string]any) {
+// exampleScript is an example's import.sh: its import commands (address, ID), and whether
+// they all import images. Those import sample images, and run before the example's apply;
+// the others import by natural key the rows the example creates, and run after it.
+type exampleScript struct {
+	commands   [][]string
+	imagesOnly bool
+}
+
+// importScript reads dir's import.sh; none gives no commands.
+func importScript(t *testing.T, dir string) exampleScript {
 	t.Helper()
-	script, err := os.ReadFile(filepath.Join(dir, "import.sh"))
-	if err != nil {
+	b, err := os.ReadFile(filepath.Join(dir, "import.sh"))
+	if os.IsNotExist(err) {
+		return exampleScript{}
+	} else if err != nil {
 		t.Fatal(err)
 	}
-	commands := importCommand.FindAllStringSubmatch(string(script), -1)
-	if len(commands) == 0 {
+	s := exampleScript{imagesOnly: true}
+	for _, c := range importCommand.FindAllStringSubmatch(string(b), -1) {
+		s.commands = append(s.commands, c[1:])
+		s.imagesOnly = s.imagesOnly && strings.HasPrefix(c[1], "ufdl_dockerimage.")
+	}
+	if len(s.commands) == 0 {
 		t.Fatalf("%s/import.sh holds no `terraform import ADDRESS ID` line", dir)
 	}
+	return s
+}
+
+// runImportScript runs dir's import.sh, which imports sample images, and checks that every
+// address it names now holds the sample image its ID names. It then forgets them again
+// (state rm, which leaves the server alone), so that the example's own apply adopts them as
+// it would without the script.
+func runImportScript(t *testing.T, cli *acctest.CLI, dir string, script exampleScript, catalog map[int64]map[string]any) {
+	t.Helper()
+	runScript(t, cli, dir)
+	byNameVersion := map[string]int64{}
+	for pk, img := range catalog {
+		byNameVersion[nameVersion(img)] = pk
+	}
+	imported := showPKs(t, cli.Must("show", "-json"))
+	addrs := make([]string, 0, len(script.commands))
+	for _, c := range script.commands {
+		addr, id := c[0], c[1]
+		want, ok := byNameVersion[id]
+		if !ok {
+			t.Errorf("import.sh imports %q into %s: no image of the sample catalog is named so (use name:version IDs, the same on every deployment)", id, addr)
+			continue
+		}
+		if imported[addr] != want {
+			t.Errorf("after import.sh, %s holds pk %d, want %d (%s)", addr, imported[addr], want, id)
+		}
+		addrs = append(addrs, addr)
+	}
+	if len(addrs) > 0 {
+		cli.Must(append([]string{"state", "rm"}, addrs...)...)
+	}
+}
+
+// reimportWithScript proves an import.sh that imports the rows the example created: it
+// forgets them (state rm), runs the script, and expects each address to hold the same row
+// again and the plan to be empty.
+func reimportWithScript(t *testing.T, cli *acctest.CLI, dir string, script exampleScript) {
+	t.Helper()
+	created := showManagedPKs(t, cli.Must("show", "-json"))
+	addrs := make([]string, 0, len(script.commands))
+	for _, c := range script.commands {
+		if created[c[0]] == 0 {
+			t.Fatalf("import.sh imports into %s, which the example does not create", c[0])
+		}
+		addrs = append(addrs, c[0])
+	}
+	cli.Must(append([]string{"state", "rm"}, addrs...)...)
+	runScript(t, cli, dir)
+	imported := showManagedPKs(t, cli.Must("show", "-json"))
+	for _, c := range script.commands {
+		if imported[c[0]] != created[c[0]] {
+			t.Errorf("import.sh imported %s as pk %d, the example created pk %d (ID %s)", c[0], imported[c[0]], created[c[0]], c[1])
+		}
+	}
+	cli.ExpectEmptyPlan("after import.sh imported the example's rows again")
+}
+
+// runScript runs dir's import.sh with bash in the example's working directory, with the CLI
+// under test as `terraform` on PATH.
+func runScript(t *testing.T, cli *acctest.CLI, dir string) {
+	t.Helper()
 	shim := t.TempDir()
 	tf, err := exec.LookPath(acctest.TerraformBinary())
 	if err != nil {
@@ -220,33 +306,32 @@ func runImportScript(t *testing.T, cli *acctest.CLI, dir string, catalog map[int
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("bash %s/import.sh: %v\n%s", dir, err, out)
 	}
+}
 
-	byNameVersion := map[string]int64{}
-	for pk, img := range catalog {
-		byNameVersion[nameVersion(img)] = pk
+// showManagedPKs reads the pk of every managed ufdl resource, by address, from `terraform
+// show -json`.
+func showManagedPKs(t *testing.T, showJSON string) map[string]int64 {
+	t.Helper()
+	var state tfjson.State
+	if err := state.UnmarshalJSON([]byte(showJSON)); err != nil {
+		t.Fatal(err)
 	}
-	imported := showPKs(t, cli.Must("show", "-json"))
-	addrs := make([]string, 0, len(commands))
-	for _, c := range commands {
-		addr, id := c[1], c[2]
-		want, ok := byNameVersion[id]
-		if !ok {
-			t.Errorf("import.sh imports %q into %s: no image of the sample catalog is named so (use name:version IDs, the same on every deployment)", id, addr)
-			continue
+	out := map[string]int64{}
+	if state.Values == nil || state.Values.RootModule == nil {
+		return out
+	}
+	for _, res := range state.Values.RootModule.Resources {
+		if res.Mode == tfjson.ManagedResourceMode && strings.HasPrefix(res.Type, "ufdl_") {
+			pk, _ := res.AttributeValues["pk"].(float64)
+			out[res.Address] = int64(pk)
 		}
-		if imported[addr] != want {
-			t.Errorf("after import.sh, %s holds pk %d, want %d (%s)", addr, imported[addr], want, id)
-		}
-		addrs = append(addrs, addr)
 	}
-	if len(addrs) > 0 {
-		cli.Must(append([]string{"state", "rm"}, addrs...)...)
-	}
+	return out
 }
 
 // runQueries runs `terraform query` over the example's .tfquery.hcl files, on CLIs that have
-// it (Terraform 1.14 and later), and expects the sample catalog's YOLOv7 GPU image, which
-// every shipped query selects, in what it lists.
+// it (Terraform 1.14 and later), and expects in what it lists, for each list block, the
+// sample row queryFinds names.
 func runQueries(t *testing.T, cli *acctest.CLI, dir string) {
 	t.Helper()
 	queries, err := filepath.Glob(filepath.Join(dir, "*.tfquery.hcl"))
@@ -257,6 +342,7 @@ func runQueries(t *testing.T, cli *acctest.CLI, dir string) {
 		t.Logf("%v not run: %s", queries, why)
 		return
 	}
+	var blocks []string
 	for _, q := range queries {
 		b, err := os.ReadFile(q)
 		if err != nil {
@@ -265,10 +351,35 @@ func runQueries(t *testing.T, cli *acctest.CLI, dir string) {
 		if err := os.WriteFile(filepath.Join(cli.Dir, filepath.Base(q)), b, 0o600); err != nil {
 			t.Fatal(err)
 		}
+		for _, m := range listBlock.FindAllStringSubmatch(string(b), -1) {
+			blocks = append(blocks, "list."+m[1]+"."+m[2])
+		}
 	}
-	if out := cli.Must("query"); !strings.Contains(out, "yolo:v7_2022-10-08_cuda11.1") {
-		t.Errorf("terraform query does not list yolo:v7_2022-10-08_cuda11.1:\n%s", out)
+	out := cli.Must("query")
+	for _, addr := range blocks {
+		want, ok := queryFinds[addr]
+		if !ok {
+			t.Errorf("%s is a list block of a shipped query: say in queryFinds which sample row it finds", addr)
+			continue
+		}
+		if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(addr) + `\s.*` + regexp.QuoteMeta(want+" (pk ")).MatchString(out) {
+			t.Errorf("terraform query does not list %s in %s:\n%s", want, addr, out)
+		}
 	}
+}
+
+// listBlock matches a list block of a query file: its type and name.
+var listBlock = regexp.MustCompile(`(?m)^list "([^"]+)" "([^"]+)"`)
+
+// queryFinds names, for the list blocks of the shipped queries, a sample row each must list
+// (its display name before the pk).
+var queryFinds = map[string]string{
+	"list.ufdl_dockerimage.gpu_detectors": "yolo:v7_2022-10-08_cuda11.1",
+	"list.ufdl_framework.mmdetection":     "mmdetection:2020-10-11",
+	"list.ufdl_cuda_version.cuda_11":      "11.8",
+	"list.ufdl_hardware_generation.all":   "Hopper",
+	"list.ufdl_licence.gpl":               "LGPL3",
+	"list.ufdl_job_contract.standard":     "Train",
 }
 
 // removeConfig deletes the .tf files of a working directory, keeping its state.
@@ -296,7 +407,11 @@ func copyExampleWithImports(t *testing.T, src, dst string, rewrite func(string) 
 	var imports strings.Builder
 	for _, f := range skipped {
 		for _, m := range identityImport.FindAllStringSubmatch(f, -1) {
-			fmt.Fprintf(&imports, "import {\n  to = %s\n  id = %q\n}\n", m[1], m[2]+":"+m[3])
+			var key []string
+			for _, kv := range identityValue.FindAllStringSubmatch(m[2], -1) {
+				key = append(key, kv[1])
+			}
+			fmt.Fprintf(&imports, "import {\n  to = %s\n  id = %q\n}\n", m[1], strings.Join(key, ":"))
 		}
 	}
 	if err := os.WriteFile(filepath.Join(dst, "zz_test_imports.tf"), []byte(imports.String()), 0o600); err != nil {
@@ -304,9 +419,13 @@ func copyExampleWithImports(t *testing.T, src, dst string, rewrite func(string) 
 	}
 }
 
-// identityImport matches an import block by name and version in an identity: its target,
-// name and version.
-var identityImport = regexp.MustCompile(`(?s)import \{\s*to\s*=\s*(\S+)\s*identity = \{\s*name\s*=\s*"([^"]+)"\s*version\s*=\s*"([^"]+)"`)
+// identityImport matches an import block by identity: its target and the identity's body,
+// whose values (identityValue) are the parts of the import ID by natural key, in the order
+// the examples write them ("name:version").
+var (
+	identityImport = regexp.MustCompile(`(?s)import \{\s*to\s*=\s*(\S+)\s*identity\s*=\s*\{([^}]*)\}`)
+	identityValue  = regexp.MustCompile(`\w+\s*=\s*"([^"]*)"`)
+)
 
 // concatFiles returns the .tf files of dir, one after the other.
 func concatFiles(t *testing.T, dir string) string {

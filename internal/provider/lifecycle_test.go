@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -124,29 +123,11 @@ func (r *lifecycleRun) patchOutside(instance string, body map[string]any) {
 // showPKs reads the pk of every ufdl_dockerimage, by address, from `terraform show -json`.
 func showPKs(t *testing.T, showJSON string) map[string]int64 {
 	t.Helper()
-	var state struct {
-		Values *struct {
-			RootModule struct {
-				Resources []struct {
-					Address string         `json:"address"`
-					Type    string         `json:"type"`
-					Mode    string         `json:"mode"`
-					Values  map[string]any `json:"values"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
-	if err := json.Unmarshal([]byte(showJSON), &state); err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]int64{}
-	if state.Values == nil {
-		return out
-	}
-	for _, res := range state.Values.RootModule.Resources {
-		if res.Type == "ufdl_dockerimage" && res.Mode == "managed" {
-			pk, _ := res.Values["pk"].(float64)
-			out[res.Address] = int64(pk)
+	for addr, values := range showResources(t, showJSON) {
+		if strings.HasPrefix(addr, "ufdl_dockerimage.") {
+			pk, _ := values["pk"].(float64)
+			out[addr] = int64(pk)
 		}
 	}
 	return out

@@ -117,6 +117,7 @@ func (r *dockerImageListResource) List(ctx context.Context, req list.ListRequest
 			if req.IncludeResource {
 				m := dockerImageModel{RegistryPasswordWOVersion: types.Int64Null()}
 				flattenImage(img, lk, &m)
+				m.RegistryPassword = types.StringNull() // never read: a configuration written from it omits the password
 				res.Diagnostics.Append(res.Resource.Set(ctx, &m)...)
 			}
 			if !push(res) {

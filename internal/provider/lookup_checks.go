@@ -20,6 +20,7 @@ type lookupKind struct {
 	noun     string
 	choices  func(*client.Lookups) []string
 	readOnly bool   // users cannot add rows (domains): no "add it" advice
+	quoted   bool   // choices are quoted (names with spaces): the planned ones too
 	hint     string // a sentence after the choices
 }
 
@@ -31,7 +32,7 @@ var (
 	frameworkNamedKind = lookupKind{table: client.TableFrameworks, noun: "framework", choices: frameworkNames}
 	domainKind         = lookupKind{table: client.TableDomains, noun: "domain", choices: domainChoices, readOnly: true}
 	hardwareKind       = lookupKind{table: client.TableHardwareGenerations, noun: "hardware generation", choices: (*client.Lookups).HardwareGenerationNames}
-	licenceKind        = lookupKind{table: client.TableLicences, noun: "licence", choices: func(lk *client.Lookups) []string { return quoteAll(lk.LicenceNames()) }}
+	licenceKind        = lookupKind{table: client.TableLicences, noun: "licence", choices: func(lk *client.Lookups) []string { return quoteAll(lk.LicenceNames()) }, quoted: true}
 	taskKind           = lookupKind{table: client.TableJobContracts, noun: "job contract", choices: (*client.Lookups).JobContractNames}
 )
 
@@ -67,9 +68,20 @@ func unknownLookup(p path.Path, k lookupKind, what string, lk *client.Lookups, p
 		tail = "."
 	}
 	choices := k.choices(lk)
-	if len(planned) > 0 {
-		slices.Sort(planned)
-		choices = append(choices, fmt.Sprintf("or, created by this plan, %s", strings.Join(planned, ", ")))
+	// The plan book also holds the keys of existing rows that the plan keeps: only those the
+	// server lacks yet are "created by this plan".
+	var created []string
+	for _, p := range planned {
+		if k.quoted {
+			p = strconv.Quote(p)
+		}
+		if !slices.Contains(choices, p) && !slices.Contains(created, p) {
+			created = append(created, p)
+		}
+	}
+	if len(created) > 0 {
+		slices.Sort(created)
+		choices = append(choices, fmt.Sprintf("or, created by this plan, %s", strings.Join(created, ", ")))
 	}
 	detail := fmt.Sprintf("The server has no %s %s. Use %s%s", k.noun, what, oneOf(choices), tail)
 	if k.hint != "" {

@@ -201,6 +201,11 @@ func (p *ufdlProvider) Resources(_ context.Context) []func() resource.Resource {
 func (p *ufdlProvider) ListResources(_ context.Context) []func() list.ListResource {
 	return []func() list.ListResource{
 		NewDockerImageListResource,
+		NewFrameworkListResource,
+		NewCUDAVersionListResource,
+		NewHardwareGenerationListResource,
+		NewLicenceListResource,
+		NewJobContractListResource,
 	}
 }
 

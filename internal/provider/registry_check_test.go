@@ -74,7 +74,7 @@ func TestAccRegistryOffline(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("ufdl_dockerimage.test", plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue("ufdl_dockerimage.test", tfjsonpath.New("registry_password"), knownvalue.Null()),
+						plancheck.ExpectKnownValue("ufdl_dockerimage.test", tfjsonpath.New("registry_password"), knownvalue.StringExact("")),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},

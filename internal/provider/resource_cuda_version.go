@@ -21,8 +21,11 @@ type cudaVersionResourceModel struct {
 }
 
 // NewCUDAVersionResource returns the ufdl_cuda_version resource.
-func NewCUDAVersionResource() resource.Resource {
-	return newCatalogResource(catalogSpec[cudaVersionResourceModel, client.CUDAVersion]{
+func NewCUDAVersionResource() resource.Resource { return newCatalogResource(cudaVersionSpec()) }
+
+// cudaVersionSpec sets ufdl_cuda_version apart from the other catalog resources; its list resource shares it.
+func cudaVersionSpec() catalogSpec[cudaVersionResourceModel, client.CUDAVersion] {
+	return catalogSpec[cudaVersionResourceModel, client.CUDAVersion]{
 		typeName: "_cuda_version", kind: cudaKind,
 		description: "A CUDA version of the UFDL catalog, e.g. `12.4`, with the full version and the oldest driver that runs it. " +
 			"Images name it with `cuda_version`: write `cuda_version = ufdl_cuda_version.x.version`, so that Terraform creates it before " +
@@ -66,5 +69,5 @@ func NewCUDAVersionResource() resource.Resource {
 			}
 			return nil
 		},
-	})
+	}
 }

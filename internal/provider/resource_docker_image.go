@@ -159,11 +159,12 @@ func (r *dockerImageResource) Schema(_ context.Context, _ resource.SchemaRequest
 			},
 			"registry_password": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Password for the registry. Sensitive: never shown in plans, but kept in state as written; use `registry_password_wo` to keep it out of state. "+
-					"When omitted, a new image gets no password and an existing one keeps the password the server holds, which Terraform never reads into state: "+
-					"imported and generated configurations (which cannot contain the secret) plan cleanly. An imported image whose configuration writes the password "+
-					"the server holds plans no change either: a salted digest of the server's password in private state tells, not the secret. "+
+					"When omitted, a new image gets no password and an existing one keeps the password the server holds, which Terraform never reads into state "+
+					"(state then holds `\"\"`): imported and generated configurations (which cannot contain the secret) plan cleanly. An imported image whose configuration "+
+					"writes the password the server holds plans no change either: a salted digest of the server's password in private state tells, not the secret. "+
 					"While it is set, a password changed outside Terraform shows as a change. At most %d characters.", maxCredential),
 				Optional:  true,
+				Computed:  true,
 				Sensitive: true,
 				// Checked in ValidateConfig, by errors that do not show the configuration line.
 			},

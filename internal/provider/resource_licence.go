@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -49,29 +48,34 @@ func (m *licenceResourceModel) list(kind client.Subdescriptors) *types.Set {
 }
 
 // NewLicenceResource returns the ufdl_licence resource.
-func NewLicenceResource() resource.Resource {
+func NewLicenceResource() resource.Resource { return newCatalogResource(licenceSpec()) }
+
+// licenceSpec sets ufdl_licence apart from the other catalog resources; its list resource shares it.
+func licenceSpec() catalogSpec[licenceResourceModel, client.Licence] {
 	names := func(description string) schema.SetAttribute {
 		return schema.SetAttribute{
 			MarkdownDescription: description + fmt.Sprintf(" A set of names of at most %d characters; defaults to none. ", client.MaxSubdescriptor) +
-				"The server keeps one list of names per kind for all licences, and adds a name it has not seen.",
+				"The server keeps one list of names per kind for all licences, and adds a name it has not seen. " +
+				"Names are exact: the server tells `Data` from `data`, and keeps surrounding spaces.",
 			ElementType: types.StringType,
 			Optional:    true,
 			Computed:    true,
 			Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{})),
-			Validators: []validator.Set{setvalidator.ValueStringsAre(
-				stringvalidator.UTF8LengthBetween(1, client.MaxSubdescriptor), noSurroundingSpace())},
+			// NOTE: unlike the licence's own text fields, names are stored as sent, not trimmed:
+			// a padded name reads back the same, so nothing here refuses one.
+			Validators: []validator.Set{setvalidator.ValueStringsAre(stringvalidator.UTF8LengthBetween(1, client.MaxSubdescriptor))},
 		}
 	}
-	return newCatalogResource(catalogSpec[licenceResourceModel, client.Licence]{
+	return catalogSpec[licenceResourceModel, client.Licence]{
 		typeName: "_licence", kind: licenceKind,
 		description: "A licence of the UFDL catalog, with what it covers, permits, limits and requires. Images name it with `licence`: " +
 			"write `licence = ufdl_licence.x.name`, so that Terraform creates it before the images and destroys it after them. " +
 			"The server ignores a licence's lists when it is created or changed, and writes them one kind at a time: a create or update " +
-			"makes one more call per kind that changes, and when one of them fails the state holds the lists the server has.",
+			"makes one more call for each kind that changes and each of add and remove, and when one of them fails the state holds the lists the server has.",
 		attributes: map[string]schema.Attribute{
 			"name": textAttribute("Licence name as images use it, e.g. `Apache 2.0`. Unique on the server.", client.MaxLicenceName),
 			"url": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("Where the licence's text is: an `http`, `https`, `ftp` or `ftps` URL. At most %d characters.", client.MaxLicenceURL),
+				MarkdownDescription: fmt.Sprintf("Where the licence's text is: an %s URL, e.g. `https://opensource.org/licenses/MIT`. At most %d characters.", docChoices(licenceSchemes), client.MaxLicenceURL),
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, client.MaxLicenceURL), noSurroundingSpace(), licenceURL()},
 			},
@@ -100,14 +104,15 @@ func NewLicenceResource() resource.Resource {
 		},
 		check: checkLicenceDomains,
 		lists: writeLicenceLists,
-	})
+	}
 }
 
 // writeLicenceLists makes the server's lists of the licence those of plan: for each kind,
 // the names to remove and then the names to add, from what the server holds (row, its last
-// answer). It returns the licence as last answered, so that a failure halfway leaves state
-// holding what the server holds.
-func writeLicenceLists(ctx context.Context, c *client.Client, plan, _ *licenceResourceModel, row client.Licence) (client.Licence, error) {
+// answer). It returns the licence as the server holds it, also on error (as far as the
+// client knows it: a call that failed without an answer is read back), so that a failure
+// halfway leaves state holding what the server holds.
+func writeLicenceLists(ctx context.Context, c *client.Client, plan, state *licenceResourceModel, row client.Licence) (client.Licence, error) {
 	for _, kind := range client.AllSubdescriptors {
 		want := setStrings(*plan.list(kind))
 		have := row.Of(kind)
@@ -122,16 +127,35 @@ func writeLicenceLists(ctx context.Context, c *client.Client, plan, _ *licenceRe
 				continue
 			}
 			lic, err := c.ChangeSubdescriptors(ctx, row.PK, kind, add, names)
-			if err != nil {
-				return row, err
+			if lic != nil {
+				row = *lic
 			}
-			row = *lic
+			if err != nil {
+				return row, listsError(kind, add, names, row.PK, state.PK.IsNull(), err)
+			}
 		}
 	}
 	return row, nil
 }
 
-// without lists the names of a that b lacks.
+// listsError says which call of a licence's lists failed, and what the state then holds.
+// NOTE: it keeps err's text, not err itself (%v): the diagnostics of a bare API or connection
+// error say that nothing changed, and here the licence was written.
+func listsError(kind client.Subdescriptors, add bool, names []string, pk int64, creating bool, err error) error {
+	verb := "remove from"
+	if add {
+		verb = "add to"
+	}
+	after := "The state holds the lists as the server last answered them: run terraform apply again to write the rest."
+	if creating {
+		after = fmt.Sprintf("The licence was created (pk %d), and the state holds it with the lists as the server last answered them. "+
+			"Terraform marks it tainted: the next apply replaces it (or run terraform untaint, and the next apply writes the rest of its lists).", pk)
+	}
+	return fmt.Errorf("the server did not %s its %s %q: %s. %s", verb, kind, names, briefError(err), after)
+}
+
+// without lists the names of a that b lacks, sorted: a call's names read the same in every
+// run and log.
 func without(a, b []string) []string {
 	var out []string
 	for _, s := range a {
@@ -139,6 +163,7 @@ func without(a, b []string) []string {
 			out = append(out, s)
 		}
 	}
+	slices.Sort(out)
 	return out
 }
 
@@ -156,18 +181,47 @@ func checkLicenceDomains(m *licenceResourceModel, _ []client.Licence) diag.Diagn
 	return diags
 }
 
-// licenceURL checks what the server's URL check is sure to refuse: a scheme other than
-// http, https, ftp or ftps, or no host.
+// licenceSchemes are the URL schemes the server's URL check accepts, in any case.
+var licenceSchemes = []string{"http", "https", "ftp", "ftps"}
+
+// licenceURL refuses what the server's URL check (Django's URLValidator) is sure to refuse:
+// no "scheme://", a scheme other than licenceSchemes, no host, or white space. It stays on
+// the safe side of that check and never refuses a URL the server accepts; the rest of the
+// server's rules (a known top-level domain, a valid IP address, a port of at most 5 digits)
+// are left to it.
 func licenceURL() validator.String {
-	return stringRule{"value must be an http, https, ftp or ftps URL", func(p path.Path, s string) (string, string) {
-		u, err := url.Parse(strings.TrimSpace(s))
-		switch {
-		case err != nil:
-		case !slices.Contains([]string{"http", "https", "ftp", "ftps"}, strings.ToLower(u.Scheme)):
-		case u.Hostname() == "":
-		default:
-			return "", ""
+	return stringRule{"value must be an " + joinOr(licenceSchemes) + " URL with a host", func(p path.Path, s string) (string, string) {
+		if problem := licenceURLProblem(strings.TrimSpace(s)); problem != "" {
+			return "Invalid Licence URL", fmt.Sprintf("%s = %q is not a URL the server accepts: %s. Write it with its scheme and host, e.g. \"https://opensource.org/licenses/MIT\".", p, s, problem)
 		}
-		return "Invalid Licence URL", fmt.Sprintf("%s = %q is not a URL the server accepts: write it with its scheme and host, e.g. \"https://opensource.org/licenses/MIT\".", p, s)
+		return "", ""
 	}}
+}
+
+// licenceURLProblem says why the server is sure to refuse url, or "".
+func licenceURLProblem(url string) string {
+	if i := strings.IndexAny(url, " \t\n\v\f\r"); i >= 0 {
+		return "it holds white space"
+	}
+	scheme, rest, ok := strings.Cut(url, "://")
+	switch {
+	case !ok:
+		return "it does not begin with a scheme and \"://\""
+	case !slices.Contains(licenceSchemes, strings.ToLower(scheme)):
+		return fmt.Sprintf("the scheme %q is none of %s", scheme, joinOr(licenceSchemes))
+	}
+	host := rest
+	if i := strings.IndexAny(host, "/?#"); i >= 0 {
+		host = host[:i]
+	}
+	if i := strings.LastIndexByte(host, '@'); i >= 0 {
+		host = host[i+1:]
+	}
+	if !strings.HasPrefix(host, "[") {
+		host, _, _ = strings.Cut(host, ":")
+	}
+	if host == "" {
+		return "it names no host"
+	}
+	return ""
 }

@@ -5,10 +5,16 @@ import (
 )
 
 // docChoices renders choices for Markdown descriptions: `a`, `b` or `c`.
-func docChoices(choices []string) string {
+func docChoices(choices []string) string { return joinChoices(choices, "`") }
+
+// joinOr renders choices for diagnostics: a, b or c.
+func joinOr(choices []string) string { return joinChoices(choices, "") }
+
+// joinChoices renders choices, each between quote, as "a, b or c".
+func joinChoices(choices []string, quote string) string {
 	q := make([]string, len(choices))
 	for i, c := range choices {
-		q[i] = "`" + c + "`"
+		q[i] = quote + c + quote
 	}
 	switch len(q) {
 	case 0:

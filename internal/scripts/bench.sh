@@ -8,7 +8,10 @@
 #      reference server: all must succeed without cross-talk; server latency p50/p95/p99;
 #   4. the registry check: a plan of 500 new images over 5 repositories of an in-process
 #      registry (Bearer token flow, 20 ms per request), with registry_check off and on:
-#      wall time and registry calls.
+#      wall time and registry calls;
+#   5. the adoption plan of the whole seed catalog (examples/adopt-deployment: 62 rows of the
+#      five tables and 23 images, all imported by natural key) on the reference server's
+#      ufdl-backend profile at 40 ms per request, serial: wall time and API calls by route.
 # A benchmark, not a test: nothing here fails on a slow machine, only on a wrong result.
 #
 #   internal/scripts/bench.sh [ufdl-bench flags]     e.g. -n 100 -baseline=false, -latency 20ms
@@ -16,6 +19,9 @@
 #   BENCH_GO=0            skip the go test benchmarks
 #   BENCH_CONCURRENT=K    processes of part 3 (default 10; 0 skips it; -host and -compare skip it)
 #   BENCH_REGISTRY=N      images of part 4 (default 500; 0 skips it)
+#   BENCH_ADOPT=0         skip part 5; BENCH_ADOPT_ARGS its ufdl-bench flags (default
+#                         "-profile ufdl-backend -latency 40ms -serial"; e.g. "-host URL" for a
+#                         real deployment, which the plan only reads, or add "-compare REV")
 #   UFDL_TF_CLI=/path     the CLI to drive (default: terraform on PATH, else the pinned OpenTofu)
 #
 # The performance check: each phase's wall time and API calls per image at N = 50 and 500, next
@@ -67,4 +73,10 @@ registry=${BENCH_REGISTRY:-500}
 if [[ $registry != 0 ]]; then
 	echo "=== registry check: plan of $registry images, check off and on"
 	"$bin/ufdl-bench" -terraform "$cli" -registry-check "$registry"
+fi
+
+if [[ ${BENCH_ADOPT:-1} != 0 ]]; then
+	echo "=== adoption plan of the seed catalog"
+	read -r -a adopt_args <<<"${BENCH_ADOPT_ARGS:--profile ufdl-backend -latency 40ms -serial}"
+	"$bin/ufdl-bench" -terraform "$cli" -adopt "${adopt_args[@]}"
 fi

@@ -46,6 +46,9 @@
 //	-concurrent-n N     images per process with -concurrent (default 100)
 //	-registry-check N   instead: a plan of N new images with the registry check off and on
 //	-registry-latency D with -registry-check: the registry's latency per request (default 20ms)
+//	-adopt              instead: the first plan of examples/adopt-deployment over the seed
+//	                    catalog (62 rows, 23 images), which imports everything and writes
+//	                    nothing, with its API calls by route; with -compare, REV's too
 //
 // Examples, from the repository root (it builds the provider with go build):
 //
@@ -56,6 +59,7 @@
 //	  go run ./internal/bench/cmd/ufdl-bench -host http://127.0.0.1:8767 -n 50,500 -compare bca97f4
 //	go run ./internal/bench/cmd/ufdl-bench -concurrent 10           # 10 processes x 100 images
 //	go run ./internal/bench/cmd/ufdl-bench -registry-check 500      # plan with the registry check off / on
+//	go run ./internal/bench/cmd/ufdl-bench -adopt -profile ufdl-backend -latency 40ms -serial
 package main
 
 import (
@@ -102,6 +106,9 @@ type options struct {
 
 	registryN       int
 	registryLatency time.Duration
+
+	adopt   bool // the adoption plan of the seed catalog instead
+	samples bool // the reference server holds the sample images (set by -adopt)
 }
 
 func run() error {
@@ -141,6 +148,9 @@ func run() error {
 	if o.registryN > 0 {
 		return runRegistryBench(o, tree, o.registryN, o.registryLatency)
 	}
+	if o.adopt {
+		return runAdoptBench(o, b)
+	}
 	res := map[int]sizeResults{}
 	for _, n := range o.sizes {
 		if res[n], err = benchSize(o, b, n); err != nil {
@@ -166,6 +176,7 @@ func parseFlags() (options, error) {
 	flag.IntVar(&o.concurrentN, "concurrent-n", 100, "images per process with -concurrent")
 	flag.IntVar(&o.registryN, "registry-check", 0, "instead: plan this many new images over 5 repositories with the registry check off and on (0: off)")
 	flag.DurationVar(&o.registryLatency, "registry-latency", 20*time.Millisecond, "with -registry-check: the registry's latency per request")
+	flag.BoolVar(&o.adopt, "adopt", false, "instead: the adoption plan of the seed catalog (examples/adopt-deployment), its API calls by route")
 	env := flag.String("provider-env", "", "extra KEY=VALUE,... for the provider (e.g. UFDL_BATCH_READS=false)")
 	flag.Parse()
 	if flag.NArg() > 0 {
@@ -185,7 +196,10 @@ func parseFlags() (options, error) {
 		return o, errors.New("-latency, -serial and -profile are for the reference server, not -host")
 	}
 	if (o.compare != "" || o.host != "") && (o.concurrent > 0 || o.registryN > 0) {
-		return o, errors.New("-compare and -host go with the phase measurements, not -concurrent or -registry-check")
+		return o, errors.New("-compare and -host go with the phase measurements or -adopt, not -concurrent or -registry-check")
+	}
+	if o.adopt && (o.concurrent > 0 || o.registryN > 0) {
+		return o, errors.New("-adopt is a measurement of its own: not with -concurrent or -registry-check")
 	}
 	if *env != "" {
 		o.extraEnv = strings.Split(*env, ",")

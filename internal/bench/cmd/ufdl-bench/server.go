@@ -43,7 +43,7 @@ func startServer(o options) (*benchServer, error) {
 func startReference(o options) (*benchServer, error) {
 	lat := &latencyLog{}
 	ref, err := refserver.New(refserver.Options{
-		AdminUser: "admin", AdminPassword: benchPassword, Latency: o.latency, Serial: o.serial, Profile: refserver.Profile(o.profile),
+		AdminUser: "admin", AdminPassword: benchPassword, Latency: o.latency, Serial: o.serial, Profile: refserver.Profile(o.profile), Samples: o.samples,
 		Log: lat, RecordLimit: 1, // the counters are enough; keep memory flat
 	})
 	if err != nil {
