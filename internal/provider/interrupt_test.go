@@ -252,8 +252,8 @@ func interruptDestroyAt(t *testing.T, step destroyStep) {
 	case waitErr = <-exited:
 	case <-time.After(3 * time.Minute):
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		<-exited
-		t.Fatalf("terraform did not finish the interrupted destroy within 3 minutes:\n%s", out.String())
+		waitErr = <-exited
+		t.Fatalf("terraform did not finish the interrupted destroy within 3 minutes (%v):\n%s", waitErr, out.String())
 	}
 	text := out.String()
 	r.checkNoCrash("apply", text)

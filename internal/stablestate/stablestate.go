@@ -27,9 +27,10 @@ import (
 // framework's is: the protocol server finds those parts by type assertion, so the wrapper
 // must have them all.
 type fullServer interface {
-	tfprotov6.ProviderServerWithListResource
-	tfprotov6.ProviderServerWithActions
-	tfprotov6.ProviderServerWithStateStores
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+	tfprotov6.ActionServer
+	tfprotov6.StateStoreServer
 }
 
 // Wrap returns s with ReadResource answering the new state and identity in JSON. A server
@@ -70,12 +71,12 @@ func (s *server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRe
 // that cannot be read leaves its values as they are.
 func (s *server) loadTypes(ctx context.Context) {
 	s.states, s.identities = map[string]tftypes.Type{}, map[string]tftypes.Type{}
-	if schemas, err := s.fullServer.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{}); err == nil && schemas != nil {
+	if schemas, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{}); err == nil && schemas != nil {
 		for name, schema := range schemas.ResourceSchemas {
 			s.states[name] = schema.ValueType()
 		}
 	}
-	if ids, err := s.fullServer.GetResourceIdentitySchemas(ctx, &tfprotov6.GetResourceIdentitySchemasRequest{}); err == nil && ids != nil {
+	if ids, err := s.GetResourceIdentitySchemas(ctx, &tfprotov6.GetResourceIdentitySchemasRequest{}); err == nil && ids != nil {
 		for name, schema := range ids.IdentitySchemas {
 			s.identities[name] = schema.ValueType()
 		}
