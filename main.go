@@ -2,15 +2,17 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 	"os"
 	runtimedebug "runtime/debug"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/provider"
+	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/stablestate"
 )
 
 // version is set at build time: -ldflags "-X main.version=1.2.3".
@@ -32,10 +34,14 @@ func main() {
 		runtimedebug.SetGCPercent(200)
 	}
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: provider.Address,
-		Debug:   debug,
-	})
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	// stablestate: a drift job's refresh-only plan finds an unchanged image unchanged.
+	err := tf6server.Serve(provider.Address, func() tfprotov6.ProviderServer {
+		return stablestate.Wrap(providerserver.NewProtocol6(provider.New(version)())())
+	}, opts...)
 	if err != nil {
 		log.Fatal(err)
 	}

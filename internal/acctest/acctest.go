@@ -17,6 +17,7 @@ import (
 
 	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/provider"
 	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/refserver"
+	"github.com/waikato-ufdl/terraform-provider-ufdl/internal/stablestate"
 )
 
 // Environment switches of the acceptance suite.
@@ -30,9 +31,13 @@ const (
 	EnvUserPassword = "UFDL_ACC_USER_PASSWORD"
 )
 
-// ProviderFactories serve a fresh provider in-process for every Terraform command.
+// ProviderFactories serve a fresh provider in-process for every Terraform command, as the
+// provider's binary serves it.
 var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"ufdl": providerserver.NewProtocol6WithError(provider.New("acctest")()),
+	"ufdl": func() (tfprotov6.ProviderServer, error) {
+		s, err := providerserver.NewProtocol6WithError(provider.New("acctest")())()
+		return stablestate.Wrap(s), err
+	},
 }
 
 // Server is the UFDL server one test talks to.
@@ -47,10 +52,15 @@ type Server struct {
 	User, Password           string // empty against an external deployment without UFDL_ACC_USER
 
 	// Recorder counts the requests the server received (Calls, CallCounts, ResetCalls,
-	// Requests): the reference server's own, or the recording proxy's.
+	// Requests): the reference server's own, or the proxy's.
 	*refserver.Recorder
+	// Proxy is the proxy between the provider and the server, which injects faults: always
+	// there in front of an external deployment, and in front of the reference server of
+	// NewServerBehindProxy; nil otherwise.
+	Proxy   *Proxy
 	session apiSession
 	lookups lookupOnce
+	direct  string // the reference server itself, when URL is a proxy in front of it
 }
 
 // Profile returns the reference server profile the suite runs with. An external server is
@@ -83,11 +93,11 @@ func NewServer(t *testing.T, opts ...func(*refserver.Options)) *Server {
 		if host == "" || user == "" || pass == "" {
 			t.Fatalf("%s=1 needs UFDL_HOST, UFDL_USERNAME and UFDL_PASSWORD (an admin user) to be set", EnvExternal)
 		}
-		rec, url := startRecordingProxy(t, host)
+		proxy := NewProxy(t, host)
 		return &Server{
-			URL: url, AdminUser: user, AdminPassword: pass,
+			URL: proxy.URL, AdminUser: user, AdminPassword: pass,
 			User: os.Getenv(EnvUser), Password: os.Getenv(EnvUserPassword),
-			Recorder: rec,
+			Recorder: proxy.Recorder, Proxy: proxy,
 		}
 	}
 	o := refserver.Options{
@@ -112,6 +122,19 @@ func NewServer(t *testing.T, opts ...func(*refserver.Options)) *Server {
 	// with a server that has counted nothing.
 	srv.Frameworks(t)
 	ref.ResetCalls()
+	return srv
+}
+
+// NewServerBehindProxy is NewServer with the provider's requests passing through a Proxy, in
+// front of the reference server as in front of an external deployment: tests that inject
+// faults with it run the same against both. Its Recorder is the proxy's.
+func NewServerBehindProxy(t *testing.T, opts ...func(*refserver.Options)) *Server {
+	t.Helper()
+	srv := NewServer(t, opts...)
+	if srv.Proxy == nil {
+		srv.Proxy = NewProxy(t, srv.URL)
+		srv.direct, srv.URL, srv.Recorder = srv.URL, srv.Proxy.URL, srv.Proxy.Recorder
+	}
 	return srv
 }
 

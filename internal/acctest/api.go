@@ -28,10 +28,13 @@ type apiSession struct {
 // tokenLifetime stays below the real backend's 5-minute access tokens.
 const tokenLifetime = 4 * time.Minute
 
-// directURL is the server itself, bypassing the recording proxy.
+// directURL is the server itself, bypassing the proxy.
 func (s *Server) directURL() string {
-	if s.Ref == nil {
+	switch {
+	case s.Ref == nil:
 		return os.Getenv("UFDL_HOST")
+	case s.direct != "":
+		return s.direct
 	}
 	return s.URL
 }

@@ -258,7 +258,7 @@ func TestRefserverValidationErrors(t *testing.T) {
 	spec := yolo(t, lk)
 	spec.Licence = "XYZ"
 	_, err := c.CreateImage(ctx, spec)
-	want := "POST /v1/docker/create: 400 Bad Request: licence: Object with name=XYZ does not exist."
+	want := "POST " + c.Host() + "/v1/docker/create: 400 Bad Request: licence: Object with name=XYZ does not exist."
 	if err == nil || err.Error() != want || !client.IsBadRequest(err) {
 		t.Errorf("error %v, want %q", err, want)
 	}
@@ -269,7 +269,7 @@ func TestRefserverValidationErrors(t *testing.T) {
 	}
 	_, err = c.CreateImage(ctx, spec)
 	// The backend's duplicate is PostgreSQL's message, as a detail.
-	want = "POST /v1/docker/create: 400 Bad Request: duplicate key value violates unique constraint"
+	want = "POST " + c.Host() + "/v1/docker/create: 400 Bad Request: duplicate key value violates unique constraint"
 	if err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("duplicate: %v, want %q", err, want)
 	}
@@ -297,7 +297,7 @@ func TestRefserverNonAdminForbidden(t *testing.T) {
 	if !client.IsForbidden(err) {
 		t.Fatalf("got %v, want 403", err)
 	}
-	want := "POST /v1/docker/create: 403 Forbidden: You do not have permission to perform this action."
+	want := "POST " + host + "/v1/docker/create: 403 Forbidden: You do not have permission to perform this action."
 	if err.Error() != want {
 		t.Errorf("error %q, want %q", err, want)
 	}

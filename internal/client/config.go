@@ -153,7 +153,30 @@ func parseHost(host string) (*url.URL, *ConfigError) {
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
+	if base, ok := apiPrefixIn(u.Path); ok {
+		fixed := *u
+		fixed.Path = base
+		return nil, &ConfigError{Field: "Host", Message: fmt.Sprintf("%q includes /%s, the API's own prefix, which the client adds to every path "+
+			"(a login would go to %s/%s/auth/obtain): write %q", host, apiVersion, u.String(), apiVersion, fixed.String())}
+	}
 	return u, nil
+}
+
+// apiVersion is the first segment of every API path ("/v1/docker/list").
+const apiVersion = "v1"
+
+// apiPrefixIn reports whether path, a host URL's path, holds the API's own prefix as a
+// segment ("/v1", "/ufdl/v1", "/v1/docker"), and returns the part before it: the base URL
+// the user meant. The real backend's auth routes match anywhere in the path, so such a host
+// would log in and then answer every other call 404.
+func apiPrefixIn(path string) (string, bool) {
+	segments := strings.Split(path, "/")
+	for i, seg := range segments {
+		if seg == apiVersion {
+			return strings.Join(segments[:i], "/"), true
+		}
+	}
+	return "", false
 }
 
 // masked is the printable form of a Config: the password and the CA bundle are

@@ -44,6 +44,8 @@ func TestNewHostForms(t *testing.T) {
 		{"http://127.0.0.1:8000/", "http://127.0.0.1:8000"},
 		{" https://ufdl.example.org/api/ ", "https://ufdl.example.org/api"},
 		{"http://[::1]:8000//", "http://[::1]:8000"},
+		{"http://h/v10", "http://h/v10"},
+		{"http://h/api-v1", "http://h/api-v1"},
 	} {
 		cfg := validConfig()
 		cfg.Host = tc.in
@@ -71,6 +73,10 @@ func TestNewRejects(t *testing.T) {
 		{"no host", func(c *Config) { c.Host = "http://" }, "Host", "no host name"},
 		{"credentials", func(c *Config) { c.Host = "http://admin:hunter2@x.org" }, "Host", "must not contain credentials"},
 		{"query", func(c *Config) { c.Host = "http://x.org/?a=b" }, "Host", "query or fragment"},
+		{"API prefix", func(c *Config) { c.Host = "http://h/v1" }, "Host",
+			`"http://h/v1" includes /v1, the API's own prefix, which the client adds to every path (a login would go to http://h/v1/v1/auth/obtain): write "http://h"`},
+		{"API prefix with a slash", func(c *Config) { c.Host = "https://h:8443/ufdl/v1/" }, "Host", `write "https://h:8443/ufdl"`},
+		{"an API path", func(c *Config) { c.Host = "http://h/v1/docker" }, "Host", `write "http://h"`},
 		{"no user", func(c *Config) { c.Username = "" }, "Username", "must not be empty"},
 		{"no password", func(c *Config) { c.Password = "" }, "Password", "must not be empty"},
 		{"bad PEM", func(c *Config) {

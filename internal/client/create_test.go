@@ -124,7 +124,7 @@ func TestCreateFaults(t *testing.T) {
 			setup: func(f *fake) { f.put(yoloSpec()) },
 			check: func(t *testing.T, _ *Image, err error) {
 				want := "POST /v1/docker/create: 400 Bad Request: The fields name, version must make a unique set."
-				if err == nil || err.Error() != want || !IsBadRequest(err) {
+				if err == nil || !strings.HasSuffix(err.Error(), want[len("POST "):]) || !IsBadRequest(err) {
 					t.Errorf("error %v, want %q", err, want)
 				}
 			},
@@ -151,7 +151,7 @@ func TestCreateFaults(t *testing.T) {
 			},
 			retries: 2,
 			check: func(t *testing.T, _ *Image, err error) {
-				if got, want := err.Error(), "POST /v1/docker/create: 500 Internal Server Error: boom"; got != want {
+				if got, want := err.Error(), "/v1/docker/create: 500 Internal Server Error: boom"; !strings.HasSuffix(got, want) {
 					t.Errorf("error %q, want %q", got, want)
 				}
 			},
@@ -180,7 +180,8 @@ func TestCreateFaults(t *testing.T) {
 				f.intercept("POST", "/v1/docker/list", -1, status(403, "application/json", `{"detail": "You do not have permission to perform this action."}`))
 			},
 			check: func(t *testing.T, _ *Image, err error) {
-				if err == nil || !strings.Contains(err.Error(), "looking up yolo:v7_2022-10-08_cuda11.1 to see whether it was created anyway also failed: POST /v1/docker/list: 403 Forbidden") {
+				if err == nil || !strings.Contains(err.Error(), "looking up yolo:v7_2022-10-08_cuda11.1 to see whether it was created anyway also failed: POST http://127.0.0.1:") ||
+					!strings.Contains(err.Error(), "/v1/docker/list: 403 Forbidden") {
 					t.Errorf("error %v", err)
 				}
 				var conn *ConnectionError

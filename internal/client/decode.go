@@ -20,7 +20,7 @@ import (
 // request carried scrubbed from the server's text.
 func (c *Client) apiError(req *request, resp *response) *APIError {
 	e := parseErrorBody(resp.body, resp.header.Get("Content-Type"))
-	e.Method, e.Path, e.Status = req.method, req.path, resp.status
+	e.Method, e.Path, e.Host, e.Status = req.method, req.path, c.host, resp.status
 	e.retryAfter = resp.header.Get("Retry-After") != ""
 	if resp.status >= 300 && resp.status < 400 {
 		if loc := resp.header.Get("Location"); loc != "" {

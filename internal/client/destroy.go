@@ -100,8 +100,12 @@ func (d *destroy) probe(ctx context.Context) error {
 func (d *destroy) withoutTasks(ctx context.Context, tasks []string) error {
 	c := d.c
 	if _, err := c.PatchImage(ctx, d.pk, ImageSpec{Tasks: []string{}}, []string{FieldTasks}); err != nil {
-		if IsNotFound(err) {
+		switch {
+		case IsNotFound(err):
 			return nil
+		case outcomeUnknown(err, imagePath(d.pk)):
+			// Cleared, perhaps (Ctrl-C while the answer was on its way): put them back.
+			return d.restoreTasks(ctx, tasks, err)
 		}
 		return err // not cleared: nothing changed
 	}
@@ -111,7 +115,13 @@ func (d *destroy) withoutTasks(ctx context.Context, tasks []string) error {
 		c.destroyLearned.Store(true)
 		return nil
 	}
-	cause := errOr(err, &StillReferencedError{PK: d.pk, Detail: keptDetail + ", also with its tasks cleared"})
+	return d.restoreTasks(ctx, tasks, errOr(err, &StillReferencedError{PK: d.pk, Detail: keptDetail + ", also with its tasks cleared"}))
+}
+
+// restoreTasks puts the tasks of an image that was kept, or may have been, back after
+// clearing them, and returns cause, the reason it was kept, saying so.
+func (d *destroy) restoreTasks(ctx context.Context, tasks []string, cause error) error {
+	c := d.c
 	// NOTE: the tasks go back even when ctx has ended (Ctrl-C after the clearing): with a
 	// context of its own, or the image would be left without them.
 	rctx, cancel := c.settleContext(ctx)

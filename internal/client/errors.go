@@ -21,24 +21,31 @@ import (
 // JSON (an HTML page's <title>, or the first characters of the text).
 type APIError struct {
 	Method, Path string
-	Status       int
-	Detail       string
-	FieldErrors  map[string][]string
-	Summary      string
+	// Host is the server's base URL, so that the message names the address the request went
+	// to; "" for an answer the client derived itself (an image a list did not hold).
+	Host        string
+	Status      int
+	Detail      string
+	FieldErrors map[string][]string
+	Summary     string
 
 	retryAfter bool // the server said when to come back: it did not process the request
 }
 
-// Error reads like "PATCH /v1/docker/5: 400 Bad Request: licence: Object with name=XYZ does not exist.".
+// Error reads like "PATCH http://h/v1/docker/5: 400 Bad Request: licence: Object with name=XYZ does not exist.".
 func (e *APIError) Error() string {
 	status := statusLine(e.Status)
-	s := fmt.Sprintf("%s %s: %s", e.Method, e.Path, status)
+	s := fmt.Sprintf("%s %s: %s", e.Method, e.URL(), status)
 	// A gateway's page often says no more than the status ("<title>502 Bad Gateway</title>").
 	if m := e.Message(); m != "" && !strings.EqualFold(m, status) {
 		s += ": " + m
 	}
 	return s
 }
+
+// URL is the address the request went to: the host's base URL and the path. A 404 from a
+// host URL with a wrong path prefix is only understood with it.
+func (e *APIError) URL() string { return e.Host + e.Path }
 
 // Message is the server's message without method, path and status, e.g.
 // "licence: Object with name=XYZ does not exist.". Field errors are sorted by

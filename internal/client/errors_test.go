@@ -69,12 +69,16 @@ func TestAPIErrorMessages(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := c.check(&request{method: tc.method, path: tc.path}, resp, "x", nil)
-			if got == nil || got.Error() != tc.want {
-				t.Errorf("error =\n%v\nwant\n%s", got, tc.want)
+			if want := atHost(tc.want, f.srv.URL); got == nil || got.Error() != want {
+				t.Errorf("error =\n%v\nwant\n%s", got, want)
 			}
 		})
 	}
 }
+
+// atHost is msg, an error about a request to a path, naming the full URL on host instead:
+// "GET /v1/docker/5: ..." becomes "GET http://127.0.0.1:1234/v1/docker/5: ...".
+func atHost(msg, host string) string { return strings.Replace(msg, " /v1/", " "+host+"/v1/", 1) }
 
 func TestAPIErrorLongBodiesAreCut(t *testing.T) {
 	body := strings.Repeat("x", 5000)

@@ -3,6 +3,9 @@ package client_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"slices"
 	"strings"
@@ -312,5 +315,49 @@ func TestInterruptedDestroy(t *testing.T) {
 				t.Errorf("image after the interrupted destroy: %v", kept)
 			}
 		})
+	}
+}
+
+// TestDestroyInterruptedWhileClearingTasks: Ctrl-C while the answer to the clearing of an
+// image's tasks is on its way. The server has cleared them; the client cannot know, so it puts
+// them back with a context of its own and says the image was kept.
+func TestDestroyInterruptedWhileClearingTasks(t *testing.T) {
+	s, err := refserver.New(refserver.Options{Samples: true, Profile: refserver.ProfileUFDLBackend})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	var armed atomic.Bool
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !armed.Load() || r.Method != http.MethodPatch {
+			s.ServeHTTP(w, r)
+			return
+		}
+		// The server carries the PATCH out; its answer waits until the client gives up.
+		armed.Store(false)
+		s.ServeHTTP(httptest.NewRecorder(), r)
+		cancel()
+		<-r.Context().Done()
+	}))
+	t.Cleanup(hs.Close)
+	admin, pw, _, _ := s.Credentials()
+	c, err := client.New(client.Config{Host: hs.URL, Username: admin, Password: pw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Image 1 teaches the client that this server keeps images with tasks.
+	if err := c.DestroyImage(t.Context(), 1, []string{"Train"}); err != nil {
+		t.Fatal(err)
+	}
+	img, _ := s.Image(2)
+	tasks, _ := img["tasks"].([]string)
+	armed.Store(true)
+	err = c.DestroyImage(ctx, 2, tasks)
+	want := fmt.Sprintf("interrupted before docker image 2 was deleted: it was kept, with its tasks %q put back", tasks)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("destroy: %v, want %q", err, want)
+	}
+	if kept, ok := s.Image(2); !ok || !slices.Equal(kept["tasks"].([]string), tasks) {
+		t.Errorf("image 2 after the interrupted destroy: %v (present: %t), want it with its tasks %q", kept, ok, tasks)
 	}
 }

@@ -33,6 +33,16 @@ type request struct {
 	hide []string
 }
 
+// writes reports whether req changes what the server holds in place (PATCH, PUT, DELETE):
+// a 500 to it is the server failing on this very change, which it will most likely do again.
+func (r *request) writes() bool {
+	switch r.method {
+	case http.MethodPatch, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
 // response is a complete answer: the body was read inside the attempt.
 type response struct {
 	status   int
@@ -50,6 +60,8 @@ type attemptState struct {
 	attempt  int
 	lastErr  error
 	lastBody []byte
+	// failures counts the answers of status 500 so far.
+	failures int
 }
 
 // send performs req with retries and back-off, and returns the last complete
@@ -113,7 +125,10 @@ func (c *Client) send(ctx context.Context, req *request, token string) (*respons
 // checkRetry is the retry policy: connection errors, 429 and 5xx (but 501) are
 // retried; other statuses never. A create (once) is retried only when the
 // failure proves the server did not process it: nothing could be sent
-// (refused, DNS), 429, or 503 with Retry-After.
+// (refused, DNS), 429, or 503 with Retry-After. A write's 500 is retried once:
+// a gateway's 502, 503 and 504 pass, but a 500 is the application failing on
+// the request (the real backend answers a (name, version) clash so), and five
+// attempts with back-off only delay the message that says why.
 //
 // Once ctx has ended nothing is sent again; a complete answer that would not be
 // retried anyway is still returned (a create that was allowed to finish, see
@@ -146,6 +161,8 @@ func (st *attemptState) retryPolicy(ctx context.Context, resp *http.Response, er
 		return true, nil
 	case st.req.once:
 		return false, nil
+	case code == http.StatusInternalServerError && st.req.writes():
+		return st.failures < 2, nil
 	case code >= 500 && code != http.StatusNotImplemented:
 		return true, nil
 	}
@@ -300,6 +317,9 @@ func (t *attemptTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	} else {
 		st.lastErr = nil
 		fields["status"] = resp.StatusCode
+		if resp.StatusCode == http.StatusInternalServerError {
+			st.failures++
+		}
 		if !st.req.noAuth { // a login's password hashing says nothing of what a list costs
 			st.c.lat.observe(time.Since(start))
 		}

@@ -23,10 +23,53 @@ func TestRetriesExhaustedGiveLastStatus(t *testing.T) {
 	if !errors.As(err, &ae) || ae.Status != 502 {
 		t.Fatalf("got %v, want APIError 502", err)
 	}
-	if got, want := err.Error(), "GET /v1/docker/5: 502 Bad Gateway"; got != want {
+	if got, want := err.Error(), atHost("GET /v1/docker/5: 502 Bad Gateway", f.srv.URL); got != want {
 		t.Errorf("error = %q, want %q", got, want)
 	}
 	f.wantCalls("GET /v1/docker/{pk}", 3, "(1 + MaxRetries 2)")
+}
+
+// A write answered 500 fails on the second answer: the real backend answers a (name, version)
+// clash on PATCH so, and four more attempts with back-off only delay the error. Reads and a
+// gateway's 502 keep every retry.
+func TestServerErrorOfAWriteIsRetriedOnce(t *testing.T) {
+	ctx := context.Background()
+	page := status(500, "text/html", "<html><head><title>Server Error (500)</title></head></html>")
+	for _, tc := range []struct {
+		name, method string
+		answer       handler
+		send         func(c *Client, pk int64) error
+		calls        int
+	}{
+		{"PATCH 500", "PATCH", page, func(c *Client, pk int64) error {
+			_, err := c.PatchImage(ctx, pk, ImageSpec{Name: "taken"}, []string{FieldName})
+			return err
+		}, 2},
+		{"PUT 500", "PUT", page, func(c *Client, pk int64) error {
+			_, err := c.ReplaceImage(ctx, pk, yoloSpec())
+			return err
+		}, 2},
+		{"DELETE 500", "DELETE", page, func(c *Client, pk int64) error { return c.DeleteImage(ctx, pk) }, 2},
+		{"GET 500", "GET", page, func(c *Client, pk int64) error {
+			_, err := c.GetImage(ctx, pk)
+			return err
+		}, 5},
+		{"PATCH 502", "PATCH", status(502, "text/html", "<html><title>502 Bad Gateway</title></html>"), func(c *Client, pk int64) error {
+			_, err := c.PatchImage(ctx, pk, ImageSpec{CPU: true}, []string{FieldCPU})
+			return err
+		}, 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(t)
+			pk := f.put(yoloSpec())
+			f.intercept(tc.method, "/v1/docker/{pk}", -1, tc.answer)
+			err := tc.send(f.client(), pk)
+			if !IsServerError(err) {
+				t.Fatalf("got %v, want the server's error", err)
+			}
+			f.wantCalls(tc.method+" /v1/docker/{pk}", tc.calls)
+		})
+	}
 }
 
 func TestRetry429WithRetryAfter(t *testing.T) {
@@ -73,7 +116,7 @@ func TestNotFoundPredicate(t *testing.T) {
 	if !IsNotFound(err) || IsForbidden(err) || IsBadRequest(err) || IsUnauthorized(err) {
 		t.Fatalf("predicates wrong for %v", err)
 	}
-	if got, want := err.Error(), "GET /v1/docker/42: 404 Not Found: Not found."; got != want {
+	if got, want := err.Error(), atHost("GET /v1/docker/42: 404 Not Found: Not found.", f.srv.URL); got != want {
 		t.Errorf("error = %q, want %q", got, want)
 	}
 	f.wantCalls("GET /v1/docker/{pk}", 1)
@@ -227,7 +270,7 @@ func TestRedirectNotFollowed(t *testing.T) {
 	f.intercept("GET", "/v1/docker/{pk}", -1, status(301, "", "", "Location", "https://elsewhere.example/v1/docker/4"))
 	c := f.client()
 	_, err := c.GetImage(context.Background(), 4)
-	want := "GET /v1/docker/4: 301 Moved Permanently: redirected to https://elsewhere.example/v1/docker/4; the client does not follow redirects, check the host URL"
+	want := atHost("GET /v1/docker/4: 301 Moved Permanently: redirected to https://elsewhere.example/v1/docker/4; the client does not follow redirects, check the host URL", f.srv.URL)
 	if err == nil || err.Error() != want {
 		t.Errorf("error = %v, want %q", err, want)
 	}
@@ -289,29 +332,47 @@ func TestCheckRetryPolicy(t *testing.T) {
 		return &http.Response{StatusCode: code, Header: hdr}
 	}
 	for _, tc := range []struct {
-		name string
-		once bool
-		resp *http.Response
-		err  error
-		want bool
+		name   string
+		once   bool
+		method string // "" is GET
+		// failures is how many 500s came before, this answer included.
+		failures int
+		resp     *http.Response
+		err      error
+		want     bool
 	}{
-		{"read 503", false, r(503), nil, true},
-		{"read 500", false, r(500), nil, true},
-		{"read 501", false, r(501), nil, false},
-		{"read 429", false, r(429), nil, true},
-		{"read 400", false, r(400), nil, false},
-		{"read 401", false, r(401), nil, false},
-		{"read 200", false, r(200), nil, false},
-		{"read reset", false, nil, reset, true},
-		{"read refused", false, nil, refused, true},
-		{"create 500", true, r(500), nil, false},
-		{"create 503", true, r(503), nil, false},
-		{"create 503 Retry-After", true, r(503, "Retry-After", "1"), nil, true},
-		{"create 429", true, r(429), nil, true},
-		{"create reset", true, nil, reset, false},
-		{"create refused", true, nil, refused, true},
+		{name: "read 503", resp: r(503), want: true},
+		{name: "read 500", failures: 1, resp: r(500), want: true},
+		{name: "read 501", resp: r(501), want: false},
+		{name: "read 429", resp: r(429), want: true},
+		{name: "read 400", resp: r(400), want: false},
+		{name: "read 401", resp: r(401), want: false},
+		{name: "read 200", resp: r(200), want: false},
+		{name: "read reset", err: reset, want: true},
+		{name: "read refused", err: refused, want: true},
+		{name: "create 500", once: true, failures: 1, resp: r(500), want: false},
+		{name: "create 503", once: true, resp: r(503), want: false},
+		{name: "create 503 Retry-After", once: true, resp: r(503, "Retry-After", "1"), want: true},
+		{name: "create 429", once: true, resp: r(429), want: true},
+		{name: "create reset", once: true, err: reset, want: false},
+		{name: "create refused", once: true, err: refused, want: true},
+		{name: "PATCH 500, the first", method: "PATCH", failures: 1, resp: r(500), want: true},
+		{name: "PATCH 500, the second", method: "PATCH", failures: 2, resp: r(500), want: false},
+		{name: "PUT 500, the second", method: "PUT", failures: 2, resp: r(500), want: false},
+		{name: "DELETE 500, the second", method: "DELETE", failures: 2, resp: r(500), want: false},
+		{name: "read 500, the fifth", failures: 5, resp: r(500), want: true},
+		{name: "list 500, the third", method: "POST", failures: 3, resp: r(500), want: true},
+		{name: "PATCH 502, after two 500s", method: "PATCH", failures: 2, resp: r(502), want: true},
+		{name: "PATCH 503, after two 500s", method: "PATCH", failures: 2, resp: r(503), want: true},
+		{name: "PATCH 503 Retry-After", method: "PATCH", failures: 2, resp: r(503, "Retry-After", "1"), want: true},
+		{name: "PATCH 429", method: "PATCH", failures: 2, resp: r(429), want: true},
+		{name: "PATCH reset", method: "PATCH", failures: 2, err: reset, want: true},
 	} {
-		st := &attemptState{req: &request{once: tc.once}}
+		method := tc.method
+		if method == "" {
+			method = http.MethodGet
+		}
+		st := &attemptState{req: &request{method: method, once: tc.once}, failures: tc.failures}
 		got, _ := st.checkRetry(ctx, tc.resp, tc.err)
 		if got != tc.want {
 			t.Errorf("%s: retry = %v, want %v", tc.name, got, tc.want)

@@ -16,8 +16,9 @@ import (
 )
 
 var (
-	_ datasource.DataSource              = (*imageDigestDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*imageDigestDataSource)(nil)
+	_ datasource.DataSource                   = (*imageDigestDataSource)(nil)
+	_ datasource.DataSourceWithConfigure      = (*imageDigestDataSource)(nil)
+	_ datasource.DataSourceWithValidateConfig = (*imageDigestDataSource)(nil)
 )
 
 // NewImageDigestDataSource returns the ufdl_image_digest data source.
@@ -68,9 +69,9 @@ func (d *imageDigestDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"registry_password": schema.StringAttribute{
 				MarkdownDescription: "Password of `registry_username`. Sensitive, but a data source's arguments are kept in state like its results: " +
 					"prefer a pull-only account. Requires `registry_username`.",
-				Optional:   true,
-				Sensitive:  true,
-				Validators: []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("registry_username"))},
+				Optional:  true,
+				Sensitive: true,
+				// Checked in ValidateConfig, by an error that does not show the configuration line.
 			},
 			"digest":     computed("Digest of the manifest, e.g. `sha256:4a3b…`: of the index or manifest list for multi-platform images, as `docker pull` resolves it."),
 			"media_type": computed("Media type of the manifest, e.g. `application/vnd.docker.distribution.manifest.v2+json` or `application/vnd.oci.image.index.v1+json`."),
@@ -85,6 +86,18 @@ func (d *imageDigestDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 
 func (d *imageDigestDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.data = dataSourceProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ValidateConfig refuses a registry password without a username, by an error without an
+// attribute path: Terraform would print the password's configuration line.
+func (d *imageDigestDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	var m imageDigestModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if !resp.Diagnostics.HasError() && !m.RegistryPassword.IsNull() && m.RegistryUsername.IsNull() {
+		resp.Diagnostics.AddError("Registry Password Without Username",
+			"registry_password is set but registry_username is not: the registry is asked with both, or anonymously with neither. "+
+				"Set registry_username, or remove registry_password for an anonymous pull.")
+	}
 }
 
 func (d *imageDigestDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -111,6 +124,10 @@ func (d *imageDigestDataSource) Read(ctx context.Context, req datasource.ReadReq
 		var p *registry.Problem
 		if errors.As(err, &p) {
 			summary = p.Summary
+			if p.Kind == registry.KindUnreachable {
+				detail += " This data source asks the registry whatever registry_check says: read it where the registry can be reached, " +
+					"or pin url without it (provider::ufdl::pin_image with a digest from docker inspect)."
+			}
 		}
 		resp.Diagnostics.AddAttributeError(path.Root("url"), summary, detail)
 		return

@@ -128,9 +128,13 @@ func addImageAPIError(diags *diag.Diagnostics, action string, ref *imageRef, err
 				detail += " This UFDL server requires a hardware generation on every image, CPU images included. " +
 					"Set min_hardware_generation, e.g. to the oldest generation your workers have (such as \"Fermi\")."
 			}
-			if slices.Contains(client.ImageFields, f) {
+			switch {
+			case f == client.FieldRegistryPassword:
+				// Not at the attribute: its configuration line holds the secret when written as a literal.
+				diags.AddError("Invalid Docker Image "+titleCase(f), detail)
+			case slices.Contains(client.ImageFields, f):
 				diags.AddAttributeError(path.Root(f), "Invalid Docker Image "+titleCase(f), detail)
-			} else {
+			default:
 				diags.AddError("Docker Image Rejected", detail)
 			}
 		}

@@ -30,28 +30,40 @@ import (
 // faultRegistryPassword is the registry password of every image here; it must never show.
 const faultRegistryPassword = "faults-registry-pw-7f3a"
 
-// tfRun drives one working directory with the terraform CLI against one reference server.
+// tfRun drives one working directory with the terraform CLI against one server: the
+// reference server, or an external deployment (then only through its proxy's faults).
 type tfRun struct {
 	t       *testing.T
 	srv     *acctest.Server
 	w       *acctest.Workdir
 	env     []string
 	logPath string
+	// prefix begins the name of every image the run makes: the server's images of the run.
+	prefix string
 	// unmanaged lists images made outside Terraform, which state is not expected to hold.
 	unmanaged []int64
 }
 
+// newTFRun runs testdata/count/main.tf: var.n images named prefix-<index>.
 func newTFRun(t *testing.T, srv *acctest.Server, prefix string, env ...string) *tfRun {
 	t.Helper()
-	w := acctest.NewWorkdir(t, acctest.TestdataFile(t, "count/main.tf"))
+	return newTFRunConfig(t, srv, prefix, acctest.TestdataFile(t, "count/main.tf"), env...)
+}
+
+// newTFRunConfig runs config, whose images are named prefix-<something>, with TF_VAR_prefix
+// and TF_VAR_framework set; it removes them from the server when t ends.
+func newTFRunConfig(t *testing.T, srv *acctest.Server, prefix, config string, env ...string) *tfRun {
+	t.Helper()
+	w := acctest.NewWorkdir(t, config)
 	logPath := filepath.Join(w.Dir, "provider.log")
-	r := &tfRun{t: t, srv: srv, w: w, logPath: logPath, env: append(srv.Env(
+	r := &tfRun{t: t, srv: srv, w: w, logPath: logPath, prefix: prefix, env: append(srv.Env(
 		"TF_VAR_prefix="+prefix, "TF_VAR_framework="+strconv.FormatInt(yoloV7(t, srv), 10),
 		"TF_VAR_registry_username=public", "TF_VAR_registry_password="+faultRegistryPassword,
 		"UFDL_MAX_RETRIES=4",
 		// The provider's own debug log (every request, retry and renewal), checked for secrets.
 		"TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH="+logPath,
 	), env...)}
+	srv.RemoveAtEnd(t, prefix+"-")
 	t.Cleanup(r.checkLogClean)
 	return r
 }
@@ -68,7 +80,8 @@ func skipUnlessAcc(t *testing.T) {
 // returns its output and exit code. Output is checked for crashes and secrets every time.
 func (r *tfRun) run(env []string, args ...string) (string, int) {
 	r.t.Helper()
-	args = append(args, "-no-color", "-input=false")
+	// The flags go before any plan file: the CLI takes positional arguments last.
+	args = append([]string{args[0], "-no-color", "-input=false"}, args[1:]...)
 	out, err := r.w.RunEnv(append(slices.Clone(r.env), env...), args...)
 	code := 0
 	var ee *exec.ExitError
@@ -108,10 +121,20 @@ func (r *tfRun) expectEmptyPlan(env []string, vars ...string) {
 // plan is then empty.
 func (r *tfRun) converge(vars ...string) {
 	r.t.Helper()
-	r.srv.Ref.ClearFaults()
+	r.clearFaults()
 	r.apply(vars...)
 	r.checkServerMatchesState()
 	r.expectEmptyPlan(nil, vars...)
+}
+
+// clearFaults removes the faults of the reference server and of the proxy, whichever there are.
+func (r *tfRun) clearFaults() {
+	if r.srv.Ref != nil {
+		r.srv.Ref.ClearFaults()
+	}
+	if r.srv.Proxy != nil {
+		r.srv.Proxy.ClearFaults()
+	}
 }
 
 func varArgs(vars []string) []string {
@@ -293,16 +316,22 @@ func readTFStateImages(t *testing.T, path string) []tfStateImage {
 // duplicate), and each state entry agrees with the server. It returns the number of images.
 func (r *tfRun) checkServerMatchesState() int {
 	r.t.Helper()
-	return checkServerMatchesState(r.t, r.srv.Ref, r.state(), r.unmanaged...)
+	images, err := r.srv.ImagesNamed(r.prefix + "-")
+	if err != nil {
+		r.t.Fatalf("listing the images of the run: %v", err)
+	}
+	return checkServerMatchesState(r.t, images, r.state(), r.unmanaged...)
 }
 
-// Images with a pk in unmanaged were made outside Terraform and are not expected in state.
-func checkServerMatchesState(t *testing.T, ref *refserver.Server, st []tfStateImage, unmanaged ...int64) int {
+// checkServerMatchesState checks images, what the server holds, against the images of a
+// state. Images with a pk in unmanaged were made outside Terraform and are not expected in
+// state.
+func checkServerMatchesState(t *testing.T, images []map[string]any, st []tfStateImage, unmanaged ...int64) int {
 	t.Helper()
 	server := map[int64]map[string]any{}
 	seen := map[string]int64{}
-	for _, img := range ref.Images() {
-		pk := img["pk"].(int64)
+	for _, img := range images {
+		pk := acctest.PK(img)
 		key := fmt.Sprint(img["name"], ":", img["version"])
 		if other, dup := seen[key]; dup {
 			t.Errorf("the server holds two images %s (pks %d and %d)", key, other, pk)

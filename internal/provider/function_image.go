@@ -15,7 +15,9 @@ import (
 var _ provider.ProviderWithFunctions = (*ufdlProvider)(nil)
 
 // Functions are pure: no network, no provider configuration, so they work in `terraform
-// validate` and in any expression.
+// validate` and in any expression. Their error messages end without a period: Terraform
+// prints them inside a sentence of its own ("Invalid value for "url" parameter: ...") and
+// adds one.
 func (p *ufdlProvider) Functions(_ context.Context) []func() function.Function {
 	return []func() function.Function{
 		func() function.Function { return pinImageFunction{} },
@@ -51,17 +53,17 @@ func (pinImageFunction) Run(ctx context.Context, req function.RunRequest, resp *
 	}
 	ref, err := registry.ParseReference(url)
 	if err != nil {
-		resp.Error = function.NewArgumentFuncError(0, fmt.Sprintf("pin_image: url %q is not an image reference: %s.", url, err))
+		resp.Error = function.NewArgumentFuncError(0, fmt.Sprintf("pin_image: url %q is not an image reference: %s", url, err))
 		return
 	}
 	pinned, err := ref.Pin(digest)
 	if err != nil {
-		resp.Error = function.NewArgumentFuncError(1, fmt.Sprintf("pin_image: %s.", err))
+		resp.Error = function.NewArgumentFuncError(1, fmt.Sprintf("pin_image: %s", err))
 		return
 	}
 	if len(pinned) > maxURL {
 		resp.Error = function.NewArgumentFuncError(0, fmt.Sprintf("pin_image: %s is %d characters, more than the %d a catalog url holds. "+
-			"Pin the name without its tag: provider::ufdl::pin_image(%q, digest) gives %d characters.",
+			"Pin the name without its tag: provider::ufdl::pin_image(%q, digest) gives %d characters",
 			pinned, len(pinned), maxURL, ref.Name(), len(ref.Name())+1+len(digest)))
 		return
 	}
@@ -100,7 +102,7 @@ func (parseImageFunction) Run(ctx context.Context, req function.RunRequest, resp
 	}
 	ref, err := registry.ParseReference(url)
 	if err != nil {
-		resp.Error = function.NewArgumentFuncError(0, fmt.Sprintf("parse_image: url %q is not an image reference: %s.", url, err))
+		resp.Error = function.NewArgumentFuncError(0, fmt.Sprintf("parse_image: url %q is not an image reference: %s", url, err))
 		return
 	}
 	optional := func(s string) attr.Value {

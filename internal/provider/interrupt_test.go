@@ -3,10 +3,15 @@
 package provider_test
 
 import (
+	"bytes"
+	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -160,5 +165,128 @@ func interruptApply(t *testing.T, group bool) {
 	r.converge("n=50")
 	if got := len(srv.Ref.Images()); got != n {
 		t.Errorf("the server holds %d images after the re-run, want %d", got, n)
+	}
+}
+
+// destroyStep is one request of an image's destroy: the occurrence-th request (from 0) to
+// method and route in the apply that destroys it.
+type destroyStep struct {
+	method, route string
+	occurrence    int
+}
+
+func (s destroyStep) String() string {
+	return fmt.Sprintf("%s %s #%d", s.method, s.route, s.occurrence+1)
+}
+
+// TestAccInterruptAtEachStepOfImageDestroy presses Ctrl-C at each step of an image's destroy,
+// right after the server has carried it out: the real backend keeps an image that has tasks,
+// so a destroy deletes, reads back, clears the tasks, deletes again and reads back. Whatever
+// step the interrupt meets, the server then holds the image with all its tasks and state holds
+// it too, or neither does; and the next destroy leaves nothing.
+func TestAccInterruptAtEachStepOfImageDestroy(t *testing.T) {
+	t.Parallel()
+	// The steps, as this server needs them: the requests of an undisturbed destroy.
+	srv := acctest.NewServerBehindProxy(t, backendLike)
+	r := newTFRun(t, srv, acctest.Name("steps"))
+	r.apply()
+	r.must(0, nil, "plan", "-destroy", "-out=destroy.tfplan")
+	srv.ResetCalls()
+	r.must(0, nil, "apply", "destroy.tfplan")
+	var steps []destroyStep
+	seen := map[string]int{}
+	for _, q := range srv.Requests() {
+		if strings.HasPrefix(q.Route, "/v1/auth/") {
+			continue
+		}
+		key := q.Method + " " + q.Route
+		steps = append(steps, destroyStep{q.Method, q.Route, seen[key]})
+		seen[key]++
+	}
+	t.Logf("the destroy of an image with tasks: %v", steps)
+	if acctest.BackendLike() && len(steps) < 4 {
+		t.Fatalf("the destroy took %d requests (%v); the real backend's takes a delete, a read-back, the clearing of tasks and another delete", len(steps), steps)
+	}
+	for _, step := range steps {
+		t.Run(step.String(), func(t *testing.T) {
+			t.Parallel()
+			interruptDestroyAt(t, step)
+		})
+	}
+}
+
+func interruptDestroyAt(t *testing.T, step destroyStep) {
+	srv := acctest.NewServerBehindProxy(t, backendLike)
+	prefix := acctest.Name("ctrlc")
+	r := newTFRun(t, srv, prefix)
+	r.apply()
+	before := r.state()
+	r.must(0, nil, "plan", "-destroy", "-out=destroy.tfplan")
+
+	cmd := exec.Command(acctest.TerraformBinary(), "apply", "-no-color", "-input=false", "destroy.tfplan")
+	cmd.Dir = r.w.Dir
+	cmd.Env = append(append(os.Environ(), "TF_CLI_CONFIG_FILE="+filepath.Join(r.w.Dir, "cli.tfrc"), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"), r.env...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var interrupted atomic.Bool
+	srv.Proxy.AddFault(acctest.Fault{Method: step.method, Route: step.route, Skip: step.occurrence, Times: 1,
+		After: func(req *http.Request) {
+			// Ctrl-C in a terminal reaches the whole foreground process group. The answer is
+			// held until the provider gives up waiting for it, as it does once stopped.
+			if syscall.Kill(-cmd.Process.Pid, syscall.SIGINT) == nil {
+				interrupted.Store(true)
+			}
+			select {
+			case <-req.Context().Done():
+			case <-time.After(15 * time.Second):
+			}
+		}})
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	var waitErr error
+	select {
+	case waitErr = <-exited:
+	case <-time.After(3 * time.Minute):
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		waitErr = <-exited
+		t.Fatalf("terraform did not finish the interrupted destroy within 3 minutes (%v):\n%s", waitErr, out.String())
+	}
+	text := out.String()
+	r.checkNoCrash("apply", text)
+	r.checkClean("output of the interrupted destroy", text)
+	if hits := srv.Proxy.Hits(); !interrupted.Load() || hits[0] != 1 {
+		t.Fatalf("the destroy never reached %s (faults applied %v times; terraform: %v):\n%s", step, hits, waitErr, text)
+	}
+	srv.Proxy.ClearFaults()
+	t.Logf("interrupted after %s; terraform: %v", step, waitErr)
+
+	// The image is on the server, with every task, and in state; or in neither.
+	images, err := srv.ImagesNamed(prefix + "-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := r.state()
+	switch {
+	case len(images) == 0 && len(st) == 0:
+		t.Logf("the image was deleted, and state says so")
+	case len(images) == 1 && len(st) == 1 && st[0].PK == before[0].PK:
+		// The reference server gives []string, JSON []any.
+		tasks := strings.Fields(strings.Trim(fmt.Sprint(images[0]["tasks"]), "[]"))
+		if slices.Sort(tasks); !slices.Equal(tasks, []string{"Predict", "Train"}) {
+			t.Errorf("the image was kept without its tasks: it has %q, want Predict and Train", tasks)
+		}
+		t.Logf("the image was kept with its tasks, and state says so")
+		r.expectEmptyPlan(nil)
+	default:
+		t.Errorf("after the interrupted destroy the server holds %d images, state %+v (before: %+v):\n%s", len(images), st, before, text)
+	}
+
+	r.must(0, nil, "destroy", "-auto-approve")
+	if got := r.checkServerMatchesState(); got != 0 {
+		t.Errorf("state holds %d images after the next destroy, want none", got)
 	}
 }

@@ -132,7 +132,7 @@ func (p *ufdlProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Validators:          []validator.Int64{int64validator.Between(minRequestTimeoutSeconds, maxRequestTimeoutSeconds)},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How often a failed request (connection error, 429 or 5xx) is retried, with jittered exponential back-off. Defaults to `%d`. Environment variable: `%s`.", defaultMaxRetries, envMaxRetries),
+				MarkdownDescription: fmt.Sprintf("How often a failed request (connection error, 429 or 5xx) is retried, with jittered exponential back-off; a change (PATCH, PUT, DELETE) that the server answers with 500 is retried once, as the server most likely fails on it again. Defaults to `%d`. Environment variable: `%s`.", defaultMaxRetries, envMaxRetries),
 				Optional:            true,
 				Validators:          []validator.Int64{int64validator.Between(0, maxMaxRetries)},
 			},
@@ -259,10 +259,21 @@ type settingReader struct {
 	diags     diag.Diagnostics
 }
 
+// attrError reports a problem of the setting attr: at the attribute, unless it is secret.
+// Terraform prints the configuration line of an attribute's diagnostic, which holds the
+// password when it is written as a literal; the message names the attribute in words.
+func (r *settingReader) attrError(attr, summary, detail string) {
+	if attr == "password" {
+		r.diags.AddError(summary, detail)
+		return
+	}
+	r.diags.AddAttributeError(path.Root(attr), summary, detail)
+}
+
 // str reads a string setting; "" when it is set nowhere.
 func (r *settingReader) str(v types.String, attr, env string) string {
 	if v.IsUnknown() {
-		r.diags.AddAttributeError(path.Root(attr), "Unknown Provider Setting",
+		r.attrError(attr, "Unknown Provider Setting",
 			fmt.Sprintf("%s depends on a value that is only known after apply. The provider must be configured before any resource is planned; use a literal, a variable or %s.", attr, env))
 		return ""
 	}
@@ -284,11 +295,11 @@ func (r *settingReader) required(v types.String, attr, env string) string {
 	if explicitEmpty {
 		// An explicit "" would otherwise hide the environment variable and fail later
 		// with a message about something else.
-		r.diags.AddAttributeError(path.Root(attr), "Empty UFDL "+titleCase(attr),
+		r.attrError(attr, "Empty UFDL "+titleCase(attr),
 			fmt.Sprintf("%s is set to an empty string in the provider block. Set it to %s, or remove it to use the %s environment variable.", attr, attrPurpose[attr], env))
 		return ""
 	}
-	r.diags.AddAttributeError(path.Root(attr), "Missing UFDL "+titleCase(attr),
+	r.attrError(attr, "Missing UFDL "+titleCase(attr),
 		fmt.Sprintf("The provider needs %s. Set %s in the provider block or the %s environment variable.", attrPurpose[attr], attr, env))
 	return ""
 }
@@ -350,7 +361,7 @@ func (r *settingReader) choice(v types.String, attr, env string, choices []strin
 		return choices[0]
 	}
 	if !slices.Contains(choices, s) {
-		r.diags.AddAttributeError(path.Root(attr), "Invalid "+titleCase(attr),
+		r.attrError(attr, "Invalid "+titleCase(attr),
 			fmt.Sprintf("%s (or %s) must be %s; got %q.", attr, env, oneOf(choices), s))
 	}
 	return s
@@ -373,7 +384,7 @@ func (r *settingReader) boolean(v types.Bool, attr, env string, def bool) bool {
 	}
 	b, err := strconv.ParseBool(e)
 	if err != nil {
-		r.diags.AddAttributeError(path.Root(attr), "Invalid Environment Variable",
+		r.attrError(attr, "Invalid Environment Variable",
 			fmt.Sprintf("%s (for %s) must be true or false; got %q.", env, attr, e))
 	}
 	return b
@@ -390,7 +401,7 @@ func (r *settingReader) integer(v types.Int64, attr, env string, def, lo, hi int
 	}
 	n, err := strconv.ParseInt(strings.TrimSpace(e), 10, 64)
 	if err != nil || n < lo || n > hi {
-		r.diags.AddAttributeError(path.Root(attr), "Invalid Environment Variable",
+		r.attrError(attr, "Invalid Environment Variable",
 			fmt.Sprintf("%s (for %s) must be a whole number from %d to %d; got %q.", env, attr, lo, hi, e))
 		return def
 	}

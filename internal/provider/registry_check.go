@@ -160,6 +160,9 @@ func (rc *registryCheck) checkImage(ctx context.Context, plan dockerImageModel, 
 	entry := fmt.Sprintf("Catalog entry %s:%s: ", plan.Name.ValueString(), plan.Version.ValueString())
 	if pull != nil {
 		f := registry.Finding{Severity: registry.Warning, Field: "url", Summary: pull.Summary, Detail: pull.Detail}
+		if pull.Kind == registry.KindUnreachable {
+			f.Detail += ` On machines without access to the registry set registry_check = "off".`
+		}
 		if rc.mode == registryCheckError {
 			f.Severity = registry.Error
 		}

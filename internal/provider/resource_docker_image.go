@@ -166,21 +166,19 @@ func (r *dockerImageResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Optional:  true,
 				Computed:  true,
 				Sensitive: true,
-				Validators: []validator.String{
-					notEmpty(), stringvalidator.UTF8LengthAtMost(maxCredential), noSurroundingSpaceSecret(),
-					stringvalidator.ConflictsWith(path.MatchRoot("registry_password_wo")),
-				},
+				// Checked in ValidateConfig, by errors that do not show the configuration line.
 			},
 			"registry_password_wo": schema.StringAttribute{
-				MarkdownDescription: "Write-only registry password (Terraform 1.11 and later): sent to the server but never stored in state or plan. " +
-					"Terraform cannot tell when it changes, so bump `registry_password_wo_version` to send a new one. Conflicts with `registry_password`.",
-				Optional:  true,
-				Sensitive: true,
+				MarkdownDescription: "Write-only registry password (Terraform 1.11 and later): sent to the server but never stored in state or plan, " +
+					"and never shown (plans say `(write-only attribute)`). Terraform cannot tell when it changes, so bump `registry_password_wo_version` " +
+					"to send a new one. Conflicts with `registry_password`.",
+				Optional: true,
+				// NOTE: not Sensitive: Terraform neither stores nor shows a write-only value, and
+				// a second sensitive attribute made Terraform before 1.16 store the two paths in
+				// an order that changed from one refresh to the next, so that every drift job
+				// (plan -refresh-only -detailed-exitcode) reported a change.
 				WriteOnly: true,
-				Validators: []validator.String{
-					notEmpty(), stringvalidator.UTF8LengthAtMost(maxCredential), noSurroundingSpaceSecret(),
-					stringvalidator.AlsoRequires(path.MatchRoot("registry_password_wo_version")),
-				},
+				// Checked in ValidateConfig, by errors that do not show the configuration line.
 			},
 			"registry_password_wo_version": schema.Int64Attribute{
 				MarkdownDescription: "Any number; change it to send `registry_password_wo` to the server again. Required with `registry_password_wo`.",
@@ -252,7 +250,7 @@ func (r *dockerImageResource) ConfigValidators(_ context.Context) []resource.Con
 }
 
 // ValidateConfig checks the rules that need no server: a GPU image needs a hardware
-// generation, and a registry password needs a registry user.
+// generation, and the registry passwords (see validateRegistryPasswords).
 func (r *dockerImageResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg dockerImageModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -270,17 +268,7 @@ func (r *dockerImageResource) ValidateConfig(ctx context.Context, req resource.V
 			"The image serves no job contract, so UFDL never chooses it for a job. List the contracts it serves, e.g. tasks = [\"Train\", \"Predict\"]; "+
 				"an image kept only for the record may stay without.")
 	}
-	if cfg.RegistryUsername.IsNull() {
-		for _, attr := range []string{"registry_password", "registry_password_wo"} {
-			var v types.String
-			resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attr), &v)...)
-			if !v.IsNull() {
-				resp.Diagnostics.AddAttributeError(path.Root(attr), "Registry Password Without Username",
-					attr+" is set but registry_username is not. Workers log in to the registry only with a username, and an image without one "+
-						"keeps no password on the server. Set registry_username, or remove "+attr+" if the registry needs no login.")
-			}
-		}
-	}
+	validateRegistryPasswords(cfg, &resp.Diagnostics)
 }
 
 func (r *dockerImageResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -500,6 +488,9 @@ func (r *dockerImageResource) ImportState(ctx context.Context, req resource.Impo
 			return
 		}
 		switch {
+		case !id.PK.IsNull() && id.PK.ValueInt64() < 1:
+			resp.Diagnostics.AddError("Invalid Import Identity",
+				fmt.Sprintf("The identity's pk is %d, which is no primary key: primary keys are whole numbers from 1, e.g. identity = { pk = 12 }.", id.PK.ValueInt64()))
 		case !id.PK.IsNull():
 			pk = id.PK.ValueInt64()
 		case !id.Name.IsNull() && !id.Version.IsNull():
@@ -575,10 +566,27 @@ func (r *dockerImageResource) pkByName(ctx context.Context, name, version string
 	}
 	if img == nil {
 		diags.AddError("Docker Image Not Found",
-			fmt.Sprintf("The server holds no docker image named %q with version %q. Check the spelling, or import by primary key.", name, version))
+			fmt.Sprintf("The server holds no docker image named %q with version %q. %s", name, version, r.versionsUnder(ctx, name)))
 		return 0
 	}
 	return img.PK
+}
+
+// versionsUnder says which versions of the image named name the server holds, for an import
+// that named a missing one; a failed look-up only makes the message vaguer.
+func (r *dockerImageResource) versionsUnder(ctx context.Context, name string) string {
+	images, err := r.data.client.ListImages(ctx, &client.Filter{
+		Expressions: []client.Expression{{Type: client.ExprExact, Field: client.FieldName, Value: name}},
+		OrderBy:     []client.Ordering{{Field: client.FieldVersion, Ascending: true}},
+	})
+	if err != nil || len(images) == 0 {
+		return "Check the spelling, or import by primary key."
+	}
+	ids := make([]string, len(images))
+	for i, img := range images {
+		ids[i] = strconv.Quote(img.Name + ":" + img.Version)
+	}
+	return fmt.Sprintf("Under that name it holds %s: import one of them, or by primary key.", strings.Join(ids, ", "))
 }
 
 // saveImage writes m to the state and the identity: how every successful create, read and

@@ -134,8 +134,8 @@ func (op operation) timeoutText() string {
 
 func (op operation) unreachable(cause string) *Problem {
 	return op.problem(KindUnreachable, "Registry Unreachable",
-		"No registry answered at %s for %s: %s. Check the host and port of url, and that this machine can reach the registry "+
-			"(the check runs where Terraform runs; on machines without access to it set registry_check = \"off\").", op.ref.Registry(), op.ref, cause)
+		"No registry answered at %s for %s: %s. Check the host and port of url, and that this machine can reach the registry: "+
+			"the check runs where Terraform runs.", op.ref.Registry(), op.ref, cause)
 }
 
 // httpProblem explains an HTTP answer, by which request got it and its status.

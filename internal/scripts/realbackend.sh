@@ -2,9 +2,9 @@
 # CI's real-backend stage: when the workplace's real UFDL backend is there
 # (../shared/realbackend), sets it up, starts it on a free loopback port, checks the
 # conformance corpus's recordings against it, runs the acceptance suite against it
-# (make test-external, through the suite's recording proxy; with the pinned Terraform 1.16 when
-# it is built), prints what passed, failed
-# and was skipped (with the reasons), and stops it. Without it, says so and succeeds:
+# (make test-external, through the suite's proxy, which also injects the faults of the fault
+# tests; with the pinned Terraform 1.16 when it is built), fails when a fault test did not pass,
+# prints what passed, failed and was skipped (with the reasons), and stops it. Without it, says so and succeeds:
 # users' clones do not have it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -40,6 +40,16 @@ awk '
 		if (failed != "") printf "failed:%s\n", failed
 		if (skipped != "") printf "skipped, with the reasons:%s\n", skipped
 	}' "$log"
+# The fault tests exist for this stage: they inject their faults through the suite's proxy,
+# so a skip here means they proved nothing against the real backend.
+for name in TestAccProxyFaults_lostAnswersOfEveryWrite TestAccProxyFaults_outageRightAfterCreate \
+	TestAccInterruptAtEachStepOfImageDestroy TestAccDockerImage_renameIntoKeyTakenAtApply \
+	TestAccFramework_renameIntoKeyTakenAtApply; do
+	if ! grep -q "^--- PASS: $name " "$log"; then
+		echo "real backend: $name did not pass (failed, skipped or missing)"
+		rc=1
+	fi
+done
 if [[ $rc -ne 0 ]]; then
 	echo "real backend: the last lines of the suite's output ($log):"
 	tail -n 60 "$log"
