@@ -1,3 +1,6 @@
+// Copyright (c) The terraform-provider-ufdl authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Command terraform-provider-ufdl serves the UFDL Terraform provider over plugin protocol 6.
 package main
 

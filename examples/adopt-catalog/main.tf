@@ -1,3 +1,6 @@
+# Copyright (c) The terraform-provider-ufdl authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Manage a UFDL deployment's catalog as its own files describe it: one JSON file per image,
 # in the backend's format (the files its data migration loads). Images the server already
 # holds are adopted with import blocks, by name and version; the others are created. Edit a

@@ -1,3 +1,6 @@
+# Copyright (c) The terraform-provider-ufdl authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Manage a whole UFDL deployment as code, from the files that seeded it: the five catalog
 # tables (frameworks, CUDA versions, hardware generations, licences with their lists, job
 # contracts) and one JSON file per docker image. Every row is adopted with an import block by

@@ -1,3 +1,6 @@
+# Copyright (c) The terraform-provider-ufdl authors
+# SPDX-License-Identifier: Apache-2.0
+
 # The demo (`make demo`) applies this configuration to a reference server holding the
 # sample catalog of `make refserver` (the 23 images of the real UFDL deployment), so it runs
 # unchanged against `make refserver` too. It adds three images of your own, pulled

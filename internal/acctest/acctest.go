@@ -1,3 +1,6 @@
+// Copyright (c) The terraform-provider-ufdl authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package acctest holds what the provider's acceptance tests share: a reference server per
 // test (or an external UFDL deployment behind a recording proxy), provider factories and
 // small config helpers.

@@ -1,3 +1,6 @@
+// Copyright (c) The terraform-provider-ufdl authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package client is the API client of a UFDL server's docker-image catalog: a
 // JWT session shared by all goroutines, retries over go-retryablehttp, typed
 // errors, the lookup tables cached once per Client, and the filter language.

@@ -1,3 +1,6 @@
+// Copyright (c) The terraform-provider-ufdl authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package coalesce merges the look-ups that concurrent callers make, key by key, into shared
 // batch fetches: one request to a slow server answers many callers. It knows nothing of HTTP
 // or of UFDL.

@@ -1,3 +1,6 @@
+// Copyright (c) The terraform-provider-ufdl authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package conformance is a differential test of the reference server against
 // the real UFDL backend. A corpus of API calls is kept as data (corpus/*.cases),
 // each with the real backend's recorded answer reduced to what is stable across

@@ -1,3 +1,6 @@
+// Copyright (c) The terraform-provider-ufdl authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package provider implements the ufdl Terraform provider on terraform-plugin-framework.
 // It is the only package that imports the framework; HTTP and API details live in
 // internal/client.

@@ -1,3 +1,6 @@
+// Copyright (c) The terraform-provider-ufdl authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package pydecimal reads decimals as Python's decimal module does, and checks them as
 // Django REST framework's DecimalField does: the UFDL backend stores CUDA versions in such a
 // field. Both the API client (to check a version at plan time) and the reference server (to

@@ -1,3 +1,6 @@
+// Copyright (c) The terraform-provider-ufdl authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package refserver is the reference server of the UFDL docker-image catalog:
 // an in-memory implementation of the documented API (authentication, docker
 // images, CUDA versions, frameworks, hardware generations, licences, job

@@ -1,3 +1,6 @@
+// Copyright (c) The terraform-provider-ufdl authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package registry checks, the way a UFDL worker node pulls them, that the images of a
 // docker-image catalog exist: it parses image references by Docker's grammar, checks a
 // catalog entry's fields against each other without any network, and asks registries for

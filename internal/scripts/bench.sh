@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) The terraform-provider-ufdl authors
+# SPDX-License-Identifier: Apache-2.0
+
 # The benchmark figures (`make bench`), in one run:
 #   1. Go benchmarks of the reference server and the API client (go test -bench);
 #   2. apply / plan / update / destroy of N = 100 and N = 1000 images with the real terraform

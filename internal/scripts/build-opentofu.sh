@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) The terraform-provider-ufdl authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Builds the pinned OpenTofu from the Go module proxy into a cache outside the clone and
 # prints the binary's path. Reuses the binary when it is already there (about 5 minutes
 # cold on two cores, nothing warm).

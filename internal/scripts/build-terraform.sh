@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) The terraform-provider-ufdl authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Builds the pinned Terraform from the Go module proxy into a cache outside the clone and
 # prints the binary's path. Reuses the binary when it is already there. Cold on two cores:
 # about 2.5 minutes of downloads (2.7 GB module cache) and 6 minutes of build (3 GB build

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) The terraform-provider-ufdl authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Checks the conformance corpus's recorded answers (internal/conformance/corpus) and the
 # reference server's seed against a real UFDL backend, and prints one summary line each.
 #   internal/scripts/conformance-real.sh [ufdl-conformance check flags]

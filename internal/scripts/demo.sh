@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) The terraform-provider-ufdl authors
+# SPDX-License-Identifier: Apache-2.0
+
 # A short tour of the provider (`make demo`): it builds the provider and the reference server,
 # starts the server with the sample catalog (as `make refserver` does), applies examples/demo/
 # against it, shows that a second plan is empty, changes an image behind Terraform's back and

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) The terraform-provider-ufdl authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Generates docs/ with tfplugindocs from the schema descriptions, templates/ and examples/,
 # then validates the result (`make docs`). With --check it fails when docs/ then differs from
 # what git has (modified, deleted or untracked files): the check CI runs (`make docs-check`).

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) The terraform-provider-ufdl authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Makes sure Debian's docker-registry (distribution 2.8) is installed: the registry tests
 # (internal/registry, internal/provider) start it on loopback ports themselves. Installs the
 # package with apt when it is missing and this runs as root; the package's own service is

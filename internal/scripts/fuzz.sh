@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) The terraform-provider-ufdl authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Runs every FuzzXxx target in the repository for a short while, one after the other
 # (go test accepts one -fuzz target per run).
 #   internal/scripts/fuzz.sh [FUZZTIME]    default 10s per target

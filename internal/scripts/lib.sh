@@ -1,3 +1,6 @@
+# Copyright (c) The terraform-provider-ufdl authors
+# SPDX-License-Identifier: Apache-2.0
+
 # shellcheck shell=bash
 # Helpers shared by the scripts in this folder. Source it; it defines functions only.
 

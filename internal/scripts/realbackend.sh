@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) The terraform-provider-ufdl authors
+# SPDX-License-Identifier: Apache-2.0
+
 # CI's real-backend stage: when the workplace's real UFDL backend is there
 # (../shared/realbackend), sets it up, starts it on a free loopback port, checks the
 # conformance corpus's recordings against it, runs the acceptance suite against it

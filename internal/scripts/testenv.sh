@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) The terraform-provider-ufdl authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Runs a command (go test ...) with the environment the acceptance tests need here:
 #   CHECKPOINT_DISABLE=1   no version-check call home
 #   TF_CLI_CONFIG_FILE     an empty file (the machine may export one that does not exist)

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) The terraform-provider-ufdl authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Checks examples/: `fmt -check -recursive`, then `validate` in every folder whose .tf files
 # configure the provider or declare a ufdl resource or data source, against the provider
 # built from this tree (dev_overrides: no registry, no init). Each folder is validated in a

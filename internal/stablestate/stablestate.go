@@ -1,3 +1,6 @@
+// Copyright (c) The terraform-provider-ufdl authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package stablestate wraps the provider's protocol server so that Terraform finds an object
 // it refreshes equal to the object it had stored, when nothing changed.
 //

@@ -1,3 +1,6 @@
+// Copyright (c) The terraform-provider-ufdl authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package syncbuf holds a bytes.Buffer that several goroutines may write while another reads
 // it: the log or stderr of a server or child process that a test inspects.
 package syncbuf

@@ -1,3 +1,6 @@
+# Copyright (c) The terraform-provider-ufdl authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Stop managing the catalog without deleting any image: this file takes the place of
 # main.tf. The next apply forgets every image; the server keeps them all.
 

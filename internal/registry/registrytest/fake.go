@@ -1,3 +1,6 @@
+// Copyright (c) The terraform-provider-ufdl authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package registrytest holds the registries the tests check images against: an in-process
 // fake (the Bearer token flow and the faults a real registry does not produce on demand)
 // and Debian's docker-registry (distribution) run as a child process.

@@ -1,3 +1,6 @@
+// Copyright (c) The terraform-provider-ufdl authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Command ufdl-bench measures the provider end to end: it builds the provider and times
 // terraform apply / plan / update / destroy of N images with the real terraform CLI against a
 // UFDL server, counting the API calls of each phase (per image, and the constant per

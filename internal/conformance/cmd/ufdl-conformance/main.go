@@ -1,3 +1,6 @@
+// Copyright (c) The terraform-provider-ufdl authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Command ufdl-conformance runs the differential conformance corpus
 // (internal/conformance/corpus) against a real UFDL backend or the in-process
 // reference server.

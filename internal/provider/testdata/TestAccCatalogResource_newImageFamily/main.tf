@@ -1,3 +1,6 @@
+# Copyright (c) The terraform-provider-ufdl authors
+# SPDX-License-Identifier: Apache-2.0
+
 # A new image family in one apply: a row of every catalog table, and an image that uses them,
 # referring to their resources so that Terraform creates the rows first and destroys them
 # last. The test appends the provider block and the locals tag, cuda and compute.

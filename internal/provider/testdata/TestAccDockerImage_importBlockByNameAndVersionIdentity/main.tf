@@ -1,3 +1,6 @@
+# Copyright (c) The terraform-provider-ufdl authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Adopts an image made outside Terraform with an identity that names it; name and framework
 # come from TF_VAR_ variables.
 terraform {

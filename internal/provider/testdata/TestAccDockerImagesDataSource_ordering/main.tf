@@ -1,3 +1,6 @@
+# Copyright (c) The terraform-provider-ufdl authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Object-detection images by hardware generation, then by pk: nulls last ascending and
 # first descending by default (PostgreSQL's), or as nulls_first says.
 data "ufdl_dockerimages" "asc_nulls_last_by_default" {

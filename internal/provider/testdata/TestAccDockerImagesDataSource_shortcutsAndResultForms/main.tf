@@ -1,3 +1,6 @@
+# Copyright (c) The terraform-provider-ufdl authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Frameworks by pk: pks differ between servers, so the test passes them in.
 variable "yolact_framework" {
   type = number

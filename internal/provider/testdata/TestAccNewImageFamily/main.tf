@@ -1,3 +1,6 @@
+# Copyright (c) The terraform-provider-ufdl authors
+# SPDX-License-Identifier: Apache-2.0
+
 # A new image family in one configuration: the five catalog rows it needs and two images
 # that use them, by reference, so that Terraform creates the rows first and destroys them
 # last. var.typo builds each lookup value of the GPU image from a reference and a suffix:

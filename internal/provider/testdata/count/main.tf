@@ -1,3 +1,6 @@
+# Copyright (c) The terraform-provider-ufdl authors
+# SPDX-License-Identifier: Apache-2.0
+
 # var.n images made with count, whose url tag is var.url_tag: the configuration of the
 # fault, interrupt and batched-refresh tests, which drive the CLI themselves. Provider
 # settings come from the environment so that each run can change them; the rest from TF_VAR_

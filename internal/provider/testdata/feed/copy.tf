@@ -1,3 +1,6 @@
+# Copyright (c) The terraform-provider-ufdl authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Copies an image read by name, finding its framework with ufdl_framework.
 variable "copy_name" {
   type = string

@@ -1,3 +1,6 @@
+# Copyright (c) The terraform-provider-ufdl authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Mirrors every GPU yolo image with for_each, keyed by version (for_each keys must not be
 # sensitive; the registry password is).
 variable "mirror_name" {

@@ -1,3 +1,6 @@
+# Copyright (c) The terraform-provider-ufdl authors
+# SPDX-License-Identifier: Apache-2.0
+
 # A hardware generation and var.n GPU images that need it: the configuration of the fault
 # tests that write a catalog row and images, against the reference server and the real
 # backend alike. The generation's range lies far above any real GPU's compute capability, so

@@ -1,3 +1,6 @@
+// Copyright (c) The terraform-provider-ufdl authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Command ufdl-refserver runs the UFDL reference server: an in-memory
 // implementation of the docker-image catalog API, for trying configurations
 // without a UFDL deployment.
