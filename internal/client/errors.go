@@ -278,16 +278,19 @@ func innermost(err error) error {
 }
 
 // DecodeError says a 2xx answer did not hold what the endpoint promises, e.g.
-// "GET /v1/docker/5: 200 OK but the body is not a docker image: the JSON is truncated".
+// "GET http://h/v1/docker/5: 200 OK but the body is not a docker image: the JSON is truncated".
+// Like APIError it names the whole URL: an HTML page in place of JSON usually means the host
+// points at something other than the UFDL server.
 type DecodeError struct {
 	Method, Path string
+	Host         string // the server's base URL
 	Status       int
 	Want         string // "a docker image", "a list of frameworks", ...
 	Reason       string
 }
 
 func (e *DecodeError) Error() string {
-	return fmt.Sprintf("%s %s: %s but the body is not %s: %s", e.Method, e.Path, statusLine(e.Status), e.Want, e.Reason)
+	return fmt.Sprintf("%s %s%s: %s but the body is not %s: %s", e.Method, e.Host, e.Path, statusLine(e.Status), e.Want, e.Reason)
 }
 
 // ImageConflictError says a create whose outcome was unknown (lost response,

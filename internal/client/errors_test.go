@@ -119,8 +119,8 @@ func TestPredicatesUseTypesThroughWrapping(t *testing.T) {
 }
 
 func TestDecodeErrorMessage(t *testing.T) {
-	e := &DecodeError{Method: "GET", Path: "/v1/docker/5", Status: 200, Want: "a docker image", Reason: "the JSON is truncated"}
-	if got, want := e.Error(), "GET /v1/docker/5: 200 OK but the body is not a docker image: the JSON is truncated"; got != want {
+	e := &DecodeError{Method: "GET", Path: "/v1/docker/5", Host: "https://ufdl.example.org", Status: 200, Want: "a docker image", Reason: "the JSON is truncated"}
+	if got, want := e.Error(), "GET https://ufdl.example.org/v1/docker/5: 200 OK but the body is not a docker image: the JSON is truncated"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }

@@ -119,7 +119,7 @@ func TestLookupsGarbage(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 	want := `POST /v1/cuda/list: 200 OK but the body is not a list of CUDA versions: item 0: field "version" is a JSON number, expected a string`
-	if err.Error() != want {
+	if want = atHost(want, f.srv.URL); err.Error() != want {
 		t.Errorf("error %q, want %q", err, want)
 	}
 }

@@ -403,7 +403,7 @@ func (c *Client) check(req *request, resp *response, want string, decode func([]
 	}
 	if reason != "" {
 		return &DecodeError{
-			Method: req.method, Path: req.path, Status: resp.status, Want: want,
+			Method: req.method, Path: req.path, Host: c.host, Status: resp.status, Want: want,
 			Reason: c.secrets.scrub(reason, req.hide...),
 		}
 	}

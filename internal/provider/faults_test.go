@@ -878,7 +878,12 @@ func garbageAnswers(t *testing.T, writes bool) {
 			t.Fatalf("%s: terraform %s exited %d, want %d:\n%s", s.name, s.args[0], code, s.exit, out)
 		}
 		if s.exit != 0 {
-			msg := r.expectOneError(out, s.want...)
+			// A request is named by its whole URL: "POST http://127.0.0.1:8000/v1/docker/list".
+			want := make([]string, len(s.want))
+			for i, w := range s.want {
+				want[i] = strings.Replace(w, " /v1/", " "+srv.URL+"/v1/", 1)
+			}
+			msg := r.expectOneError(out, want...)
 			t.Logf("%s: the user reads %q", s.name, msg)
 		}
 		if s.writes {
