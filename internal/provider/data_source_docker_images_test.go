@@ -448,7 +448,7 @@ func TestAccDockerImagesDataSource_shortcutsAreChecked(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			step(`domain = "Object Detection"`, "Unknown Domain", `The server has no domain "Object Detection". Use one of: ic (Image Classification),`, "sp (Speech)."),
-			step(`task = "train"`, "Unknown Job Contract", `The server has no job contract "train". Use one of: Export, Predict, Train;`),
+			step(`task = "train"`, "Unknown Job Contract", `The server has no job contract "train". Use one of: Export, Predict, `, `Train`),
 			step(`licence = "gpl3"`, "Unknown Licence", `The server has no licence "gpl3". Use one of: "AGPL3",`),
 			step(fmt.Sprintf("framework = %d", missingPK), "Unknown Framework", fmt.Sprintf("The server has no framework %d. Use one of:", missingPK), "The ufdl_framework data source"),
 		},

@@ -111,6 +111,9 @@ func TestAccLookupDataSources_values(t *testing.T) {
 	})
 }
 
+// TestAccLookupDataSources_notFound: a lookup value the server does not hold fails with the
+// server's choices. They are checked by the seed's rows only, in the server's order: on a
+// shared server other tests add rows of their own at the same time.
 func TestAccLookupDataSources_notFound(t *testing.T) {
 	srv := acctest.NewServer(t)
 	step := func(body string, want ...string) resource.TestStep {
@@ -125,19 +128,19 @@ func TestAccLookupDataSources_notFound(t *testing.T) {
 }`, "Unknown Framework", `The server has no framework named "yolo" with version "v9". Use one of:`, `(yolo v5)`, `(yolo v7)`, `; or create it first: with its resource in this configuration (refer to that resource here), or on the server.`),
 			step(`data "ufdl_cuda_version" "x" {
   version = "12.9"
-}`, "Unknown CUDA Version", `The server has no CUDA version "12.9". Use one of: 0.0, 7.0, 7.5, 8.0, 9.0,`, "11.8, 12.0, 12.1; or create it first: with its resource in this configuration (refer to that resource here), or on the server."),
+}`, "Unknown CUDA Version", `The server has no CUDA version "12.9". Use one of: 0.0, 7.0, 7.5, 8.0, 9.0,`, "11.8, 12.0, 12.1", "; or create it first: with its resource in this configuration (refer to that resource here), or on the server."),
 			step(`data "ufdl_hardware_generation" "x" {
   generation = "Blackwell"
-}`, "Unknown Hardware Generation", `The server has no hardware generation "Blackwell". Use one of: Fermi, Kepler, Maxwell, Pascal, Volta, Turing, Ampere, Hopper;`),
+}`, "Unknown Hardware Generation", `The server has no hardware generation "Blackwell". Use one of: Fermi, Kepler, Maxwell, Pascal, Volta, Turing, Ampere, Hopper`),
 			step(`data "ufdl_licence" "x" {
   name = "WTFPL"
-}`, "Unknown Licence", `The server has no licence "WTFPL". Use one of: "AGPL3", "Apache 2.0",`, `"The Unlicense";`),
+}`, "Unknown Licence", `The server has no licence "WTFPL". Use one of: "AGPL3", "Apache 2.0",`, `"The Unlicense"`),
 			step(`data "ufdl_domain" "x" {
   code = "Object Detection"
 }`, "Unknown Domain", `The server has no domain with code "Object Detection". Use one of: ic (Image Classification), is (Image Segmentation), od (Object Detection), sc (Spectrum Classification), sp (Speech).`),
 			step(`data "ufdl_job_contract" "x" {
   name = "train"
-}`, "Unknown Job Contract", `The server has no job contract "train". Use one of: Export, Predict, Train;`),
+}`, "Unknown Job Contract", `The server has no job contract "train". Use one of: Export, Predict, `, `Train`),
 		},
 	})
 }

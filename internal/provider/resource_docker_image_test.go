@@ -481,7 +481,7 @@ func TestAccDockerImage_invalidLookupsFailAtPlan(t *testing.T) {
 		{"framework", "999", errorText("Unknown Framework", "The server has no framework 999. Use one of: "+firstFramework(t, srv))},
 		{"licence", `"WTFPL"`, errorText("Unknown Licence", `The server has no licence "WTFPL". Use one of: "AGPL3"`)},
 		{"min_hardware_generation", `"Blackwell"`, errorText("Unknown Hardware Generation", `The server has no hardware generation "Blackwell". Use one of: Fermi,`)},
-		{"tasks", `["Train", "Dance"]`, errorText("Unknown Job Contract", `The server has no job contract "Dance". Use one of: Export, Predict, Train; or create it first: with its resource in this configuration (refer to that resource here), or on the server.`)},
+		{"tasks", `["Train", "Dance"]`, errorText("Unknown Job Contract", `The server has no job contract "Dance". Use one of: Export, Predict, `, `Train`, `; or create it first: with its resource in this configuration (refer to that resource here), or on the server.`)},
 	}
 	steps := make([]resource.TestStep, 0, len(cases)+3)
 	for _, c := range cases {
