@@ -275,18 +275,10 @@ func (r *catalogResource[M, R]) Create(ctx context.Context, req resource.CreateR
 		r.addError(&resp.Diagnostics, "create the "+r.spec.kind.noun, err)
 		return
 	}
-	if r.spec.lists != nil {
-		var zero M
-		var lerr error
-		*row, lerr = r.spec.lists(ctx, r.data.client, &plan, &zero, *row)
-		if lerr != nil {
-			// The row exists: state says what the server holds, and Terraform taints it.
-			r.save(ctx, &plan, *row, &resp.State, resp.Identity, &resp.Diagnostics)
-			r.addError(&resp.Diagnostics, "write the lists of the new "+r.spec.kind.noun, lerr)
-			return
-		}
-	}
-	r.save(ctx, &plan, *row, &resp.State, resp.Identity, &resp.Diagnostics)
+	// When a list call fails, the row exists: state says what the server holds, and
+	// Terraform taints it.
+	var zero M
+	r.finishWrite(ctx, &plan, &zero, *row, "write the lists of the new "+r.spec.kind.noun, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *catalogResource[M, R]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -334,16 +326,24 @@ func (r *catalogResource[M, R]) Update(ctx context.Context, req resource.UpdateR
 		r.addUpdateError(ctx, &resp.Diagnostics, action, plan, state, err)
 		return
 	}
+	r.finishWrite(ctx, &plan, &state, *row, action, &resp.State, resp.Identity, &resp.Diagnostics)
+}
+
+// finishWrite ends a create or update whose row write the server answered with row: it writes
+// the lists of plan that differ from before (for a kind with lists), and saves what the server
+// holds. When a list call fails, that is the lists as far as they were written, and the error
+// says action failed.
+func (r *catalogResource[M, R]) finishWrite(ctx context.Context, plan, before *M, row R, action string,
+	state *tfsdk.State, id *tfsdk.ResourceIdentity, diags *diag.Diagnostics,
+) {
+	var err error
 	if r.spec.lists != nil {
-		var lerr error
-		if *row, lerr = r.spec.lists(ctx, r.data.client, &plan, &state, *row); lerr != nil {
-			// State says what the server holds: the lists as far as they were written.
-			r.save(ctx, &plan, *row, &resp.State, resp.Identity, &resp.Diagnostics)
-			r.addError(&resp.Diagnostics, action, lerr)
-			return
-		}
+		row, err = r.spec.lists(ctx, r.data.client, plan, before, row)
 	}
-	r.save(ctx, &plan, *row, &resp.State, resp.Identity, &resp.Diagnostics)
+	r.save(ctx, plan, row, state, id, diags)
+	if err != nil {
+		r.addError(diags, action, err)
+	}
 }
 
 func (r *catalogResource[M, R]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -74,10 +74,8 @@ func (r *dockerImageResource) resolvePendingCreate(ctx context.Context, state do
 		return
 	}
 	r.data.plans.sawRefreshed(imageTable, img.PK)
-	flattenImage(img, domains, &state)
-	resp.Diagnostics.Append(saveImage(ctx, state, &resp.State, resp.Identity)...)
+	resp.Diagnostics.Append(storeImage(ctx, img, domains, state, &resp.State, resp.Identity, resp.Private, passwordDigest{})...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatePending, nil)...)
-	resp.Diagnostics.Append(rememberPassword(ctx, state, resp.Private, passwordDigest{}, img)...)
 }
 
 // sentDifferences lists where img differs from what the create recorded in state sent. A

@@ -309,9 +309,7 @@ func (r *dockerImageResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 
-	flattenImage(img, domains, &plan)
-	resp.Diagnostics.Append(saveImage(ctx, plan, &resp.State, resp.Identity)...)
-	resp.Diagnostics.Append(rememberPassword(ctx, plan, resp.Private, passwordDigest{}, img)...)
+	resp.Diagnostics.Append(storeImage(ctx, img, domains, plan, &resp.State, resp.Identity, resp.Private, passwordDigest{})...)
 }
 
 func (r *dockerImageResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -352,11 +350,9 @@ func (r *dockerImageResource) Read(ctx context.Context, req resource.ReadRequest
 			return
 		}
 	}
-	flattenImage(img, domains, &state)
-	resp.Diagnostics.Append(saveImage(ctx, state, &resp.State, resp.Identity)...)
 	old, diags := heldDigest(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(rememberPassword(ctx, state, resp.Private, old, img)...)
+	resp.Diagnostics.Append(storeImage(ctx, img, domains, state, &resp.State, resp.Identity, resp.Private, old)...)
 }
 
 func (r *dockerImageResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -410,11 +406,9 @@ func (r *dockerImageResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 
-	flattenImage(img, domains, &plan)
-	resp.Diagnostics.Append(saveImage(ctx, plan, &resp.State, resp.Identity)...)
 	old, diags := heldDigest(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(rememberPassword(ctx, plan, resp.Private, old, img)...)
+	resp.Diagnostics.Append(storeImage(ctx, img, domains, plan, &resp.State, resp.Identity, resp.Private, old)...)
 }
 
 func (r *dockerImageResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -592,10 +586,16 @@ func (r *dockerImageResource) versionsUnder(ctx context.Context, name string) st
 	return fmt.Sprintf("Under that name it holds %s: import one of them, or by primary key.", strings.Join(ids, ", "))
 }
 
-// saveImage writes m to the state and the identity: how every successful create, read and
-// update ends.
-func saveImage(ctx context.Context, m dockerImageModel, state *tfsdk.State, id *tfsdk.ResourceIdentity) diag.Diagnostics {
+// storeImage maps img, the server's answer, onto m and writes it to the state, the identity
+// and the password digest of private state (old is the digest held before, zero for none):
+// how every successful create, read and update ends. domains is the domain table loaded
+// before the write, nil when m's domain still holds (see flattenImage).
+func storeImage(ctx context.Context, img *client.Image, domains *client.Lookups, m dockerImageModel,
+	state *tfsdk.State, id *tfsdk.ResourceIdentity, private privateSetter, old passwordDigest,
+) diag.Diagnostics {
+	flattenImage(img, domains, &m)
 	diags := state.Set(ctx, m)
 	diags.Append(setIdentity(ctx, id, m)...)
+	diags.Append(rememberPassword(ctx, m, private, old, img)...)
 	return diags
 }
