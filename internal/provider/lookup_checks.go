@@ -23,7 +23,7 @@ type lookupKind struct {
 	noun     string
 	choices  func(*client.Lookups) []string
 	readOnly bool   // users cannot add rows (domains): no "add it" advice
-	quoted   bool   // choices are quoted (names with spaces): the planned ones too
+	quoted   bool   // choices are shown quoted (names with spaces), the planned ones too
 	hint     string // a sentence after the choices
 }
 
@@ -35,7 +35,7 @@ var (
 	frameworkNamedKind = lookupKind{table: client.TableFrameworks, noun: "framework", choices: frameworkNames}
 	domainKind         = lookupKind{table: client.TableDomains, noun: "domain", choices: domainChoices, readOnly: true}
 	hardwareKind       = lookupKind{table: client.TableHardwareGenerations, noun: "hardware generation", choices: (*client.Lookups).HardwareGenerationNames}
-	licenceKind        = lookupKind{table: client.TableLicences, noun: "licence", choices: func(lk *client.Lookups) []string { return quoteAll(lk.LicenceNames()) }, quoted: true}
+	licenceKind        = lookupKind{table: client.TableLicences, noun: "licence", choices: (*client.Lookups).LicenceNames, quoted: true}
 	taskKind           = lookupKind{table: client.TableJobContracts, noun: "job contract", choices: (*client.Lookups).JobContractNames}
 )
 
@@ -71,6 +71,9 @@ func unknownLookup(p path.Path, k lookupKind, what string, lk *client.Lookups, p
 		tail = "."
 	}
 	choices := k.choices(lk)
+	if k.quoted {
+		choices = quoteAll(choices)
+	}
 	// The plan book also holds the keys of existing rows that the plan keeps: only those the
 	// server lacks yet are "created by this plan".
 	var created []string
